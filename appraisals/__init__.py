@@ -1,0 +1,1 @@
+"""The domain: organisation, cycles, appraisals and their lifecycle."""

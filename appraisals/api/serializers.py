@@ -1,0 +1,160 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from workflow.services import transitions_available
+
+from ..models import Appraisal, Employee, Indicator, PlanItem
+
+_TRANSITION_SCHEMA = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {
+            "name": {"type": "string"},
+            "target": {"type": "string"},
+            "label": {"type": "string"},
+            "labels": {"type": "object", "additionalProperties": {"type": "string"}},
+            "reason_required": {"type": "boolean"},
+        },
+        "required": ["name", "target", "label"],
+    },
+}
+
+
+class EmployeeBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Employee
+        fields = ["id", "nip", "name"]
+
+
+class AppraisalListSerializer(serializers.ModelSerializer):
+    employee_detail = EmployeeBriefSerializer(source="employee", read_only=True)
+    predicate = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Appraisal
+        fields = [
+            "id",
+            "employee",
+            "employee_detail",
+            "cycle",
+            "unit",
+            "appraiser",
+            "appeal_reviewer",
+            "state",
+            "version",
+            "predicate",
+        ]
+        read_only_fields = fields
+
+    def get_predicate(self, appraisal: Appraisal) -> str | None:
+        return appraisal.predicate or None
+
+
+class AppraisalSerializer(AppraisalListSerializer):
+    appraiser_detail = EmployeeBriefSerializer(source="appraiser", read_only=True)
+    appeal_reviewer_detail = EmployeeBriefSerializer(source="appeal_reviewer", read_only=True)
+    result_rating = serializers.SerializerMethodField()
+    behaviour_rating = serializers.SerializerMethodField()
+    available_transitions = serializers.SerializerMethodField()
+
+    class Meta(AppraisalListSerializer.Meta):
+        fields = [
+            *AppraisalListSerializer.Meta.fields,
+            "appraiser_detail",
+            "appeal_reviewer_detail",
+            "result_rating",
+            "behaviour_rating",
+            "feedback",
+            "result_issued_at",
+            "appeal_deadline",
+            "created_at",
+            "updated_at",
+            "available_transitions",
+        ]
+        read_only_fields = fields
+
+    def get_result_rating(self, appraisal: Appraisal) -> str | None:
+        return appraisal.result_rating or None
+
+    def get_behaviour_rating(self, appraisal: Appraisal) -> str | None:
+        return appraisal.behaviour_rating or None
+
+    @extend_schema_field(_TRANSITION_SCHEMA)
+    def get_available_transitions(self, appraisal: Appraisal) -> list[dict]:
+        user = self.context["request"].user
+        return [
+            {
+                "name": t.name,
+                "target": t.target,
+                "label": str(t.label),
+                "labels": t.label.as_dict(),
+                "reason_required": t.reason_required,
+            }
+            for t in transitions_available(appraisal, actor=user)
+        ]
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    target = serializers.CharField(max_length=255, trim_whitespace=True)
+
+    class Meta:
+        model = Indicator
+        fields = ["id", "name", "aspect", "target"]
+        read_only_fields = ["id"]
+
+
+class PlanItemSerializer(serializers.ModelSerializer):
+    indicators = IndicatorSerializer(many=True, required=False)
+    parent_item = serializers.PrimaryKeyRelatedField(
+        queryset=PlanItem.objects.select_related("appraisal"), allow_null=True, required=False
+    )
+
+    class Meta:
+        model = PlanItem
+        fields = ["id", "result", "parent_item", "indicators", "realisation", "self_rating"]
+        read_only_fields = ["id", "realisation", "self_rating"]
+
+
+class TransitionRequestSerializer(serializers.Serializer):
+    """The body of a transition: `reason` plus the transition's own payload."""
+
+    reason = serializers.CharField(required=False, allow_blank=True)
+
+
+class MeEmployeeSerializer(serializers.ModelSerializer):
+    unit = serializers.SerializerMethodField()
+    position = serializers.SerializerMethodField()
+    supervisor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Employee
+        fields = ["id", "nip", "name", "unit", "position", "supervisor", "grade", "kind"]
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "properties": {
+                "id": {"type": "integer"},
+                "code": {"type": "string"},
+                "name": {"type": "string"},
+            },
+        }
+    )
+    def get_unit(self, employee: Employee) -> dict:
+        return {"id": employee.unit_id, "code": employee.unit.code, "name": employee.unit.name}
+
+    def get_position(self, employee: Employee) -> str | None:
+        return employee.position.name if employee.position else None
+
+    @extend_schema_field(EmployeeBriefSerializer(allow_null=True))
+    def get_supervisor(self, employee: Employee) -> dict | None:
+        supervisor = self.context.get("supervisor")
+        return EmployeeBriefSerializer(supervisor).data if supervisor else None
+
+
+class MeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    roles = serializers.ListField(child=serializers.CharField())
+    employee = MeEmployeeSerializer(allow_null=True)

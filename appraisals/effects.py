@@ -1,0 +1,126 @@
+"""What each transition does to the aggregate besides moving its state.
+
+Effects run inside the engine's transaction with the appraisal row locked.
+They change fields and rows that belong to the appraisal, set the acting user
+on every history row they cause, and return extra {field: [old, new]}
+changes for the audit event. They never lock, notify or audit themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from workflow.definition import Context
+
+from .predicate import predicate_for
+
+
+def _as(instance, ctx: Context, reason: str):
+    instance._history_user = ctx.actor
+    instance._change_reason = reason
+    return instance
+
+
+def store_self_assessment(appraisal, ctx: Context) -> dict:
+    items = {item.id: item for item in appraisal.plan_items.all()}
+    changes: dict[str, list] = {}
+    for entry in ctx.payload["items"]:
+        item = items[entry["id"]]
+        changed = []
+        for field in ("realisation", "self_rating"):
+            old, new = getattr(item, field), entry[field]
+            if old != new:
+                changes[f"plan_item[{item.id}].{field}"] = [old, new]
+                setattr(item, field, new)
+                changed.append(field)
+        if changed:
+            _as(item, ctx, "submit_self_assessment").save(update_fields=changed)
+    return changes
+
+
+def _set_ratings(appraisal, result: str, behaviour: str) -> None:
+    appraisal.result_rating = result
+    appraisal.behaviour_rating = behaviour
+    appraisal.predicate = predicate_for(result=result, behaviour=behaviour)
+
+
+def store_review(appraisal, ctx: Context) -> None:
+    _set_ratings(appraisal, ctx.payload["result_rating"], ctx.payload["behaviour_rating"])
+    appraisal.feedback = ctx.payload["feedback"]
+
+
+def record_discussion(appraisal, ctx: Context) -> dict:
+    discussion = appraisal.discussions.model(
+        appraisal=appraisal,
+        summary=ctx.payload["summary"],
+        held_at=ctx.payload["held_at"],
+        recorded_by=ctx.actor,
+    )
+    _as(discussion, ctx, "record_discussion").save()
+    return {
+        "discussion.summary": [None, discussion.summary],
+        "discussion.held_at": [None, discussion.held_at],
+    }
+
+
+def open_appeal_window(appraisal, ctx: Context) -> None:
+    appraisal.result_issued_at = ctx.now
+    appraisal.appeal_deadline = ctx.now + dt.timedelta(days=appraisal.cycle.appeal_window_days)
+
+
+def file_appeal(appraisal, ctx: Context) -> dict:
+    from .services.organisation import appeal_reviewer_resolve
+
+    # PP 30/2019 Pasal 59: the appraiser's superior as of the filing date
+    # decides; never the appraiser, never the appellant.
+    reviewer = appeal_reviewer_resolve(appraisal=appraisal, on=ctx.now.date())
+    appraisal.appeal_reviewer = reviewer
+    appeal = appraisal.appeals.model(
+        appraisal=appraisal, grounds=ctx.payload["grounds"], filed_at=ctx.now, reviewer=reviewer
+    )
+    _as(appeal, ctx, "file_appeal").save()
+    return {"appeal.grounds": [None, appeal.grounds]}
+
+
+def decide_appeal(appraisal, ctx: Context) -> dict:
+    appeal = appraisal.appeals.filter(outcome="").latest("filed_at")
+    appeal.outcome = ctx.payload["outcome"]
+    appeal.decision_reason = ctx.reason
+    appeal.decided_at = ctx.now
+    appeal.decided_by = ctx.actor
+    _as(appeal, ctx, "decide_appeal").save()
+    if appeal.outcome == "revised":
+        _set_ratings(appraisal, ctx.payload["result_rating"], ctx.payload["behaviour_rating"])
+    return {"appeal.outcome": [None, appeal.outcome]}
+
+
+def propose_decision(appraisal, ctx: Context) -> dict:
+    decision = appraisal.decisions.model(
+        appraisal=appraisal,
+        kind=ctx.payload["kind"],
+        details=ctx.payload.get("details", ""),
+        proposed_by=ctx.actor,
+        proposed_at=ctx.now,
+    )
+    _as(decision, ctx, "propose_decision").save()
+    return {"decision.kind": [None, decision.kind], "decision.details": [None, decision.details]}
+
+
+def _close_decision(appraisal, ctx: Context, status: str) -> dict:
+    decision = appraisal.decisions.filter(status="proposed").latest("proposed_at")
+    decision.status = status
+    decision.decided_by = ctx.actor
+    decision.decided_at = ctx.now
+    decision.decision_reason = ctx.reason
+    decision.reference_number = ctx.payload.get("reference_number", "")
+    decision.effective_date = ctx.payload.get("effective_date")
+    _as(decision, ctx, f"decision.{status}").save()
+    return {"decision.status": ["proposed", status]}
+
+
+def approve_decision(appraisal, ctx: Context) -> dict:
+    return _close_decision(appraisal, ctx, "approved")
+
+
+def reject_decision(appraisal, ctx: Context) -> dict:
+    return _close_decision(appraisal, ctx, "rejected")

@@ -1,0 +1,305 @@
+"""The appraisal lifecycle, declared once (api-contract.md, PermenPANRB 6/2022).
+
+Everything else — django-fsm methods on Appraisal, the API's available
+transitions, diagrams, permission tests — is derived from this table.
+"""
+
+from __future__ import annotations
+
+from workflow.definition import ANY_STATE, Context, Guard, State, Transition, Workflow, register
+from workflow.fsm import fsm_methods
+from workflow.text import Text
+
+from . import effects, payloads
+from .policies import SYSTEM, appraisal_roles
+
+T = Text
+
+STATES = (
+    State("draft", T("Penyusunan SKP", "Plan being drafted")),
+    State("plan_submitted", T("SKP diajukan", "Plan submitted")),
+    State("in_progress", T("Pelaksanaan kinerja", "In progress")),
+    State("self_assessed", T("Penilaian mandiri diajukan", "Self-assessment submitted")),
+    State("reviewed", T("Sudah dinilai", "Reviewed")),
+    State("discussed", T("Dialog kinerja tercatat", "Discussion recorded")),
+    State("result_issued", T("Hasil penilaian ditetapkan", "Result issued")),
+    State("appealed", T("Keberatan diajukan", "Appeal filed")),
+    State("final", T("Hasil final", "Final")),
+    State("decision_proposed", T("Tindak lanjut diusulkan", "Follow-up proposed")),
+    State("decided", T("Tindak lanjut diputuskan", "Follow-up decided"), final=True),
+    State("cancelled", T("Dibatalkan", "Cancelled"), final=True),
+)
+STATE_CHOICES = [(s.name, s.label.id) for s in STATES]
+
+
+# -- conditions (about the appraisal; unmet -> 400 with the reason) ---------
+
+
+def _has_items(a, ctx: Context) -> bool:
+    return a.plan_items.exists()
+
+
+def _items_measured(a, ctx: Context) -> bool:
+    # Every result item needs at least one indicator with a target.
+    return not a.plan_items.exclude(indicators__target__gt="").exists()
+
+
+def _appeal_window_open(a, ctx: Context) -> bool:
+    return a.appeal_deadline is not None and ctx.now <= a.appeal_deadline
+
+
+HAS_ITEMS = Guard(
+    "plan_empty",
+    T("SKP belum memiliki rencana hasil kerja.", "The plan has no result items."),
+    _has_items,
+)
+ITEMS_MEASURED = Guard(
+    "item_without_indicator",
+    T(
+        "Setiap rencana hasil kerja memerlukan indikator dengan target.",
+        "Every result item needs an indicator with a target.",
+    ),
+    _items_measured,
+)
+APPEAL_WINDOW_OPEN = Guard(
+    "appeal_window_closed",
+    T(
+        "Batas waktu pengajuan keberatan (14 hari sejak hasil diterima) telah lewat.",
+        "The appeal window (14 days from receiving the result) has closed.",
+    ),
+    _appeal_window_open,
+)
+
+
+# -- restrictions (about the actor; unmet -> 403) ----------------------------
+
+
+def _not_own(a, ctx: Context) -> bool:
+    return "employee" not in ctx.roles
+
+
+def _system_after_window(a, ctx: Context) -> bool:
+    # The system accepts on the employee's behalf only once the window closed.
+    if ctx.roles - {SYSTEM}:
+        return True
+    return a.appeal_deadline is not None and ctx.now > a.appeal_deadline
+
+
+def _reviewer_not_rater(a, ctx: Context) -> bool:
+    # PP 30/2019 Pasal 59: the appraiser never decides an appeal against
+    # their own rating, and the appellant never decides their own appeal.
+    return not ctx.roles & {"appraiser", "employee"}
+
+
+def _authority_only_without_reviewer(a, ctx: Context) -> bool:
+    return "appeal_reviewer" in ctx.roles or a.appeal_reviewer_id is None
+
+
+def _not_proposer(a, ctx: Context) -> bool:
+    proposers = a.decisions.filter(status="proposed").values_list("proposed_by_id", flat=True)
+    return ctx.actor.pk not in set(proposers)
+
+
+NOT_OWN = Guard(
+    "own_appraisal",
+    T(
+        "Anda tidak dapat menyetujui atau menilai kinerja Anda sendiri.",
+        "You cannot approve or rate your own performance.",
+    ),
+    _not_own,
+)
+SYSTEM_AFTER_WINDOW = Guard(
+    "appeal_window_open",
+    T(
+        "Sistem hanya menerima hasil setelah masa keberatan berakhir.",
+        "The system accepts a result only after the appeal window has closed.",
+    ),
+    _system_after_window,
+)
+REVIEWER_NOT_RATER = Guard(
+    "own_rating",
+    T(
+        "Keberatan tidak dapat diputus oleh pejabat penilai atau pegawai yang bersangkutan.",
+        "An appeal cannot be decided by the appraiser or by the appellant.",
+    ),
+    _reviewer_not_rater,
+)
+AUTHORITY_FALLBACK = Guard(
+    "reviewer_exists",
+    T(
+        "Keberatan diputus oleh atasan pejabat penilai kinerja.",
+        "The appraiser's superior decides this appeal.",
+    ),
+    _authority_only_without_reviewer,
+)
+NOT_PROPOSER = Guard(
+    "own_proposal",
+    T(
+        "Usulan tindak lanjut tidak dapat disetujui oleh pengusulnya sendiri.",
+        "A follow-up cannot be approved by the one who proposed it.",
+    ),
+    _not_proposer,
+)
+
+
+def _roles(*names: str) -> frozenset[str]:
+    return frozenset(names)
+
+
+TRANSITIONS = (
+    Transition(
+        "submit_plan",
+        ("draft",),
+        "plan_submitted",
+        _roles("employee"),
+        T("Ajukan SKP", "Submit plan"),
+        conditions=(HAS_ITEMS, ITEMS_MEASURED),
+    ),
+    Transition(
+        "return_plan",
+        ("plan_submitted",),
+        "draft",
+        _roles("appraiser"),
+        T("Kembalikan SKP", "Return plan"),
+        restrictions=(NOT_OWN,),
+        reason_required=True,
+    ),
+    Transition(
+        "approve_plan",
+        ("plan_submitted",),
+        "in_progress",
+        _roles("appraiser"),
+        T("Setujui SKP", "Approve plan"),
+        restrictions=(NOT_OWN,),
+    ),
+    Transition(
+        "submit_self_assessment",
+        ("in_progress",),
+        "self_assessed",
+        _roles("employee"),
+        T("Ajukan penilaian mandiri", "Submit self-assessment"),
+        payload=payloads.SelfAssessmentPayload,
+        effect=effects.store_self_assessment,
+    ),
+    Transition(
+        "return_self_assessment",
+        ("self_assessed",),
+        "in_progress",
+        _roles("appraiser"),
+        T("Kembalikan penilaian mandiri", "Return self-assessment"),
+        restrictions=(NOT_OWN,),
+        reason_required=True,
+    ),
+    Transition(
+        "submit_review",
+        ("self_assessed",),
+        "reviewed",
+        _roles("appraiser"),
+        T("Simpan penilaian", "Submit review"),
+        restrictions=(NOT_OWN,),
+        payload=payloads.ReviewPayload,
+        effect=effects.store_review,
+    ),
+    Transition(
+        "record_discussion",
+        ("reviewed",),
+        "discussed",
+        _roles("appraiser"),
+        T("Catat dialog kinerja", "Record discussion"),
+        restrictions=(NOT_OWN,),
+        payload=payloads.DiscussionPayload,
+        effect=effects.record_discussion,
+    ),
+    Transition(
+        "issue_result",
+        ("discussed",),
+        "result_issued",
+        _roles("appraiser"),
+        T("Tetapkan hasil penilaian", "Issue result"),
+        restrictions=(NOT_OWN,),
+        effect=effects.open_appeal_window,
+    ),
+    Transition(
+        "accept_result",
+        ("result_issued",),
+        "final",
+        _roles("employee", SYSTEM),
+        T("Terima hasil penilaian", "Accept result"),
+        restrictions=(SYSTEM_AFTER_WINDOW,),
+    ),
+    Transition(
+        "file_appeal",
+        ("result_issued",),
+        "appealed",
+        _roles("employee"),
+        T("Ajukan keberatan", "File appeal"),
+        conditions=(APPEAL_WINDOW_OPEN,),
+        payload=payloads.AppealPayload,
+        effect=effects.file_appeal,
+    ),
+    Transition(
+        "decide_appeal",
+        ("appealed",),
+        "final",
+        _roles("appeal_reviewer", "authority"),
+        T("Putuskan keberatan", "Decide appeal"),
+        restrictions=(REVIEWER_NOT_RATER, AUTHORITY_FALLBACK),
+        reason_required=True,
+        payload=payloads.AppealDecisionPayload,
+        effect=effects.decide_appeal,
+    ),
+    Transition(
+        "propose_decision",
+        ("final",),
+        "decision_proposed",
+        _roles("panel"),
+        T("Usulkan tindak lanjut", "Propose follow-up"),
+        restrictions=(NOT_OWN,),
+        payload=payloads.DecisionProposalPayload,
+        effect=effects.propose_decision,
+    ),
+    Transition(
+        "approve_decision",
+        ("decision_proposed",),
+        "decided",
+        _roles("authority"),
+        T("Setujui tindak lanjut", "Approve follow-up"),
+        restrictions=(NOT_OWN, NOT_PROPOSER),
+        payload=payloads.DecisionApprovalPayload,
+        effect=effects.approve_decision,
+    ),
+    Transition(
+        "reject_decision",
+        ("decision_proposed",),
+        "final",
+        _roles("authority"),
+        T("Tolak usulan tindak lanjut", "Reject follow-up"),
+        restrictions=(NOT_OWN, NOT_PROPOSER),
+        reason_required=True,
+        effect=effects.reject_decision,
+    ),
+    Transition(
+        "cancel",
+        (ANY_STATE,),
+        "cancelled",
+        _roles("hr_admin"),
+        T("Batalkan penilaian", "Cancel appraisal"),
+        restrictions=(NOT_OWN,),
+        reason_required=True,
+    ),
+)
+
+APPRAISAL_WORKFLOW = register(
+    Workflow(
+        name="appraisal",
+        label=T("Penilaian kinerja pegawai", "Employee performance appraisal"),
+        states=STATES,
+        initial="draft",
+        transitions=TRANSITIONS,
+        roles_of=appraisal_roles,
+    ),
+    model="appraisals.Appraisal",
+)
+
+# django-fsm methods generated from the table; Appraisal inherits them.
+AppraisalTransitions = fsm_methods(APPRAISAL_WORKFLOW, module=__name__, name="AppraisalTransitions")

@@ -1,0 +1,25 @@
+from .appraisal import Appeal, Appraisal, Cycle, Decision, Discussion, Indicator, PlanItem
+from .organisation import (
+    ActingAssignment,
+    Employee,
+    Position,
+    RoleAssignment,
+    SupervisorRelation,
+    Unit,
+)
+
+__all__ = [
+    "ActingAssignment",
+    "Appeal",
+    "Appraisal",
+    "Cycle",
+    "Decision",
+    "Discussion",
+    "Employee",
+    "Indicator",
+    "PlanItem",
+    "Position",
+    "RoleAssignment",
+    "SupervisorRelation",
+    "Unit",
+]

@@ -1,0 +1,195 @@
+"""Cycles and appraisals: the aggregate the lifecycle moves."""
+
+from django.conf import settings
+from django.db import models
+from django_fsm import FSMField, FSMModelMixin
+from simple_history.models import HistoricalRecords
+
+from ..lifecycle import APPRAISAL_WORKFLOW, STATE_CHOICES, AppraisalTransitions
+from ..predicate import Predicate, Rating
+from .organisation import Employee, Unit
+
+
+class Cycle(models.Model):
+    """An annual appraisal cycle of one instansi."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Dibuka"
+        CLOSED = "closed", "Ditutup"
+
+    class CheckInFrequency(models.TextChoices):
+        MONTHLY = "monthly", "Bulanan"
+        QUARTERLY = "quarterly", "Triwulanan"
+
+    name = models.CharField(max_length=255)
+    instansi = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="cycles")
+    year = models.PositiveIntegerField()
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    check_in_frequency = models.CharField(
+        max_length=10, choices=CheckInFrequency.choices, default=CheckInFrequency.QUARTERLY
+    )
+    # PP 30/2019 Pasal 59: an appeal within 14 days of receiving the result.
+    appeal_window_days = models.PositiveSmallIntegerField(default=14)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Appraisal(AppraisalTransitions, FSMModelMixin, models.Model):
+    """One employee's performance appraisal in one cycle.
+
+    The appraiser and appeal reviewer are resolved from the organisation when
+    the appraisal opens (and the reviewer again when an appeal is filed).
+    `version` increases by one with every change of the aggregate.
+    """
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="appraisals")
+    employee = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="appraisals")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="appraisals")
+    appraiser = models.ForeignKey(
+        Employee, null=True, on_delete=models.PROTECT, related_name="appraisals_as_appraiser"
+    )
+    appeal_reviewer = models.ForeignKey(
+        Employee, null=True, on_delete=models.PROTECT, related_name="appraisals_as_reviewer"
+    )
+    state = FSMField(
+        default=APPRAISAL_WORKFLOW.initial, choices=STATE_CHOICES, protected=True, db_index=True
+    )
+    version = models.PositiveIntegerField(default=1)
+    result_rating = models.CharField(max_length=10, choices=Rating.choices, blank=True)
+    behaviour_rating = models.CharField(max_length=10, choices=Rating.choices, blank=True)
+    predicate = models.CharField(max_length=20, choices=Predicate.choices, blank=True)
+    feedback = models.TextField(blank=True)
+    result_issued_at = models.DateTimeField(null=True, blank=True)
+    appeal_deadline = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "employee"], name="appraisal_one_per_cycle"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Appraisal {self.pk} ({self.state})"
+
+
+class PlanItem(models.Model):
+    """A planned result (rencana hasil kerja) of the SKP."""
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="plan_items")
+    result = models.TextField()
+    # The appraiser's item this one supports (cascading / intervensi).
+    parent_item = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="supporting_items"
+    )
+    realisation = models.TextField(blank=True)
+    self_rating = models.CharField(max_length=10, choices=Rating.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.result[:60]
+
+
+class Indicator(models.Model):
+    class Aspect(models.TextChoices):
+        QUANTITY = "quantity", "Kuantitas"
+        QUALITY = "quality", "Kualitas"
+        TIME = "time", "Waktu"
+        COST = "cost", "Biaya"
+
+    item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="indicators")
+    name = models.CharField(max_length=500)
+    aspect = models.CharField(max_length=10, choices=Aspect.choices)
+    target = models.CharField(max_length=255)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Discussion(models.Model):
+    """The recorded performance dialogue (dialog kinerja)."""
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="discussions")
+    summary = models.TextField()
+    held_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Discussion {self.pk} of appraisal {self.appraisal_id}"
+
+
+class Appeal(models.Model):
+    """A keberatan (PP 30/2019 Pasal 59) and the reviewer's final decision."""
+
+    class Outcome(models.TextChoices):
+        UPHELD = "upheld", "Hasil dipertahankan"
+        REVISED = "revised", "Hasil diubah"
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="appeals")
+    grounds = models.TextField()
+    filed_at = models.DateTimeField()
+    reviewer = models.ForeignKey(
+        Employee, null=True, on_delete=models.PROTECT, related_name="appeals_to_decide"
+    )
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    decision_reason = models.TextField(blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Appeal {self.pk} of appraisal {self.appraisal_id}"
+
+
+class Decision(models.Model):
+    """A follow-up (tindak lanjut): proposed by the panel, decided by the authority."""
+
+    class Kind(models.TextChoices):
+        AWARD = "award", "Penghargaan"
+        PROMOTION = "promotion", "Promosi"
+        DEVELOPMENT = "development", "Pengembangan kompetensi"
+        SANCTION = "sanction", "Sanksi"
+        NONE = "none", "Tidak ada tindak lanjut"
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Diusulkan"
+        APPROVED = "approved", "Disetujui"
+        REJECTED = "rejected", "Ditolak"
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="decisions")
+    kind = models.CharField(max_length=15, choices=Kind.choices)
+    details = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    reference_number = models.CharField(max_length=100, blank=True)
+    effective_date = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Decision {self.pk} ({self.kind}, {self.status})"

@@ -1,0 +1,153 @@
+"""The organisation: units, positions, employees and who supervises whom, when."""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+nip_validator = RegexValidator(
+    r"^\d{18}$",
+    message="NIP harus 18 digit angka. / NIP must be 18 digits.",
+    code="nip_invalid",
+)
+
+
+class Unit(models.Model):
+    """A node of the organisation tree: instansi -> unit kerja -> sub-unit.
+
+    `path` is the materialised path of ids ("/1/4/9/") so a subtree is one
+    indexed prefix query; it is set by `unit_create`.
+    """
+
+    class Kind(models.TextChoices):
+        INSTANSI = "instansi", "Instansi"
+        UNIT_KERJA = "unit_kerja", "Unit kerja"
+        SUB_UNIT = "sub_unit", "Sub-unit"
+
+    code = models.CharField(max_length=50, unique=True)
+    name = models.CharField(max_length=255)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    path = models.CharField(max_length=255, db_index=True, editable=False)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Position(models.Model):
+    class Kind(models.TextChoices):
+        JPT = "jpt", "Jabatan Pimpinan Tinggi"
+        ADMINISTRATOR = "administrator", "Administrator"
+        PENGAWAS = "pengawas", "Pengawas"
+        PELAKSANA = "pelaksana", "Pelaksana"
+        FUNGSIONAL = "fungsional", "Fungsional"
+
+    name = models.CharField(max_length=255)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="positions")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Employee(models.Model):
+    class Kind(models.TextChoices):
+        PNS = "pns", "PNS"
+        PPPK = "pppk", "PPPK"
+
+    nip = models.CharField(max_length=18, unique=True, validators=[nip_validator])
+    name = models.CharField(max_length=255)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="employees")
+    position = models.ForeignKey(
+        Position, null=True, blank=True, on_delete=models.PROTECT, related_name="holders"
+    )
+    grade = models.CharField(max_length=20, blank=True, help_text="Pangkat/golongan, e.g. III/a")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PNS)
+    active = models.BooleanField(default=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="employee",
+    )
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.nip})"
+
+
+class SupervisorRelation(models.Model):
+    """`supervisor` is the direct superior (atasan langsung) of `employee` over a period."""
+
+    employee = models.ForeignKey(
+        Employee, on_delete=models.PROTECT, related_name="supervisor_relations"
+    )
+    supervisor = models.ForeignKey(
+        Employee, on_delete=models.PROTECT, related_name="subordinate_relations"
+    )
+    valid_from = models.DateField()
+    valid_until = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(employee=models.F("supervisor")),
+                name="supervisor_not_self",
+            ),
+        ]
+        indexes = [models.Index(fields=["employee", "valid_from"], name="supervisor_rel_emp")]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id} -> {self.supervisor_id} from {self.valid_from}"
+
+
+class ActingAssignment(models.Model):
+    """Plt/Plh: `substitute` acts for `replaces` over a period.
+
+    While it holds, whoever would report to `replaces` is appraised by
+    `substitute` (BKN: Plt for a vacancy or long absence, Plh for a short one).
+    """
+
+    class Kind(models.TextChoices):
+        PLT = "plt", "Pelaksana Tugas (Plt)"
+        PLH = "plh", "Pelaksana Harian (Plh)"
+
+    substitute = models.ForeignKey(
+        Employee, on_delete=models.PROTECT, related_name="acting_assignments"
+    )
+    replaces = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="acted_for")
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+    valid_from = models.DateField()
+    valid_until = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.substitute_id} for {self.replaces_id}"
+
+
+class RoleAssignment(models.Model):
+    """An assigned role (panel, authority, inspector, HR admin) over a unit subtree."""
+
+    class Role(models.TextChoices):
+        PANEL = "panel", "Tim Penilai Kinerja"
+        AUTHORITY = "authority", "Pejabat yang berwenang / PPK"
+        INSPECTOR = "inspector", "Inspektorat / auditor"
+        HR_ADMIN = "hr_admin", "Pengelola kinerja (BKD/BKPSDM)"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="role_assignments"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="role_assignments")
+    valid_from = models.DateField()
+    valid_until = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.role} @ {self.unit_id}"

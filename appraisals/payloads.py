@@ -1,0 +1,94 @@
+"""Payload schemas of the lifecycle's transitions (the body less `reason`)."""
+
+from rest_framework import serializers
+
+from workflow.text import Text
+
+from .predicate import Rating
+
+
+def invalid(text: Text) -> serializers.ValidationError:
+    return serializers.ValidationError(str(text), code="invalid")
+
+
+class ItemAssessmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    realisation = serializers.CharField(max_length=10000)
+    self_rating = serializers.ChoiceField(choices=Rating.choices)
+
+
+class SelfAssessmentPayload(serializers.Serializer):
+    items = ItemAssessmentSerializer(many=True, allow_empty=False)
+
+    def validate_items(self, items):
+        appraisal = self.context["obj"]
+        expected = set(appraisal.plan_items.values_list("id", flat=True))
+        given = [item["id"] for item in items]
+        if len(given) != len(set(given)):
+            raise invalid(
+                Text(
+                    id="Satu rencana hasil kerja dinilai dua kali.",
+                    en="A result item is assessed twice.",
+                )
+            )
+        missing, unknown = expected - set(given), set(given) - expected
+        if missing:
+            raise invalid(
+                Text(
+                    id=f"Belum dinilai: rencana hasil kerja {sorted(missing)}.",
+                    en=f"Not assessed: result items {sorted(missing)}.",
+                )
+            )
+        if unknown:
+            raise invalid(
+                Text(
+                    id=f"Bukan rencana hasil kerja penilaian ini: {sorted(unknown)}.",
+                    en=f"Not result items of this appraisal: {sorted(unknown)}.",
+                )
+            )
+        return items
+
+
+class ReviewPayload(serializers.Serializer):
+    result_rating = serializers.ChoiceField(choices=Rating.choices)
+    behaviour_rating = serializers.ChoiceField(choices=Rating.choices)
+    feedback = serializers.CharField(max_length=20000)
+
+
+class DiscussionPayload(serializers.Serializer):
+    summary = serializers.CharField(max_length=20000)
+    held_at = serializers.DateTimeField()
+
+
+class AppealPayload(serializers.Serializer):
+    grounds = serializers.CharField(max_length=20000)
+
+
+class AppealDecisionPayload(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=[("upheld", "upheld"), ("revised", "revised")])
+    result_rating = serializers.ChoiceField(choices=Rating.choices, required=False)
+    behaviour_rating = serializers.ChoiceField(choices=Rating.choices, required=False)
+
+    def validate(self, attrs):
+        if attrs["outcome"] == "revised" and not (
+            attrs.get("result_rating") and attrs.get("behaviour_rating")
+        ):
+            raise invalid(
+                Text(
+                    id="Hasil yang diubah memerlukan rating hasil kerja dan rating perilaku baru.",
+                    en="A revised outcome needs new result and behaviour ratings.",
+                )
+            )
+        return attrs
+
+
+class DecisionProposalPayload(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=[(k, k) for k in ("award", "promotion", "development", "sanction", "none")]
+    )
+    details = serializers.CharField(max_length=20000, required=False, allow_blank=True)
+
+
+class DecisionApprovalPayload(serializers.Serializer):
+    reference_number = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    effective_date = serializers.DateField(required=False)

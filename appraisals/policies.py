@@ -1,0 +1,147 @@
+"""Who holds which role towards an appraisal: the one place that answers it.
+
+Relation roles (`employee`, `appraiser`, `appeal_reviewer`) come from the
+appraisal; assigned roles (`panel`, `authority`, `inspector`, `hr_admin`) from
+RoleAssignment over a unit subtree. The engine intersects these with the
+roles a transition declares; selectors use the same facts to scope querysets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+SYSTEM = "system"
+ASSIGNED_ROLES = ("panel", "authority", "inspector", "hr_admin")
+# Roles whose holders may see appraisals in their unit subtree.
+SCOPED_READERS = ASSIGNED_ROLES
+
+
+@dataclass(frozen=True)
+class Profile:
+    user_id: int | None
+    employee_id: int | None
+    scopes: tuple[tuple[str, str], ...]  # (role, unit path)
+    is_system: bool = False
+
+    def scope_paths(self, roles=ASSIGNED_ROLES) -> list[str]:
+        return [path for role, path in self.scopes if role in roles]
+
+    def holds_in(self, unit_path: str) -> set[str]:
+        return {role for role, path in self.scopes if unit_path.startswith(path)}
+
+
+def is_system_user(user) -> bool:
+    return user.get_username() == settings.KINERJA_SYSTEM_USERNAME and not user.is_active
+
+
+def profile_of(user) -> Profile:
+    """The user's employee and assigned scopes, cached on the user object.
+
+    Two small queries per request at most, whatever the data size.
+    """
+    cached = getattr(user, "_kinerja_profile", None)
+    if cached is not None:
+        return cached
+    if user is None or not user.is_authenticated:
+        profile = Profile(user_id=None, employee_id=None, scopes=())
+    elif is_system_user(user):
+        profile = Profile(user_id=user.pk, employee_id=None, scopes=(), is_system=True)
+    else:
+        from .models import Employee, RoleAssignment
+
+        today = timezone.localdate()
+        employee_id = (
+            Employee.objects.filter(user=user, active=True).values_list("id", flat=True).first()
+        )
+        scopes = tuple(
+            RoleAssignment.objects.filter(user=user, valid_from__lte=today)
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+            .values_list("role", "unit__path")
+        )
+        profile = Profile(user_id=user.pk, employee_id=employee_id, scopes=scopes)
+    user._kinerja_profile = profile
+    return profile
+
+
+def forget_profile(user) -> None:
+    user.__dict__.pop("_kinerja_profile", None)
+
+
+def appraisal_roles(appraisal, user) -> frozenset[str]:
+    profile = profile_of(user)
+    if profile.is_system:
+        return frozenset({SYSTEM})
+    roles: set[str] = set()
+    if profile.employee_id is not None:
+        if appraisal.employee_id == profile.employee_id:
+            roles.add("employee")
+        if appraisal.appraiser_id == profile.employee_id:
+            roles.add("appraiser")
+        if appraisal.appeal_reviewer_id == profile.employee_id:
+            roles.add("appeal_reviewer")
+    if profile.scopes:
+        roles |= profile.holds_in(appraisal.unit.path)
+    return frozenset(roles)
+
+
+def appraisal_visibility(user) -> Q:
+    """A filter for the appraisals `user` may see (matches nothing for a stranger)."""
+    profile = profile_of(user)
+    if profile.is_system:
+        return Q()
+    q = Q(pk__in=[])
+    if profile.employee_id is not None:
+        e = profile.employee_id
+        q |= Q(employee_id=e) | Q(appraiser_id=e) | Q(appeal_reviewer_id=e)
+    for path in profile.scope_paths(SCOPED_READERS):
+        q |= Q(unit__path__startswith=path)
+    return q
+
+
+def is_inspector(user) -> bool:
+    return any(role == "inspector" for role, _path in profile_of(user).scopes)
+
+
+def contract_roles(user) -> list[str]:
+    """The roles of api-contract.md's /api/me/: derived from the organisation or assigned."""
+    from .models import ActingAssignment, Appraisal, SupervisorRelation
+
+    profile = profile_of(user)
+    roles = {role for role, _path in profile.scopes}
+    employee_id = profile.employee_id
+    if employee_id is not None:
+        roles.add("staff")
+        today = timezone.localdate()
+        valid = Q(valid_from__lte=today) & (Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        acting_for = list(
+            ActingAssignment.objects.filter(valid, substitute_id=employee_id).values_list(
+                "replaces_id", flat=True
+            )
+        )
+        heads = [employee_id, *acting_for]
+        subordinates = list(
+            SupervisorRelation.objects.filter(valid, supervisor_id__in=heads).values_list(
+                "employee_id", flat=True
+            )
+        )
+        if subordinates:
+            roles.add("supervisor")
+        if (
+            subordinates
+            and SupervisorRelation.objects.filter(valid, supervisor_id__in=subordinates).exists()
+        ) or Appraisal.objects.filter(appeal_reviewer_id=employee_id).exists():
+            roles.add("appeal_reviewer")
+    order = [
+        "staff",
+        "supervisor",
+        "appeal_reviewer",
+        "panel",
+        "authority",
+        "inspector",
+        "hr_admin",
+    ]
+    return [r for r in order if r in roles]

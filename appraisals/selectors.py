@@ -1,0 +1,29 @@
+"""Reads, scoped by the user in one place each."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from workflow.errors import NotFound
+from workflow.text import Text
+
+from .models import Appraisal
+from .policies import appraisal_visibility
+
+APPRAISAL_NOT_FOUND = Text(id="Penilaian tidak ditemukan.", en="Appraisal not found.")
+
+
+def appraisal_list_visible(*, user) -> QuerySet[Appraisal]:
+    return (
+        Appraisal.objects.filter(appraisal_visibility(user))
+        .select_related("employee", "cycle", "unit", "appraiser", "appeal_reviewer")
+        .order_by("id")
+    )
+
+
+def appraisal_get_visible(*, user, pk) -> Appraisal:
+    """The appraisal if `user` may see it; missing and forbidden are both 404."""
+    try:
+        return appraisal_list_visible(user=user).get(pk=pk)
+    except (Appraisal.DoesNotExist, ValueError, TypeError):
+        raise NotFound(APPRAISAL_NOT_FOUND) from None

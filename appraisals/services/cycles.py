@@ -1,0 +1,113 @@
+"""Opening a cycle: one appraisal in `draft` for every active employee in scope."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from django.db import transaction
+from django.db.models import Q
+from simple_history.utils import bulk_create_with_history
+
+from audit.services import audit_events_open_chains
+
+from ..models import ActingAssignment, Appraisal, Cycle, Employee, SupervisorRelation, Unit
+
+
+def _valid_on(on) -> Q:
+    return Q(valid_from__lte=on) & (Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+
+
+def _latest(rows: Iterable[tuple[int, int]]) -> dict[int, int]:
+    # rows ordered oldest first: the latest valid row of each key wins.
+    return dict(rows)
+
+
+def _resolver(on) -> Callable[[int], int | None]:
+    """Resolve supervisors for many employees with two queries, not one per employee."""
+    supervisors = _latest(
+        SupervisorRelation.objects.filter(_valid_on(on))
+        .order_by("valid_from", "id")
+        .values_list("employee_id", "supervisor_id")
+    )
+    acting = _latest(
+        ActingAssignment.objects.filter(_valid_on(on))
+        .order_by("valid_from", "id")
+        .values_list("replaces_id", "substitute_id")
+    )
+
+    def resolve(employee_id: int) -> int | None:
+        supervisor = supervisors.get(employee_id)
+        if supervisor is None:
+            return None
+        resolved = acting.get(supervisor, supervisor)
+        return supervisor if resolved == employee_id else resolved
+
+    return resolve
+
+
+def cycle_open(
+    *,
+    cycle: Cycle,
+    actor,
+    employees: Iterable[Employee] | None = None,
+    batch_size: int = 2000,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Create the cycle's appraisals, with history and the first audit event each.
+
+    Idempotent: employees who already have an appraisal in the cycle are
+    skipped. The appraiser and appeal reviewer are resolved on the cycle's
+    first day. Returns how many appraisals were created.
+    """
+    if employees is None:
+        root: Unit = cycle.instansi
+        employees = Employee.objects.filter(active=True, unit__path__startswith=root.path)
+    employees = list(employees.order_by("id") if hasattr(employees, "order_by") else employees)
+    existing = set(Appraisal.objects.filter(cycle=cycle).values_list("employee_id", flat=True))
+    todo = [e for e in employees if e.pk not in existing and e.active]
+    resolve = _resolver(cycle.starts_on)
+    created = 0
+    for start in range(0, len(todo), batch_size):
+        chunk = todo[start : start + batch_size]
+        with transaction.atomic():
+            rows = []
+            for employee in chunk:
+                appraiser_id = resolve(employee.pk)
+                reviewer_id = resolve(appraiser_id) if appraiser_id else None
+                if reviewer_id == employee.pk:
+                    reviewer_id = None
+                rows.append(
+                    Appraisal(
+                        cycle=cycle,
+                        employee=employee,
+                        unit_id=employee.unit_id,
+                        appraiser_id=appraiser_id,
+                        appeal_reviewer_id=reviewer_id,
+                    )
+                )
+            rows = bulk_create_with_history(
+                rows,
+                Appraisal,
+                batch_size=batch_size,
+                default_user=actor,
+                default_change_reason="cycle_open",
+            )
+            audit_events_open_chains(
+                subjects=rows,
+                actor=actor,
+                action="appraisal.created",
+                to_state="draft",
+                reason=f"cycle_open: {cycle.name}",
+                changes_of=lambda a: {
+                    "cycle_id": [None, a.cycle_id],
+                    "employee_id": [None, a.employee_id],
+                    "appraiser_id": [None, a.appraiser_id],
+                    "appeal_reviewer_id": [None, a.appeal_reviewer_id],
+                    "state": [None, "draft"],
+                    "version": [None, 1],
+                },
+            )
+        created += len(rows)
+        if progress:
+            progress(created, len(todo))
+    return created

@@ -1,0 +1,66 @@
+"""Writes and resolutions on the organisation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Q
+
+from ..models import ActingAssignment, Employee, SupervisorRelation, Unit
+
+
+def _valid_on(on: dt.date) -> Q:
+    return Q(valid_from__lte=on) & (Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+
+
+@transaction.atomic
+def unit_create(*, code: str, name: str, kind: str, parent: Unit | None = None) -> Unit:
+    unit = Unit(code=code, name=name, kind=kind, parent=parent, path="")
+    unit.save()
+    unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
+    unit.save(update_fields=["path"])
+    return unit
+
+
+def acting_substitute(*, employee_id: int, on: dt.date) -> int | None:
+    """The Plh/Plt acting for `employee_id` on `on`, if any (latest assignment wins)."""
+    return (
+        ActingAssignment.objects.filter(_valid_on(on), replaces_id=employee_id)
+        .order_by("-valid_from", "-id")
+        .values_list("substitute_id", flat=True)
+        .first()
+    )
+
+
+def supervisor_resolve(*, employee: Employee, on: dt.date) -> Employee | None:
+    """The appraiser of `employee` on `on`: the direct superior, or whoever acts for them."""
+    supervisor_id = (
+        SupervisorRelation.objects.filter(_valid_on(on), employee=employee)
+        .order_by("-valid_from", "-id")
+        .values_list("supervisor_id", flat=True)
+        .first()
+    )
+    if supervisor_id is None:
+        return None
+    acting_id = acting_substitute(employee_id=supervisor_id, on=on)
+    resolved_id = acting_id or supervisor_id
+    if resolved_id == employee.pk:
+        # An official acting for their own superior cannot appraise themselves;
+        # the definitive superior remains the appraiser.
+        resolved_id = supervisor_id
+    return Employee.objects.get(pk=resolved_id)
+
+
+def appeal_reviewer_resolve(*, appraisal, on: dt.date) -> Employee | None:
+    """The appraiser's own superior on `on` (PP 30/2019 Pasal 59).
+
+    None when there is none in the system, or when the only candidate is the
+    appellant: then the authority decides.
+    """
+    if appraisal.appraiser_id is None:
+        return None
+    reviewer = supervisor_resolve(employee=appraisal.appraiser, on=on)
+    if reviewer is None or reviewer.pk in (appraisal.employee_id, appraisal.appraiser_id):
+        return None
+    return reviewer

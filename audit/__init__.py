@@ -1,0 +1,1 @@
+"""Append-only, tamper-evident history. Imports nothing from the domain."""

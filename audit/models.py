@@ -1,0 +1,82 @@
+from django.conf import settings
+from django.db import models
+
+from .canonical import canonical_bytes
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("Audit events are append-only.")
+
+    def delete(self):
+        raise PermissionError("Audit events are append-only.")
+
+
+class AuditEvent(models.Model):
+    """One change of one subject; events of a subject form a hash chain.
+
+    Chains are per subject (not one global chain) so that writes on
+    different appraisals never contend.
+    """
+
+    subject_type = models.CharField(max_length=100)
+    subject_id = models.CharField(max_length=64)
+    seq = models.PositiveIntegerField()
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_username = models.CharField(max_length=150)
+    actor_name = models.CharField(max_length=255, blank=True)
+    action = models.CharField(max_length=100)
+    from_state = models.CharField(max_length=50, blank=True)
+    to_state = models.CharField(max_length=50, blank=True)
+    reason = models.TextField(blank=True)
+    changes = models.JSONField(default=dict)
+    request_id = models.CharField(max_length=64, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject_type", "subject_id", "seq"], name="audit_event_subject_seq"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["actor_username", "at"], name="audit_event_actor_at"),
+            models.Index(fields=["action", "at"], name="audit_event_action_at"),
+            models.Index(fields=["at"], name="audit_event_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject}#{self.seq} {self.action}"
+
+    def save(self, *args, **kwargs):
+        # Append-only: an event, once written, is never written again.
+        if not self._state.adding:
+            raise PermissionError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit events are append-only.")
+
+    @property
+    def subject(self) -> str:
+        return f"{self.subject_type}:{self.subject_id}"
+
+    def canonical(self) -> bytes:
+        return canonical_bytes(
+            subject=self.subject,
+            seq=self.seq,
+            at=self.at,
+            actor=self.actor_username,
+            actor_name=self.actor_name,
+            action=self.action,
+            from_state=self.from_state,
+            to_state=self.to_state,
+            reason=self.reason,
+            changes=self.changes,
+        )

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+
+from .canonical import GENESIS, chain_hash, normalise
+from .context import request_id
+from .models import AuditEvent
+
+
+def subject_key(subject: models.Model) -> tuple[str, str]:
+    return subject._meta.label_lower, str(subject.pk)
+
+
+def _actor_fields(actor: Any) -> dict[str, Any]:
+    return {
+        "actor": actor,
+        "actor_username": actor.get_username(),
+        "actor_name": actor.get_full_name() or "",
+    }
+
+
+def _chained(event: AuditEvent, prev_hash: str) -> AuditEvent:
+    event.prev_hash = prev_hash
+    event.hash = chain_hash(prev_hash, event.canonical())
+    return event
+
+
+def audit_event_append(
+    *,
+    subject: models.Model,
+    actor: Any,
+    action: str,
+    from_state: str = "",
+    to_state: str = "",
+    reason: str = "",
+    changes: Mapping[str, Any] | None = None,
+    at: dt.datetime | None = None,
+) -> AuditEvent:
+    """Append one event to the subject's chain.
+
+    The caller must hold a lock that serialises writes on the subject (the
+    engine locks the subject's row); the unique (subject, seq) constraint is
+    the last line of defence.
+    """
+    subject_type, subject_id = subject_key(subject)
+    head = (
+        AuditEvent.objects.filter(subject_type=subject_type, subject_id=subject_id)
+        .order_by("-seq")
+        .values_list("seq", "hash")
+        .first()
+    )
+    seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS)
+    event = AuditEvent(
+        subject_type=subject_type,
+        subject_id=subject_id,
+        seq=seq,
+        at=at or timezone.now(),
+        action=action,
+        from_state=from_state or "",
+        to_state=to_state or "",
+        reason=reason or "",
+        changes=normalise(dict(changes or {})),
+        request_id=request_id.get(),
+        **_actor_fields(actor),
+    )
+    _chained(event, prev_hash)
+    event.save(force_insert=True)
+    return event
+
+
+def audit_events_open_chains(
+    *,
+    subjects: Iterable[models.Model],
+    actor: Any,
+    action: str,
+    to_state: str,
+    reason: str = "",
+    changes_of=None,
+    at: dt.datetime | None = None,
+    batch_size: int = 2000,
+) -> int:
+    """Write the first event of many new subjects at once (bulk creation).
+
+    Only for subjects that have no chain yet: each event is seq 1 on GENESIS.
+    """
+    at = at or timezone.now()
+    rid = request_id.get()
+    actor_fields = _actor_fields(actor)
+    events = []
+    for subject in subjects:
+        subject_type, subject_id = subject_key(subject)
+        event = AuditEvent(
+            subject_type=subject_type,
+            subject_id=subject_id,
+            seq=1,
+            at=at,
+            action=action,
+            to_state=to_state,
+            reason=reason,
+            changes=normalise(changes_of(subject) if changes_of else {}),
+            request_id=rid,
+            **actor_fields,
+        )
+        events.append(_chained(event, GENESIS))
+    AuditEvent.objects.bulk_create(events, batch_size=batch_size)
+    return len(events)

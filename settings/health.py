@@ -1,0 +1,35 @@
+"""GET /healthz/: 200 when the database (and, outside the embedded default, the broker) answers."""
+
+from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
+
+
+def _database() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return "ok"
+
+
+def _broker() -> str:
+    if settings.CELERY_TASK_ALWAYS_EAGER or not settings.CELERY_BROKER_URL:
+        return "eager"
+    from settings.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+    return "ok"
+
+
+def healthz(request):
+    checks, ok = {}, True
+    for name, probe in (("database", _database), ("broker", _broker)):
+        try:
+            checks[name] = probe()
+        except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
+            checks[name] = f"error: {type(exc).__name__}"
+            ok = False
+    return JsonResponse(
+        {"status": "ok" if ok else "error", "checks": checks}, status=200 if ok else 503
+    )

@@ -1,0 +1,12 @@
+"""Developer machine and demo: DEBUG on, embedded default unless DATABASE_URL is set."""
+
+import os
+
+os.environ.setdefault("DEBUG", "true")
+
+from .base import *  # noqa: E402,F403
+from .base import VAR_DIR  # noqa: E402
+
+SECRET_KEY = SECRET_KEY or "dev-only-not-secret-kinerja"  # noqa: F405
+EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+VAR_DIR.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,12 @@
+"""Test run: the same code paths as production; SQLite or PostgreSQL by DATABASE_URL."""
+
+from .base import *  # noqa: F403
+
+SECRET_KEY = "test-only-not-secret-kinerja"
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = True
+if EMBEDDED:  # noqa: F405
+    DATABASES["default"]["NAME"] = ":memory:"  # noqa: F405
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405

@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import ObtainAuthToken
+
+from audit.api.views import AuditEventListView, AuditVerifyView
+from workflow.api.views import WorkflowDiagramView, WorkflowListView
+
+from .health import healthz
+
+api = [
+    path("auth/token/", ObtainAuthToken.as_view(), name="auth-token"),
+    path("", include("appraisals.api.urls")),
+    path("workflows/", WorkflowListView.as_view(), name="workflow-list"),
+    path("workflows/<str:name>/diagram/", WorkflowDiagramView.as_view(), name="workflow-diagram"),
+    path("audit/events/", AuditEventListView.as_view(), name="audit-events"),
+    path("audit/verify/", AuditVerifyView.as_view(), name="audit-verify"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+]
+
+urlpatterns = [
+    path("api/", include(api)),
+    path("healthz/", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,101 @@
+"""Walking an appraisal to a state along the lifecycle's happy path, as its real actors."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from appraisals.models import Appraisal
+from appraisals.services.plan import plan_item_create
+from workflow.services import perform
+
+PATHS = {
+    "draft": [],
+    "plan_submitted": ["submit_plan"],
+    "in_progress": ["submit_plan", "approve_plan"],
+    "self_assessed": ["submit_plan", "approve_plan", "submit_self_assessment"],
+    "reviewed": ["submit_plan", "approve_plan", "submit_self_assessment", "submit_review"],
+}
+PATHS["discussed"] = [*PATHS["reviewed"], "record_discussion"]
+PATHS["result_issued"] = [*PATHS["discussed"], "issue_result"]
+PATHS["appealed"] = [*PATHS["result_issued"], "file_appeal"]
+PATHS["final"] = [*PATHS["result_issued"], "accept_result"]
+PATHS["decision_proposed"] = [*PATHS["final"], "propose_decision"]
+PATHS["decided"] = [*PATHS["decision_proposed"], "approve_decision"]
+PATHS["cancelled"] = ["cancel"]
+
+ACTOR = {
+    "submit_plan": "employee",
+    "return_plan": "appraiser",
+    "approve_plan": "appraiser",
+    "submit_self_assessment": "employee",
+    "return_self_assessment": "appraiser",
+    "submit_review": "appraiser",
+    "record_discussion": "appraiser",
+    "issue_result": "appraiser",
+    "accept_result": "employee",
+    "file_appeal": "employee",
+    "decide_appeal": "superior",
+    "propose_decision": "panel",
+    "approve_decision": "authority",
+    "reject_decision": "authority",
+    "cancel": "hr_admin",
+}
+
+
+def valid_body(name: str, appraisal: Appraisal) -> dict:
+    """A body that satisfies transition `name` on `appraisal`."""
+    items = list(appraisal.plan_items.values_list("id", flat=True))
+    return {
+        "submit_self_assessment": {
+            "items": [
+                {"id": i, "realisation": "Tercapai 100%", "self_rating": "meets"} for i in items
+            ]
+        },
+        "submit_review": {
+            "result_rating": "above",
+            "behaviour_rating": "above",
+            "feedback": "Kinerja sangat baik.",
+        },
+        "record_discussion": {
+            "summary": "Dialog kinerja tahunan.",
+            "held_at": (timezone.now() - dt.timedelta(hours=1)).isoformat(),
+        },
+        "file_appeal": {"grounds": "Bukti dukung belum dipertimbangkan."},
+        "decide_appeal": {
+            "outcome": "revised",
+            "result_rating": "above",
+            "behaviour_rating": "meets",
+            "reason": "Bukti diterima.",
+        },
+        "propose_decision": {"kind": "award", "details": "Satyalancana"},
+        "return_plan": {"reason": "Perbaiki target."},
+        "return_self_assessment": {"reason": "Lengkapi bukti."},
+        "reject_decision": {"reason": "Belum memenuhi syarat."},
+        "cancel": {"reason": "Pegawai pensiun."},
+    }.get(name, {})
+
+
+def add_plan_item(appraisal: Appraisal, user) -> None:
+    plan_item_create(
+        appraisal=appraisal,
+        actor=user,
+        result="Meningkatnya mutu layanan pendidikan",
+        indicators=[
+            {"name": "Sekolah terakreditasi", "aspect": "quantity", "target": "12 sekolah"}
+        ],
+    )
+
+
+def advance(appraisal: Appraisal, state: str, *, users: dict) -> Appraisal:
+    for name in PATHS[state]:
+        appraisal.refresh_from_db()
+        if name == "submit_plan" and not appraisal.plan_items.exists():
+            add_plan_item(appraisal, users["employee"])
+        body = dict(valid_body(name, appraisal))
+        reason = body.pop("reason", "")
+        perform(appraisal, name, actor=users[ACTOR[name]], payload=body, reason=reason)
+    appraisal.refresh_from_db()
+    assert appraisal.state == state
+    return appraisal

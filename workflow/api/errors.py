@@ -1,0 +1,59 @@
+"""One exception handler: domain errors and DRF errors in one bilingual shape.
+
+{"code": "...", "detail": "<message in the request language>",
+ "messages": {"id": "...", "en": "..."}, "problems": [{"code", "message", "field"?}]}
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from ..errors import Problem, WorkflowError
+from ..services import _serializer_problems
+from ..text import Text
+
+_MESSAGES = {
+    400: Text("Isian tidak valid.", "The submitted data is invalid."),
+    401: Text("Silakan masuk terlebih dahulu.", "Authentication is required."),
+    403: Text(
+        "Anda tidak berwenang melakukan tindakan ini.",
+        "You are not allowed to perform this action.",
+    ),
+    404: Text("Tidak ditemukan.", "Not found."),
+    405: Text("Metode tidak diizinkan.", "Method not allowed."),
+    406: Text("Format respons tidak didukung.", "The requested format is not supported."),
+    415: Text("Jenis isi tidak didukung.", "Unsupported media type."),
+    429: Text("Terlalu banyak permintaan; coba lagi nanti.", "Too many requests; try again later."),
+}
+
+
+def error_body(*, code: str, message: Text, problems: list[Problem] | None = None) -> dict:
+    return WorkflowError(message, problems or []).as_dict() | {"code": code}
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, WorkflowError):
+        return Response(exc.as_dict(), status=exc.status)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    status_code = response.status_code
+    message = _MESSAGES.get(status_code, Text(str(exc), str(exc)))
+    problems: list[Problem] = []
+    if isinstance(exc, exceptions.ValidationError):
+        problems = _serializer_problems(exc.detail)
+    elif isinstance(exc, exceptions.APIException) and status_code not in _MESSAGES:
+        message = Text(str(exc.detail), str(exc.detail))
+    code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
+    if not isinstance(code, str):
+        code = "invalid" if status_code == status.HTTP_400_BAD_REQUEST else "error"
+    response.data = error_body(code=code, message=message, problems=problems)
+    return response

@@ -1,0 +1,149 @@
+"""A lifecycle declared once, as data.
+
+The domain builds a `Workflow` (states and transitions, who may fire each,
+conditions with a human reason, payload schema, labels) and registers it.
+django-fsm methods, the API's available transitions, diagrams and the
+permission tests are all derived from this table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .text import Text
+
+ANY_STATE = "*"
+SYSTEM_ROLE = "system"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a guard or effect may know about the attempt."""
+
+    actor: Any
+    roles: frozenset[str]
+    now: dt.datetime
+    payload: Mapping[str, Any] = field(default_factory=dict)
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A rule with the reason shown when it fails.
+
+    As a transition's `condition` it speaks about the object (unmet -> 400);
+    as a `restriction` it speaks about the actor, e.g. separation of duties
+    (unmet -> 403).
+    """
+
+    code: str
+    message: Text
+    check: Callable[[Any, Context], bool]
+
+
+@dataclass(frozen=True)
+class State:
+    name: str
+    label: Text
+    final: bool = False
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    source: tuple[str, ...]
+    target: str
+    roles: frozenset[str]
+    label: Text
+    conditions: tuple[Guard, ...] = ()
+    restrictions: tuple[Guard, ...] = ()
+    # A DRF serializer class validating the payload (the body less `reason`).
+    payload: type | None = None
+    reason_required: bool = False
+    # Domain effect: changes fields (and rows belonging to the aggregate)
+    # after the state moved; may return extra {field: [old, new]} changes for
+    # the audit event. Never locks, notifies or audits by itself.
+    effect: Callable[[Any, Context], Mapping[str, list] | None] | None = None
+
+
+@dataclass(frozen=True)
+class Workflow:
+    name: str
+    label: Text
+    states: tuple[State, ...]
+    initial: str
+    transitions: tuple[Transition, ...]
+    # The domain's answer to "which roles does this user hold towards this
+    # object?" (employee, appraiser, panel ...). The engine only intersects.
+    roles_of: Callable[[Any, Any], frozenset[str]]
+    state_field: str = "state"
+    version_field: str = "version"
+    # Fields whose change is noise in an audit diff (timestamps).
+    untracked_fields: frozenset[str] = frozenset({"updated_at"})
+
+    def __post_init__(self) -> None:
+        names = [t.name for t in self.transitions]
+        if len(names) != len(set(names)):
+            raise ValueError(f"{self.name}: duplicate transition names")
+        state_names = {s.name for s in self.states}
+        if self.initial not in state_names:
+            raise ValueError(f"{self.name}: unknown initial state {self.initial!r}")
+        for t in self.transitions:
+            if not t.roles:
+                # Deny by default: a transition nobody may fire is a bug.
+                raise ValueError(f"{self.name}.{t.name}: no roles declared")
+            unknown = (set(t.source) - {ANY_STATE}) | {t.target}
+            unknown -= state_names
+            if unknown:
+                raise ValueError(f"{self.name}.{t.name}: unknown states {sorted(unknown)}")
+
+    def transition(self, name: str) -> Transition | None:
+        return self._by_name().get(name)
+
+    def _by_name(self) -> dict[str, Transition]:
+        cache = self.__dict__.get("_by_name_cache")
+        if cache is None:
+            cache = {t.name: t for t in self.transitions}
+            object.__setattr__(self, "_by_name_cache", cache)
+        return cache
+
+    def state(self, name: str) -> State:
+        return next(s for s in self.states if s.name == name)
+
+    def sources_of(self, t: Transition) -> list[str]:
+        """Concrete source states, with `*` expanded to every non-final state but the target."""
+        if ANY_STATE not in t.source:
+            return list(t.source)
+        return [s.name for s in self.states if not s.final and s.name != t.target]
+
+    def edges(self) -> list[tuple[str, str, Transition]]:
+        return [(src, t.target, t) for t in self.transitions for src in self.sources_of(t)]
+
+
+_registry: dict[str, tuple[Workflow, str]] = {}
+
+
+def register(workflow: Workflow, *, model: str) -> Workflow:
+    """Register a lifecycle for a model given as "app_label.ModelName"."""
+    _registry[workflow.name] = (workflow, model)
+    return workflow
+
+
+def registered() -> dict[str, Workflow]:
+    return {name: wf for name, (wf, _model) in sorted(_registry.items())}
+
+
+def get(name: str) -> Workflow | None:
+    entry = _registry.get(name)
+    return entry[0] if entry else None
+
+
+def for_model(model: type) -> Workflow:
+    label = model._meta.label
+    for wf, model_label in _registry.values():
+        if model_label == label:
+            return wf
+    raise LookupError(f"No workflow registered for {label}")
