@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 
 from appraisals.models import Cycle, Employee, Position, RoleAssignment, SupervisorRelation
 from appraisals.services.organisation import unit_create
+from workflow.actors import system_actor
 
 _nip = itertools.count(1)
 
@@ -30,7 +31,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def make_unit(code: str, name: str, kind: str, parent=None):
-    return unit_create(code=code, name=name, kind=kind, parent=parent)
+    return unit_create(actor=system_actor(), code=code, name=name, kind=kind, parent=parent)
 
 
 class PositionFactory(factory.django.DjangoModelFactory):

@@ -113,8 +113,11 @@ def _serializer_problems(errors: Any, prefix: str = "") -> list[Problem]:
     problems: list[Problem] = []
     if isinstance(errors, dict):
         for key, value in errors.items():
-            name = key if key != "non_field_errors" else ""
-            path = f"{prefix}.{name}" if prefix and name else (prefix or name)
+            if isinstance(key, int):  # DRF keys a nested list's errors by index
+                path = f"{prefix}[{key}]"
+            else:
+                name = key if key != "non_field_errors" else ""
+                path = f"{prefix}.{name}" if prefix and name else (prefix or name)
             problems.extend(_serializer_problems(value, path))
     elif isinstance(errors, list):
         for index, value in enumerate(errors):

@@ -15,9 +15,14 @@ def _valid_on(on: dt.date) -> Q:
 
 
 @transaction.atomic
-def unit_create(*, code: str, name: str, kind: str, parent: Unit | None = None) -> Unit:
+def unit_create(
+    *, actor, code: str, name: str, kind: str, parent: Unit | None = None, reason: str = ""
+) -> Unit:
     unit = Unit(code=code, name=name, kind=kind, parent=parent, path="")
+    unit._history_user = actor
+    unit._change_reason = reason or "unit.created"
     unit.save()
+    # The materialised path needs the id, so it is a second (recorded) save.
     unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
     unit.save(update_fields=["path"])
     return unit

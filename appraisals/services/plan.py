@@ -28,6 +28,10 @@ PARENT_OUTSIDE = Text(
     id="Rencana hasil kerja atasan harus berasal dari SKP pejabat penilai pada periode yang sama.",
     en="The supported item must belong to the appraiser's plan in the same cycle.",
 )
+ITEM_SUPPORTED = Text(
+    id="Rencana hasil kerja ini didukung oleh SKP bawahan; lepaskan kaitannya terlebih dahulu.",
+    en="Subordinates' plans support this item; detach them first.",
+)
 
 
 def _check_writable(appraisal: Appraisal, actor) -> None:
@@ -163,6 +167,8 @@ def plan_item_delete(*, item: PlanItem, actor, expected_version: int | None = No
     def apply(locked: Appraisal):
         _check_writable(locked, actor)
         current = PlanItem.objects.get(pk=item.pk, appraisal=locked)
+        if current.supporting_items.exists():
+            raise StateConflict(ITEM_SUPPORTED)
         before = _item_state(current)
         for indicator in current.indicators.all():
             _tracked(indicator, actor, "plan_item.deleted").delete()

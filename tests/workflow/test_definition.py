@@ -1,0 +1,74 @@
+"""The table is the single source: django-fsm, diagrams and checks derive from it."""
+
+import pytest
+from django_fsm import has_transition_perm
+
+from appraisals.lifecycle import APPRAISAL_WORKFLOW
+from appraisals.models import Appraisal
+from workflow import definition, diagrams
+from workflow.definition import State, Transition, Workflow
+from workflow.text import Text
+
+
+def test_model_transitions_equal_the_table():
+    field = Appraisal._meta.get_field("state")
+    fsm = {(t.name, t.source, t.target) for t in field.get_all_transitions(Appraisal)}
+    table = {
+        (t.name, src, t.target)
+        for t in APPRAISAL_WORKFLOW.transitions
+        for src in APPRAISAL_WORKFLOW.sources_of(t)
+    }
+    assert fsm == table
+
+
+def test_cancel_never_leaves_a_final_state():
+    cancel = APPRAISAL_WORKFLOW.transition("cancel")
+    assert set(APPRAISAL_WORKFLOW.sources_of(cancel)) == {
+        s.name for s in APPRAISAL_WORKFLOW.states
+    } - {"decided", "cancelled"}
+
+
+def test_a_transition_without_roles_is_refused():
+    with pytest.raises(ValueError, match="no roles"):
+        Workflow(
+            name="broken", label=Text("x", "x"), states=(State("a", Text("a", "a")),),
+            initial="a", roles_of=lambda obj, user: frozenset(),
+            transitions=(Transition("go", ("a",), "a", frozenset(), Text("x", "x")),),
+        )
+
+
+def test_unknown_states_are_refused():
+    with pytest.raises(ValueError, match="unknown states"):
+        Workflow(
+            name="broken", label=Text("x", "x"), states=(State("a", Text("a", "a")),),
+            initial="a", roles_of=lambda obj, user: frozenset(),
+            transitions=(Transition("go", ("a",), "b", frozenset({"r"}), Text("x", "x")),),
+        )
+
+
+def test_every_transition_has_bilingual_label_and_roles():
+    for t in APPRAISAL_WORKFLOW.transitions:
+        assert t.label.id and t.label.en and t.label.id != t.label.en
+        assert t.roles
+
+
+def test_registered_by_name():
+    assert definition.get("appraisal") is APPRAISAL_WORKFLOW
+    assert definition.for_model(Appraisal) is APPRAISAL_WORKFLOW
+
+
+@pytest.mark.parametrize("render", [diagrams.mermaid, diagrams.dot])
+def test_diagrams_draw_every_edge(render):
+    text = render(APPRAISAL_WORKFLOW)
+    for src, dst, t in APPRAISAL_WORKFLOW.edges():
+        edge = f"{src} --> {dst}: {t.name}" if render is diagrams.mermaid else (
+            f'"{src}" -> "{dst}" [label="{t.name}"]'
+        )
+        assert edge in text
+
+
+@pytest.mark.django_db
+def test_django_fsm_permission_uses_the_table(org, appraisal):
+    appraisal.refresh_from_db()
+    assert has_transition_perm(appraisal.submit_plan, org.users["employee"])
+    assert not has_transition_perm(appraisal.submit_plan, org.users["appraiser"])
