@@ -77,6 +77,13 @@ class Employee(models.Model):
     )
     history = HistoricalRecords()
 
+    class Meta:
+        constraints = [
+            # The database refuses a malformed NIP too, whatever path wrote it.
+            models.CheckConstraint(condition=models.Q(nip__regex=r"^[0-9]{18}$"),
+                                   name="employee_nip_18_digits"),
+        ]
+
     def __str__(self) -> str:
         return f"{self.name} ({self.nip})"
 

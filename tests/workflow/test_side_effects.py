@@ -40,10 +40,13 @@ def test_announced_on_commit_with_ids_only(org, at_state, received,
 def test_rolled_back_transition_sends_nothing(org, at_state, received,
                                               django_capture_on_commit_callbacks):
     appraisal = at_state("plan_submitted")
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            perform(appraisal, "approve_plan", actor=org.users["appraiser"])
-            raise RuntimeError("boom")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        perform(appraisal, "approve_plan", actor=org.users["appraiser"])
+        raise RuntimeError("boom")
     assert callbacks == []
     assert received == []
     appraisal.refresh_from_db()
