@@ -297,6 +297,7 @@ APPRAISAL_WORKFLOW = register(
         initial="draft",
         transitions=TRANSITIONS,
         roles_of=appraisal_roles,
+        scope_of=lambda appraisal: appraisal.unit.path,
     ),
     model="appraisals.Appraisal",
 )

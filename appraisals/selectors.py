@@ -10,13 +10,14 @@ from workflow.text import Text
 from .models import Appraisal
 from .policies import appraisal_visibility
 
+APPRAISAL_RELATED = ("employee", "cycle", "unit", "appraiser", "appeal_reviewer")
 APPRAISAL_NOT_FOUND = Text(id="Penilaian tidak ditemukan.", en="Appraisal not found.")
 
 
 def appraisal_list_visible(*, user) -> QuerySet[Appraisal]:
     return (
         Appraisal.objects.filter(appraisal_visibility(user))
-        .select_related("employee", "cycle", "unit", "appraiser", "appeal_reviewer")
+        .select_related(*APPRAISAL_RELATED)
         .order_by("id")
     )
 

@@ -6,10 +6,11 @@ canonical_json is UTF-8 JSON with keys sorted, no insignificant white space,
 non-ASCII kept as is, and these members (version 1):
 
     {"action", "actor", "actor_name", "at", "changes", "from_state", "reason",
-     "seq", "subject", "to_state", "v"}
+     "scope", "seq", "subject", "to_state", "v"}
 
 `at` is UTC with microseconds, e.g. "2026-01-31T02:00:00.000000Z";
-`subject` is "<type>:<id>"; `changes` holds JSON values only (dates and
+`subject` is "<type>:<id>"; `scope` is where the subject sits in the
+organisation (a unit path such as "/1/4/", or ""); `changes` holds JSON values only (dates and
 decimals as strings, see `normalise`). The first event of a subject has
 prev_hash GENESIS. Golden-hash tests pin this form: changing it breaks every
 stored chain.
@@ -49,6 +50,7 @@ def canonical_bytes(
     to_state: str,
     reason: str,
     changes: Any,
+    scope: str = "",
 ) -> bytes:
     doc = {
         "v": FORM_VERSION,
@@ -62,6 +64,7 @@ def canonical_bytes(
         "to_state": to_state,
         "reason": reason,
         "changes": changes,
+        "scope": scope,
     }
     return json.dumps(
         doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False

@@ -34,6 +34,9 @@ class AuditEvent(models.Model):
     reason = models.TextField(blank=True)
     changes = models.JSONField(default=dict)
     request_id = models.CharField(max_length=64, blank=True)
+    # Where the subject sits (e.g. its unit's path "/1/4/"), for scoped search;
+    # hashed like the rest, so moving an event out of an inspector's view shows.
+    scope = models.CharField(max_length=255, blank=True, db_index=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 
@@ -79,4 +82,5 @@ class AuditEvent(models.Model):
             to_state=self.to_state,
             reason=self.reason,
             changes=self.changes,
+            scope=self.scope,
         )

@@ -40,6 +40,7 @@ def audit_event_append(
     reason: str = "",
     changes: Mapping[str, Any] | None = None,
     at: dt.datetime | None = None,
+    scope: str = "",
 ) -> AuditEvent:
     """Append one event to the subject's chain.
 
@@ -66,6 +67,7 @@ def audit_event_append(
         reason=reason or "",
         changes=normalise(dict(changes or {})),
         request_id=request_id.get(),
+        scope=scope,
         **_actor_fields(actor),
     )
     _chained(event, prev_hash)
@@ -81,6 +83,7 @@ def audit_events_open_chains(
     to_state: str,
     reason: str = "",
     changes_of=None,
+    scope_of=None,
     at: dt.datetime | None = None,
     batch_size: int = 2000,
 ) -> int:
@@ -104,6 +107,7 @@ def audit_events_open_chains(
             reason=reason,
             changes=normalise(changes_of(subject) if changes_of else {}),
             request_id=rid,
+            scope=scope_of(subject) if scope_of else "",
             **actor_fields,
         )
         events.append(_chained(event, GENESIS))

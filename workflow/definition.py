@@ -81,6 +81,9 @@ class Workflow:
     roles_of: Callable[[Any, Any], frozenset[str]]
     state_field: str = "state"
     version_field: str = "version"
+    # The subject's place in the organisation (e.g. a unit path), recorded on
+    # each audit event so inspectors can search and be scoped by it.
+    scope_of: Callable[[Any], str] | None = None
     # Fields whose change is noise in an audit diff (timestamps).
     untracked_fields: frozenset[str] = frozenset({"updated_at"})
 

@@ -36,7 +36,7 @@ from .errors import (
     VersionMismatch,
 )
 from .models import IdempotencyRecord
-from .signals import transition_committed
+from .signals import transition_applied, transition_committed
 from .text import Text
 
 REASON_REQUIRED = Text(id="Alasan wajib diisi.", en="A reason is required.")
@@ -235,27 +235,32 @@ def perform(
             reason=reason,
             changes={**changes, **extra},
             at=ctx.now,
+            scope=_scope(workflow, locked),
         )
+        announcement = {
+            "workflow": workflow.name,
+            "transition": t.name,
+            "subject_type": locked._meta.label_lower,
+            "subject_id": locked.pk,
+            "audit_event_id": event.pk,
+            "actor_id": actor.pk,
+            "from_state": state,
+            "to_state": t.target,
+        }
+        transition_applied.send(sender=type(locked), obj=locked, **announcement)
         response = render(locked) if render else None
         if idempotency_key:
             IdempotencyRecord.objects.create(
                 user=actor, key=idempotency_key, fingerprint=fingerprint, response=response
             )
         transaction.on_commit(
-            partial(
-                transition_committed.send,
-                sender=type(locked),
-                workflow=workflow.name,
-                transition=t.name,
-                subject_type=locked._meta.label_lower,
-                subject_id=locked.pk,
-                audit_event_id=event.pk,
-                actor_id=actor.pk,
-                from_state=state,
-                to_state=t.target,
-            )
+            partial(transition_committed.send, sender=type(locked), **announcement)
         )
     return Outcome(obj=locked, event=event, response=response)
+
+
+def _scope(workflow: Workflow, obj: Any) -> str:
+    return workflow.scope_of(obj) if workflow.scope_of else ""
 
 
 def _field_names(obj: Any) -> set[str]:
@@ -322,5 +327,6 @@ def change(
             to_state=state,
             reason=reason,
             changes={**changes, workflow.version_field: [version, version + 1]},
+            scope=_scope(workflow, locked),
         )
     return locked, result

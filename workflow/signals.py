@@ -9,3 +9,8 @@ from django.dispatch import Signal
 # kwargs: workflow (name), transition (name), subject_type, subject_id,
 # audit_event_id, actor_id, from_state, to_state
 transition_committed = Signal()
+
+# Sent INSIDE the transition's transaction, after the audit event, with the
+# same kwargs plus `obj`. Receivers may only add rows that must commit or roll
+# back with the change (a transactional outbox); they never send anything.
+transition_applied = Signal()

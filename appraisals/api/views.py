@@ -19,7 +19,7 @@ from workflow.text import Text
 
 from ..models import Appraisal, PlanItem
 from ..policies import appraisal_roles, contract_roles, profile_of
-from ..selectors import appraisal_get_visible, appraisal_list_visible
+from ..selectors import APPRAISAL_RELATED, appraisal_get_visible, appraisal_list_visible
 from ..services.organisation import supervisor_resolve
 from ..services.plan import plan_item_create, plan_item_delete, plan_item_update
 from .serializers import (
@@ -50,6 +50,11 @@ def expected_version(request) -> int | None:
             )
         )
     return int(match.group(1))
+
+
+def with_related(appraisal: Appraisal) -> Appraisal:
+    """The changed appraisal with its people in one query, for the response."""
+    return Appraisal.objects.select_related(*APPRAISAL_RELATED).get(pk=appraisal.pk)
 
 
 def with_etag(response: Response, appraisal_version: int) -> Response:
@@ -158,7 +163,9 @@ class TransitionView(APIView):
             reason=reason,
             expected_version=expected_version(request),
             idempotency_key=key,
-            render=lambda obj: AppraisalSerializer(obj, context={"request": request}).data,
+            render=lambda obj: (
+                AppraisalSerializer(with_related(obj), context={"request": request}).data
+            ),
         )
         response = Response(outcome.response, status=status.HTTP_200_OK)
         if outcome.replayed:

@@ -80,8 +80,9 @@ class Employee(models.Model):
     class Meta:
         constraints = [
             # The database refuses a malformed NIP too, whatever path wrote it.
-            models.CheckConstraint(condition=models.Q(nip__regex=r"^[0-9]{18}$"),
-                                   name="employee_nip_18_digits"),
+            models.CheckConstraint(
+                condition=models.Q(nip__regex=r"^[0-9]{18}$"), name="employee_nip_18_digits"
+            ),
         ]
 
     def __str__(self) -> str:

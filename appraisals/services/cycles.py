@@ -66,6 +66,7 @@ def cycle_open(
     existing = set(Appraisal.objects.filter(cycle=cycle).values_list("employee_id", flat=True))
     todo = [e for e in employees if e.pk not in existing and e.active]
     resolve = _resolver(cycle.starts_on)
+    unit_paths = dict(Unit.objects.values_list("id", "path"))
     created = 0
     for start in range(0, len(todo), batch_size):
         chunk = todo[start : start + batch_size]
@@ -97,6 +98,7 @@ def cycle_open(
                 actor=actor,
                 action="appraisal.created",
                 to_state="draft",
+                scope_of=lambda a: unit_paths[a.unit_id],
                 reason=f"cycle_open: {cycle.name}",
                 changes_of=lambda a: {
                     "cycle_id": [None, a.cycle_id],

@@ -9,11 +9,13 @@ pytestmark = pytest.mark.django_db
 
 def test_token_login_and_me(org):
     client = APIClient()
-    r = client.post("/api/auth/token/", {"username": "employee", "password": "salah"},
-                    format="json")
+    r = client.post(
+        "/api/auth/token/", {"username": "employee", "password": "salah"}, format="json"
+    )
     assert r.status_code == 400
-    r = client.post("/api/auth/token/", {"username": "employee", "password": "rahasia-123"},
-                    format="json")
+    r = client.post(
+        "/api/auth/token/", {"username": "employee", "password": "rahasia-123"}, format="json"
+    )
     assert r.status_code == 200
     client.credentials(HTTP_AUTHORIZATION=f"Token {r.json()['token']}")
     me = client.get("/api/me/").json()
@@ -24,14 +26,17 @@ def test_token_login_and_me(org):
     assert set(me["employee"]) >= {"id", "nip", "name", "unit", "position", "supervisor"}
 
 
-@pytest.mark.parametrize(("persona", "roles"), [
-    ("appraiser", ["staff", "supervisor"]),
-    ("superior", ["staff", "supervisor", "appeal_reviewer"]),
-    ("panel", ["panel"]),
-    ("authority", ["authority"]),
-    ("inspector", ["inspector"]),
-    ("hr_admin", ["hr_admin"]),
-])
+@pytest.mark.parametrize(
+    ("persona", "roles"),
+    [
+        ("appraiser", ["staff", "supervisor"]),
+        ("superior", ["staff", "supervisor", "appeal_reviewer"]),
+        ("panel", ["panel"]),
+        ("authority", ["authority"]),
+        ("inspector", ["inspector"]),
+        ("hr_admin", ["hr_admin"]),
+    ],
+)
 def test_me_roles(persona, roles, org, api):
     me = api(org.users[persona]).get("/api/me/").json()
     assert me["roles"] == roles
@@ -44,10 +49,18 @@ def test_anonymous_is_refused(org, appraisal):
     assert APIClient().get("/api/me/").status_code == 401
 
 
-@pytest.mark.parametrize(("persona", "count"), [
-    ("employee", 1), ("appraiser", 1), ("superior", 1), ("outsider", 0),
-    ("other_appraiser", 0), ("inspector", 1), ("panel", 1),
-])
+@pytest.mark.parametrize(
+    ("persona", "count"),
+    [
+        ("employee", 1),
+        ("appraiser", 1),
+        ("superior", 1),
+        ("outsider", 0),
+        ("other_appraiser", 0),
+        ("inspector", 1),
+        ("panel", 1),
+    ],
+)
 def test_list_shows_only_what_caller_may_see(persona, count, org, appraisal, api):
     r = api(org.users[persona]).get("/api/appraisals/")
     assert r.status_code == 200
@@ -67,8 +80,15 @@ def test_list_filters(org, appraisal, api):
 
 def test_detail_shape_and_invisible_is_404(org, appraisal, api):
     body = api(org.users["employee"]).get(f"/api/appraisals/{appraisal.pk}/").json()
-    assert {"id", "employee", "cycle", "state", "version", "predicate",
-            "available_transitions"} <= set(body)
+    assert {
+        "id",
+        "employee",
+        "cycle",
+        "state",
+        "version",
+        "predicate",
+        "available_transitions",
+    } <= set(body)
     assert body["employee"] == org.employee.pk
     assert api(org.users["outsider"]).get(f"/api/appraisals/{appraisal.pk}/").status_code == 404
     assert api(org.users["outsider"]).get("/api/appraisals/999999/").status_code == 404
@@ -77,8 +97,10 @@ def test_detail_shape_and_invisible_is_404(org, appraisal, api):
 def test_available_transitions_are_the_callers(org, appraisal, at_state, api):
     appraisal = at_state("plan_submitted")
     names = lambda persona: [  # noqa: E731
-        t["name"] for t in api(org.users[persona]).get(
-            f"/api/appraisals/{appraisal.pk}/").json()["available_transitions"]
+        t["name"]
+        for t in api(org.users[persona])
+        .get(f"/api/appraisals/{appraisal.pk}/")
+        .json()["available_transitions"]
     ]
     assert names("appraiser") == ["return_plan", "approve_plan"]
     assert names("employee") == []
@@ -110,8 +132,18 @@ def test_history_readers(org, appraisal, at_state, api):
     assert history[-1]["action"] == "submit_plan"
     for prev, entry in zip(history, history[1:], strict=False):
         assert entry["prev_hash"] == prev["hash"]
-    assert set(history[-1]) >= {"seq", "at", "actor", "action", "from_state", "to_state",
-                                "reason", "changes", "hash", "prev_hash"}
+    assert set(history[-1]) >= {
+        "seq",
+        "at",
+        "actor",
+        "action",
+        "from_state",
+        "to_state",
+        "reason",
+        "changes",
+        "hash",
+        "prev_hash",
+    }
     assert history[-1]["changes"]["state"] == ["draft", "plan_submitted"]
 
 
@@ -136,10 +168,18 @@ def test_schema_and_docs(org, api):
     r = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert r.status_code == 200
     paths = r.json()["paths"]
-    for path in ("/api/appraisals/", "/api/appraisals/{id}/", "/api/me/",
-                 "/api/appraisals/{id}/transitions/{name}/", "/api/appraisals/{id}/history/",
-                 "/api/appraisals/{id}/plan-items/", "/api/workflows/", "/api/auth/token/",
-                 "/api/audit/events/", "/api/audit/verify/"):
+    for path in (
+        "/api/appraisals/",
+        "/api/appraisals/{id}/",
+        "/api/me/",
+        "/api/appraisals/{id}/transitions/{name}/",
+        "/api/appraisals/{id}/history/",
+        "/api/appraisals/{id}/plan-items/",
+        "/api/workflows/",
+        "/api/auth/token/",
+        "/api/audit/events/",
+        "/api/audit/verify/",
+    ):
         assert path in paths, path
     assert client.get("/api/docs/").status_code == 200
 
@@ -151,8 +191,9 @@ def test_healthz(db):
 
 
 def test_healthz_reports_broken_broker(db):
-    with override_settings(CELERY_TASK_ALWAYS_EAGER=False,
-                           CELERY_BROKER_URL="redis://127.0.0.1:1/0"):
+    with override_settings(
+        CELERY_TASK_ALWAYS_EAGER=False, CELERY_BROKER_URL="redis://127.0.0.1:1/0"
+    ):
         r = APIClient().get("/healthz/")
     assert r.status_code == 503
     assert r.json()["checks"]["broker"].startswith("error")
@@ -169,13 +210,16 @@ def test_errors_are_bilingual(org, appraisal, api):
     assert r.json()["detail"] == r.json()["messages"]["en"]
 
 
-@pytest.mark.skipif(not __import__("os").environ.get("CELERY_BROKER_URL"),
-                    reason="needs the local Redis (CI's second run sets CELERY_BROKER_URL)")
+@pytest.mark.skipif(
+    not __import__("os").environ.get("CELERY_BROKER_URL"),
+    reason="needs the local Redis (CI's second run sets CELERY_BROKER_URL)",
+)
 def test_healthz_with_real_broker(db):
     import os
 
-    with override_settings(CELERY_TASK_ALWAYS_EAGER=False,
-                           CELERY_BROKER_URL=os.environ["CELERY_BROKER_URL"]):
+    with override_settings(
+        CELERY_TASK_ALWAYS_EAGER=False, CELERY_BROKER_URL=os.environ["CELERY_BROKER_URL"]
+    ):
         r = APIClient().get("/healthz/")
     assert r.status_code == 200, r.json()
     assert r.json()["checks"]["broker"] == "ok"

@@ -19,7 +19,8 @@ def test_late_appeal_is_refused_with_a_clear_message(org, at_state, api):
         appeal_deadline=timezone.now() - dt.timedelta(minutes=1)
     )
     r = api(org.users["employee"]).post(
-        f"/api/appraisals/{appraisal.pk}/transitions/file_appeal/", {"grounds": "x"},
+        f"/api/appraisals/{appraisal.pk}/transitions/file_appeal/",
+        {"grounds": "x"},
         format="json",
     )
     assert r.status_code == 400
@@ -45,7 +46,8 @@ def test_revised_appeal_needs_new_ratings(org, at_state, api):
     appraisal = at_state("appealed")
     r = api(org.users["superior"]).post(
         f"/api/appraisals/{appraisal.pk}/transitions/decide_appeal/",
-        {"outcome": "revised", "reason": "x"}, format="json",
+        {"outcome": "revised", "reason": "x"},
+        format="json",
     )
     assert r.status_code == 400
 
@@ -70,10 +72,10 @@ def test_reviewer_resolved_on_filing_date(org, at_state, api):
     SupervisorRelation.objects.filter(employee=org.appraiser).update(
         valid_until=today - dt.timedelta(days=1)
     )
-    SupervisorRelation.objects.create(employee=org.appraiser, supervisor=new_head,
-                                      valid_from=today)
+    SupervisorRelation.objects.create(employee=org.appraiser, supervisor=new_head, valid_from=today)
     api(org.users["employee"]).post(
-        f"/api/appraisals/{appraisal.pk}/transitions/file_appeal/", {"grounds": "x"},
+        f"/api/appraisals/{appraisal.pk}/transitions/file_appeal/",
+        {"grounds": "x"},
         format="json",
     )
     appraisal.refresh_from_db()
@@ -90,8 +92,13 @@ def test_appraiser_never_decides_appeal_on_own_rating(org, at_state):
     Appraisal.objects.filter(pk=appraisal.pk).update(appeal_reviewer=org.appraiser)
     appraisal.refresh_from_db()
     with pytest.raises(ActionForbidden) as exc:
-        perform(appraisal, "decide_appeal", actor=org.users["appraiser"],
-                payload={"outcome": "upheld"}, reason="x")
+        perform(
+            appraisal,
+            "decide_appeal",
+            actor=org.users["appraiser"],
+            payload={"outcome": "upheld"},
+            reason="x",
+        )
     assert exc.value.problems[0].code == "own_rating"
 
 
@@ -100,7 +107,8 @@ def test_authority_decides_when_no_reviewer(org, at_state, api):
     Appraisal.objects.filter(pk=appraisal.pk).update(appeal_reviewer=None)
     r = api(org.users["authority"]).post(
         f"/api/appraisals/{appraisal.pk}/transitions/decide_appeal/",
-        {"outcome": "upheld", "reason": "Tidak ada atasan pejabat penilai."}, format="json",
+        {"outcome": "upheld", "reason": "Tidak ada atasan pejabat penilai."},
+        format="json",
     )
     assert r.status_code == 200
 

@@ -26,10 +26,15 @@ def test_same_key_other_body_is_422(org, appraisal, at_state, api):
     appraisal = at_state("plan_submitted")
     client = api(org.users["appraiser"])
     base = f"/api/appraisals/{appraisal.pk}/transitions/"
-    assert client.post(f"{base}return_plan/", {"reason": "a"}, format="json",
-                       HTTP_IDEMPOTENCY_KEY="k-2").status_code == 200
-    r = client.post(f"{base}return_plan/", {"reason": "b"}, format="json",
-                    HTTP_IDEMPOTENCY_KEY="k-2")
+    assert (
+        client.post(
+            f"{base}return_plan/", {"reason": "a"}, format="json", HTTP_IDEMPOTENCY_KEY="k-2"
+        ).status_code
+        == 200
+    )
+    r = client.post(
+        f"{base}return_plan/", {"reason": "b"}, format="json", HTTP_IDEMPOTENCY_KEY="k-2"
+    )
     assert r.status_code == 422
     assert r.json()["code"] == "idempotency_key_reused"
 
@@ -37,11 +42,14 @@ def test_same_key_other_body_is_422(org, appraisal, at_state, api):
 def test_keys_are_per_user(org, appraisal, at_state, api):
     appraisal = at_state("result_issued")
     url = f"/api/appraisals/{appraisal.pk}/transitions/"
-    r = api(org.users["employee"]).post(f"{url}file_appeal/", {"grounds": "x"}, format="json",
-                                        HTTP_IDEMPOTENCY_KEY="shared")
+    r = api(org.users["employee"]).post(
+        f"{url}file_appeal/", {"grounds": "x"}, format="json", HTTP_IDEMPOTENCY_KEY="shared"
+    )
     assert r.status_code == 200
     r = api(org.users["superior"]).post(
-        f"{url}decide_appeal/", {"outcome": "upheld", "reason": "Sesuai bukti."}, format="json",
+        f"{url}decide_appeal/",
+        {"outcome": "upheld", "reason": "Sesuai bukti."},
+        format="json",
         HTTP_IDEMPOTENCY_KEY="shared",
     )
     assert r.status_code == 200

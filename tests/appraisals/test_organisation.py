@@ -30,23 +30,30 @@ def test_supervisor_follows_effective_dates(org):
 @pytest.mark.parametrize("kind", ["plt", "plh"])
 def test_acting_official_appraises_while_assignment_holds(org, kind):
     acting = EmployeeFactory(unit=org.dinas)
-    ActingAssignment.objects.create(substitute=acting, replaces=org.appraiser, kind=kind,
-                                    valid_from=D(2026, 3, 1), valid_until=D(2026, 3, 31))
+    ActingAssignment.objects.create(
+        substitute=acting,
+        replaces=org.appraiser,
+        kind=kind,
+        valid_from=D(2026, 3, 1),
+        valid_until=D(2026, 3, 31),
+    )
     assert supervisor_resolve(employee=org.employee, on=D(2026, 2, 28)) == org.appraiser
     assert supervisor_resolve(employee=org.employee, on=D(2026, 3, 15)) == acting
     assert supervisor_resolve(employee=org.employee, on=D(2026, 4, 1)) == org.appraiser
 
 
 def test_acting_for_own_superior_does_not_appraise_self(org):
-    ActingAssignment.objects.create(substitute=org.employee, replaces=org.appraiser, kind="plh",
-                                    valid_from=D(2026, 1, 1))
+    ActingAssignment.objects.create(
+        substitute=org.employee, replaces=org.appraiser, kind="plh", valid_from=D(2026, 1, 1)
+    )
     assert supervisor_resolve(employee=org.employee, on=D(2026, 1, 2)) == org.appraiser
 
 
 def test_cycle_open_resolves_appraiser_and_reviewer_with_acting(org):
     acting = EmployeeFactory(unit=org.dinas)
-    ActingAssignment.objects.create(substitute=acting, replaces=org.appraiser, kind="plt",
-                                    valid_from=D(2025, 12, 1))
+    ActingAssignment.objects.create(
+        substitute=acting, replaces=org.appraiser, kind="plt", valid_from=D(2025, 12, 1)
+    )
     created = cycle_open(cycle=org.cycle, actor=system_actor())
     assert created == Employee.objects.filter(active=True).count()
     appraisal = Appraisal.objects.get(employee=org.employee)

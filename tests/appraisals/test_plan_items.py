@@ -37,19 +37,30 @@ def test_employee_creates_reads_updates_deletes(org, appraisal, api):
     assert client.get(url(appraisal)).json() == []
 
     actions = list(
-        AuditEvent.objects.filter(subject_id=str(appraisal.pk)).order_by("seq")
+        AuditEvent.objects.filter(subject_id=str(appraisal.pk))
+        .order_by("seq")
         .values_list("action", flat=True)
     )
-    assert actions == ["appraisal.created", "plan_item.created", "plan_item.updated",
-                       "plan_item.deleted"]
+    assert actions == [
+        "appraisal.created",
+        "plan_item.created",
+        "plan_item.updated",
+        "plan_item.deleted",
+    ]
     appraisal.refresh_from_db()
     assert appraisal.version == 4
 
 
-@pytest.mark.parametrize(("persona", "status"), [
-    ("appraiser", 403), ("superior", 403), ("hr_admin", 403), ("inspector", 403),
-    ("outsider", 404),
-])
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("appraiser", 403),
+        ("superior", 403),
+        ("hr_admin", 403),
+        ("inspector", 403),
+        ("outsider", 404),
+    ],
+)
 def test_others_cannot_write_the_plan(persona, status, org, appraisal, api):
     r = api(org.users[persona]).post(url(appraisal), ITEM, format="json")
     assert r.status_code == status
@@ -89,10 +100,18 @@ def test_cascading_parent_must_be_the_appraisers_item(org, appraisal, api):
     cycle_open(cycle=org.cycle, actor=system_actor(), employees=[org.appraiser, org.outsider])
     boss_plan = Appraisal.objects.get(employee=org.appraiser)
     stranger_plan = Appraisal.objects.get(employee=org.outsider)
-    boss_item = plan_item_create(appraisal=boss_plan, actor=org.users["appraiser"],
-                                 result="Mutu pendidikan meningkat", indicators=[])
-    stranger_item = plan_item_create(appraisal=stranger_plan, actor=org.users["outsider"],
-                                     result="Layanan kesehatan", indicators=[])
+    boss_item = plan_item_create(
+        appraisal=boss_plan,
+        actor=org.users["appraiser"],
+        result="Mutu pendidikan meningkat",
+        indicators=[],
+    )
+    stranger_item = plan_item_create(
+        appraisal=stranger_plan,
+        actor=org.users["outsider"],
+        result="Layanan kesehatan",
+        indicators=[],
+    )
     client = api(org.users["employee"])
     r = client.post(url(appraisal), {**ITEM, "parent_item": stranger_item.pk}, format="json")
     assert r.status_code == 400
@@ -105,10 +124,15 @@ def test_cascading_parent_must_be_the_appraisers_item(org, appraisal, api):
 def test_supporting_item_protects_its_parent(org, appraisal, api):
     cycle_open(cycle=org.cycle, actor=system_actor(), employees=[org.appraiser])
     boss_plan = Appraisal.objects.get(employee=org.appraiser)
-    boss_item = plan_item_create(appraisal=boss_plan, actor=org.users["appraiser"],
-                                 result="Mutu pendidikan meningkat", indicators=[])
-    api(org.users["employee"]).post(url(appraisal), {**ITEM, "parent_item": boss_item.pk},
-                                    format="json")
+    boss_item = plan_item_create(
+        appraisal=boss_plan,
+        actor=org.users["appraiser"],
+        result="Mutu pendidikan meningkat",
+        indicators=[],
+    )
+    api(org.users["employee"]).post(
+        url(appraisal), {**ITEM, "parent_item": boss_item.pk}, format="json"
+    )
     r = api(org.users["appraiser"]).delete(url(boss_plan, boss_item.pk))
     assert r.status_code == 409
     assert boss_plan.plan_items.filter(pk=boss_item.pk).exists()

@@ -24,8 +24,11 @@ def test_matrix_cell(result, behaviour, predicate):
 @pytest.mark.parametrize(("result", "behaviour", "predicate"), CELLS)
 def test_review_sets_predicate_over_http(result, behaviour, predicate, org, at_state, api):
     appraisal = at_state("self_assessed")
-    body = {**valid_body("submit_review", appraisal), "result_rating": result,
-            "behaviour_rating": behaviour}
+    body = {
+        **valid_body("submit_review", appraisal),
+        "result_rating": result,
+        "behaviour_rating": behaviour,
+    }
     r = api(org.users["appraiser"]).post(
         f"/api/appraisals/{appraisal.pk}/transitions/submit_review/", body, format="json"
     )

@@ -52,8 +52,15 @@ WHO = {
     "cancel": "hr_admin",
 }
 PERSONAS = [
-    "employee", "appraiser", "superior", "panel", "authority", "inspector", "hr_admin",
-    "outsider", "other_appraiser",
+    "employee",
+    "appraiser",
+    "superior",
+    "panel",
+    "authority",
+    "inspector",
+    "hr_admin",
+    "outsider",
+    "other_appraiser",
 ]
 # Personas who cannot see the appraisal at all.
 BLIND = {"outsider", "other_appraiser"}

@@ -21,15 +21,17 @@ FIXED = {
     "to_state": "plan_submitted",
     "reason": "Ajukan SKP — tahunan",
     "changes": {"version": [1, 2], "state": ["draft", "plan_submitted"]},
+    "scope": "/1/4/",
 }
 GOLDEN_BYTES = (
     '{"action":"submit_plan","actor":"budi","actor_name":"Budi Santoso",'
     '"at":"2026-01-31T02:00:00.000000Z","changes":{"state":["draft","plan_submitted"],'
-    '"version":[1,2]},"from_state":"draft","reason":"Ajukan SKP — tahunan","seq":1,'
+    '"version":[1,2]},"from_state":"draft","reason":"Ajukan SKP — tahunan","scope":"/1/4/",'
+    '"seq":1,'
     '"subject":"appraisals.appraisal:42","to_state":"plan_submitted","v":1}'
 ).encode()
 # sha256(32 zero bytes || GOLDEN_BYTES), computed once with plain hashlib.
-GOLDEN_HASH = "aae71b39e60ef082b0318ec5dd483fe18cf176ddc7e4b71be951035c24938fe2"
+GOLDEN_HASH = "4d50745f1190bf0eb7847a519415d554ad578655540052c48d38cac9b62d4613"
 
 
 def test_canonical_form_is_pinned():
@@ -67,8 +69,9 @@ def test_edited_event_is_located(chained):
     event = AuditEvent.objects.filter(subject_id=str(chained.pk), seq=2).get()
     _raw("UPDATE audit_auditevent SET reason = %s WHERE id = %s", ["diubah", event.pk])
     problems = verify_chains().problems
-    assert problems == [{"subject": event.subject, "seq": 2, "event_id": event.pk,
-                         "problem": "hash_mismatch"}]
+    assert problems == [
+        {"subject": event.subject, "seq": 2, "event_id": event.pk, "problem": "hash_mismatch"}
+    ]
 
 
 @pytest.mark.django_db
@@ -76,8 +79,7 @@ def test_deleted_event_is_located(chained):
     event = AuditEvent.objects.filter(subject_id=str(chained.pk), seq=2).get()
     _raw("DELETE FROM audit_auditevent WHERE id = %s", [event.pk])
     problems = verify_chains().problems
-    assert {(p["seq"], p["problem"]) for p in problems} == {(3, "sequence_gap"),
-                                                           (3, "broken_link")}
+    assert {(p["seq"], p["problem"]) for p in problems} == {(3, "sequence_gap"), (3, "broken_link")}
 
 
 @pytest.mark.django_db
@@ -130,7 +132,16 @@ def test_events_search(org, chained, api):
     body = client.get("/api/audit/events/", {"action": "approve_plan"}).json()
     assert body["count"] == 1
     assert body["results"][0]["actor"]["username"] == "appraiser"
-    body = client.get("/api/audit/events/",
-                      {"subject": f"appraisals.appraisal:{chained.pk}"}).json()
+    body = client.get(
+        "/api/audit/events/", {"subject": f"appraisals.appraisal:{chained.pk}"}
+    ).json()
     assert body["count"] == AuditEvent.objects.filter(subject_id=str(chained.pk)).count()
     assert client.get("/api/audit/events/", {"actor": "nobody"}).json()["count"] == 0
+
+
+@pytest.mark.django_db
+def test_events_carry_the_subjects_scope(org, chained):
+    scopes = set(
+        AuditEvent.objects.filter(subject_id=str(chained.pk)).values_list("scope", flat=True)
+    )
+    assert scopes == {org.dinas.path}

@@ -31,8 +31,11 @@ def test_cancel_never_leaves_a_final_state():
 def test_a_transition_without_roles_is_refused():
     with pytest.raises(ValueError, match="no roles"):
         Workflow(
-            name="broken", label=Text("x", "x"), states=(State("a", Text("a", "a")),),
-            initial="a", roles_of=lambda obj, user: frozenset(),
+            name="broken",
+            label=Text("x", "x"),
+            states=(State("a", Text("a", "a")),),
+            initial="a",
+            roles_of=lambda obj, user: frozenset(),
             transitions=(Transition("go", ("a",), "a", frozenset(), Text("x", "x")),),
         )
 
@@ -40,8 +43,11 @@ def test_a_transition_without_roles_is_refused():
 def test_unknown_states_are_refused():
     with pytest.raises(ValueError, match="unknown states"):
         Workflow(
-            name="broken", label=Text("x", "x"), states=(State("a", Text("a", "a")),),
-            initial="a", roles_of=lambda obj, user: frozenset(),
+            name="broken",
+            label=Text("x", "x"),
+            states=(State("a", Text("a", "a")),),
+            initial="a",
+            roles_of=lambda obj, user: frozenset(),
             transitions=(Transition("go", ("a",), "b", frozenset({"r"}), Text("x", "x")),),
         )
 
@@ -61,8 +67,10 @@ def test_registered_by_name():
 def test_diagrams_draw_every_edge(render):
     text = render(APPRAISAL_WORKFLOW)
     for src, dst, t in APPRAISAL_WORKFLOW.edges():
-        edge = f"{src} --> {dst}: {t.name}" if render is diagrams.mermaid else (
-            f'"{src}" -> "{dst}" [label="{t.name}"]'
+        edge = (
+            f"{src} --> {dst}: {t.name}"
+            if render is diagrams.mermaid
+            else (f'"{src}" -> "{dst}" [label="{t.name}"]')
         )
         assert edge in text
 

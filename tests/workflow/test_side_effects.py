@@ -21,24 +21,33 @@ def received():
     transition_committed.disconnect(receiver)
 
 
-def test_announced_on_commit_with_ids_only(org, at_state, received,
-                                           django_capture_on_commit_callbacks):
+def test_announced_on_commit_with_ids_only(
+    org, at_state, received, django_capture_on_commit_callbacks
+):
     appraisal = at_state("plan_submitted")
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         outcome = perform(appraisal, "approve_plan", actor=org.users["appraiser"])
     assert received == []  # nothing before commit
     assert len(callbacks) == 1
     callbacks[0]()
-    assert received == [{
-        "signal": transition_committed, "workflow": "appraisal", "transition": "approve_plan",
-        "subject_type": "appraisals.appraisal", "subject_id": appraisal.pk,
-        "audit_event_id": outcome.event.pk, "actor_id": org.users["appraiser"].pk,
-        "from_state": "plan_submitted", "to_state": "in_progress",
-    }]
+    assert received == [
+        {
+            "signal": transition_committed,
+            "workflow": "appraisal",
+            "transition": "approve_plan",
+            "subject_type": "appraisals.appraisal",
+            "subject_id": appraisal.pk,
+            "audit_event_id": outcome.event.pk,
+            "actor_id": org.users["appraiser"].pk,
+            "from_state": "plan_submitted",
+            "to_state": "in_progress",
+        }
+    ]
 
 
-def test_rolled_back_transition_sends_nothing(org, at_state, received,
-                                              django_capture_on_commit_callbacks):
+def test_rolled_back_transition_sends_nothing(
+    org, at_state, received, django_capture_on_commit_callbacks
+):
     appraisal = at_state("plan_submitted")
     with (
         django_capture_on_commit_callbacks(execute=True) as callbacks,
