@@ -1,0 +1,113 @@
+"""`manage.py seed_demo`: the demo organisation, its logins and an open 2026 cycle.
+
+The building is `appraisals.demo.build.demo_build`; this command checks its
+arguments, runs it, prints a summary and writes the logins to --out.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import IntegrityError
+
+from appraisals.demo.build import DemoAlreadySeeded, demo_build
+from appraisals.demo.data import (
+    DEFAULT_EMPLOYEES,
+    DEFAULT_PASSWORD,
+    MIN_EMPLOYEES,
+    PROGRESS_FROM,
+    SUMMARY_STAFF,
+    URL_HINT,
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Membuat organisasi demo dan siklus 2026 yang terbuka. / Build a demo organisation "
+        "and an open 2026 cycle (refused when DEBUG is off unless --force)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--employees",
+            type=int,
+            default=DEFAULT_EMPLOYEES,
+            help="Total employees including officials (default 40, at least 6).",
+        )
+        parser.add_argument("--password", default=DEFAULT_PASSWORD, help="Every user's password.")
+        parser.add_argument("--out", help="Write the logins as JSON to this file.")
+        parser.add_argument("--force", action="store_true", help="Run even when DEBUG is off.")
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                "seed_demo hanya untuk pengembangan dan demo (DEBUG mati); tambahkan --force "
+                "untuk tetap menjalankan. / seed_demo is for development and demos only (DEBUG "
+                "is off); pass --force to run it anyway."
+            )
+        total = options["employees"]
+        if total < MIN_EMPLOYEES:
+            raise CommandError(
+                "--employees minimal 6 (sekda, kepala dinas, dua kepala bidang, dua staf). / "
+                "--employees must be at least 6 (Sekda, a head of dinas, two heads of bidang, "
+                "two staff)."
+            )
+        password = options["password"]
+        if not password:
+            raise CommandError("Kata sandi tidak boleh kosong. / The password must not be empty.")
+
+        progress = self._progress if total >= PROGRESS_FROM else None
+        try:
+            result = demo_build(employees=total, password=password, progress=progress)
+        except DemoAlreadySeeded as exc:
+            raise CommandError(str(exc)) from exc
+        except IntegrityError as exc:
+            raise CommandError(
+                f"Gagal membuat data demo (bentrok dengan data yang ada). / Could not build the "
+                f"demo data (it clashes with existing data): {exc}"
+            ) from exc
+
+        if options["out"]:
+            Path(options["out"]).write_text(
+                json.dumps(
+                    {"cycle_id": result.cycle.pk, "users": result.rows},
+                    indent=2,
+                    ensure_ascii=False,
+                )
+                + "\n",
+                encoding="utf-8",
+            )
+        self._summary(result.cycle, result.rows, password, options["out"])
+
+    def _progress(self, done: int, todo: int) -> None:
+        self.stdout.write(f"  Penilaian dibuat / appraisals created: {done}/{todo}")
+
+    def _summary(self, cycle, rows: list[dict], password: str, out: str | None) -> None:
+        employees = sum(1 for r in rows if r["employee_id"] is not None)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Data demo siap / demo data ready: {employees} pegawai / employees, "
+                f"siklus / cycle {cycle.pk} ({cycle.name})."
+            )
+        )
+        self.stdout.write(f"Buka / open {URL_HINT}  —  kata sandi / password: {password}")
+        shown = [r for r in rows if r["roles"] != ["staff"]]
+        staff = [r for r in rows if r["roles"] == ["staff"]]
+        shown += staff[:SUMMARY_STAFF]
+        width_user = max(len("username"), *(len(r["username"]) for r in shown))
+        width_roles = max(len("roles"), *(len(", ".join(r["roles"])) for r in shown))
+        self.stdout.write("")
+        self.stdout.write(f"{'username':<{width_user}}  {'roles':<{width_roles}}  unit")
+        self.stdout.write(f"{'-' * width_user}  {'-' * width_roles}  {'-' * 4}")
+        for r in shown:
+            self.stdout.write(
+                f"{r['username']:<{width_user}}  {', '.join(r['roles']):<{width_roles}}  "
+                f"{r['unit']}"
+            )
+        hidden = len(staff) - SUMMARY_STAFF
+        if hidden > 0:
+            where = f" (lihat / see {out})" if out else ""
+            self.stdout.write(f"... dan / and {hidden} staf lainnya / more staff{where}")
