@@ -145,3 +145,18 @@ def contract_roles(user) -> list[str]:
         "hr_admin",
     ]
     return [r for r in order if r in roles]
+
+
+def inspector_scopes(user) -> list[str]:
+    """Unit paths under which `user` inspects (the audit app's hook)."""
+    return profile_of(user).scope_paths(("inspector",))
+
+
+def unit_path(unit_id) -> str | None:
+    """The materialised path of a unit, for scoped audit search (the audit app's hook)."""
+    from .models import Unit
+
+    try:
+        return Unit.objects.filter(pk=int(unit_id)).values_list("path", flat=True).first()
+    except (TypeError, ValueError):
+        return None
