@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import ObtainAuthToken
 
@@ -20,6 +21,8 @@ api = [
 ]
 
 urlpatterns = [
+    # Until the web UI lands (issue #7), the front door is the API's docs.
+    path("", RedirectView.as_view(url="/api/docs/", permanent=False), name="home"),
     path("api/", include(api)),
     path("healthz/", healthz, name="healthz"),
     path("admin/", admin.site.urls),
