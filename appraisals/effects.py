@@ -76,7 +76,11 @@ def file_appeal(appraisal, ctx: Context) -> dict:
     reviewer = appeal_reviewer_resolve(appraisal=appraisal, on=ctx.now.date())
     appraisal.appeal_reviewer = reviewer
     appeal = appraisal.appeals.model(
-        appraisal=appraisal, grounds=ctx.payload["grounds"], filed_at=ctx.now, reviewer=reviewer
+        appraisal=appraisal,
+        grounds=ctx.payload["grounds"],
+        filed_at=ctx.now,
+        reviewer=reviewer,
+        decision_due=ctx.now + dt.timedelta(days=appraisal.cycle.appeal_decision_days),
     )
     _as(appeal, ctx, "file_appeal").save()
     return {"appeal.grounds": [None, appeal.grounds]}
@@ -95,7 +99,11 @@ def decide_appeal(appraisal, ctx: Context) -> dict:
 
 
 def propose_decision(appraisal, ctx: Context) -> dict:
+    from .follow_up import predicate_history, repeated_poor
+
+    history = predicate_history(appraisal)
     decision = appraisal.decisions.model(
+        evidence={"predicate_history": history, "repeated_poor": repeated_poor(history)},
         appraisal=appraisal,
         kind=ctx.payload["kind"],
         details=ctx.payload.get("details", ""),

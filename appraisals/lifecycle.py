@@ -44,6 +44,12 @@ def _items_measured(a, ctx: Context) -> bool:
     return not a.plan_items.exclude(indicators__target__gt="").exists()
 
 
+def _curve_achievable(a, ctx: Context) -> bool:
+    from .services.calibration import curve_blocks_issue
+
+    return not curve_blocks_issue(a)
+
+
 def _appeal_window_open(a, ctx: Context) -> bool:
     return a.appeal_deadline is not None and ctx.now <= a.appeal_deadline
 
@@ -60,6 +66,16 @@ ITEMS_MEASURED = Guard(
         "Every result item needs an indicator with a target.",
     ),
     _items_measured,
+)
+CURVE_ACHIEVABLE = Guard(
+    "curve_unachievable",
+    T(
+        "Distribusi predikat unit tidak lagi dapat memenuhi kurva distribusi predikat "
+        "organisasi; lihat kalibrasi unit, atau pejabat yang berwenang mencatat pengecualian.",
+        "The unit's predicate distribution can no longer meet the organisation's curve; see "
+        "the unit's calibration, or the authority records an override.",
+    ),
+    _curve_achievable,
 )
 APPEAL_WINDOW_OPEN = Guard(
     "appeal_window_closed",
@@ -92,7 +108,12 @@ def _reviewer_not_rater(a, ctx: Context) -> bool:
 
 
 def _authority_only_without_reviewer(a, ctx: Context) -> bool:
-    return "appeal_reviewer" in ctx.roles or a.appeal_reviewer_id is None
+    # PP 30/2019 Pasal 59 names the appraiser's superior; when there is none in
+    # the system, or they let the decision deadline pass, the authority decides.
+    if "appeal_reviewer" in ctx.roles or a.appeal_reviewer_id is None:
+        return True
+    due = a.appeals.filter(outcome="").values_list("decision_due", flat=True).first()
+    return due is not None and ctx.now > due
 
 
 def _not_proposer(a, ctx: Context) -> bool:
@@ -127,8 +148,8 @@ REVIEWER_NOT_RATER = Guard(
 AUTHORITY_FALLBACK = Guard(
     "reviewer_exists",
     T(
-        "Keberatan diputus oleh atasan pejabat penilai kinerja.",
-        "The appraiser's superior decides this appeal.",
+        "Keberatan diputus oleh atasan pejabat penilai kinerja sampai batas waktunya lewat.",
+        "The appraiser's superior decides this appeal until its deadline has passed.",
     ),
     _authority_only_without_reviewer,
 )
@@ -217,6 +238,7 @@ TRANSITIONS = (
         _roles("appraiser"),
         T("Tetapkan hasil penilaian", "Issue result"),
         restrictions=(NOT_OWN,),
+        conditions=(CURVE_ACHIEVABLE,),
         effect=effects.open_appeal_window,
     ),
     Transition(

@@ -88,7 +88,25 @@ class DecisionProposalPayload(serializers.Serializer):
     )
     details = serializers.CharField(max_length=20000, required=False, allow_blank=True)
 
+    def validate_kind(self, kind):
+        from .follow_up import kinds_allowed
+
+        predicate = self.context["obj"].predicate
+        allowed = kinds_allowed(predicate)
+        if kind not in allowed:
+            raise invalid(
+                Text(
+                    id=f"Tindak lanjut '{kind}' tidak sesuai untuk predikat '{predicate}'; "
+                    f"yang sesuai: {', '.join(allowed)}.",
+                    en=f"Follow-up '{kind}' does not fit predicate '{predicate}'; "
+                    f"allowed: {', '.join(allowed)}.",
+                )
+            )
+        return kind
+
 
 class DecisionApprovalPayload(serializers.Serializer):
-    reference_number = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    effective_date = serializers.DateField(required=False)
+    """A decided follow-up carries its decree's number and effective date."""
+
+    reference_number = serializers.CharField(max_length=100)
+    effective_date = serializers.DateField()

@@ -70,6 +70,8 @@ def valid_body(name: str, appraisal: Appraisal) -> dict:
             "reason": "Bukti diterima.",
         },
         "propose_decision": {"kind": "award", "details": "Satyalancana"},
+        "approve_decision": {"reference_number": "800/123/BKPSDM/2027",
+                             "effective_date": "2027-02-01"},
         "return_plan": {"reason": "Perbaiki target."},
         "return_self_assessment": {"reason": "Lengkapi bukti."},
         "reject_decision": {"reason": "Belum memenuhi syarat."},

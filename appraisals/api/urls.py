@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import calibration, views
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
@@ -19,5 +19,18 @@ urlpatterns = [
         "appraisals/<int:pk>/plan-items/<int:item>/",
         views.PlanItemDetailView.as_view(),
         name="plan-item-detail",
+    ),
+    path(
+        "units/<int:pk>/calibration/",
+        calibration.CalibrationView.as_view(),
+        name="unit-calibration",
+    ),
+    path(
+        "units/<int:pk>/predicate/", calibration.UnitPredicateView.as_view(), name="unit-predicate"
+    ),
+    path(
+        "units/<int:pk>/curve-override/",
+        calibration.CurveOverrideView.as_view(),
+        name="unit-curve-override",
     ),
 ]

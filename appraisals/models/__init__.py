@@ -1,4 +1,5 @@
 from .appraisal import Appeal, Appraisal, Cycle, Decision, Discussion, Indicator, PlanItem
+from .calibration import CurveOverride, UnitPredicate
 from .organisation import (
     ActingAssignment,
     Employee,
@@ -12,6 +13,7 @@ __all__ = [
     "ActingAssignment",
     "Appeal",
     "Appraisal",
+    "CurveOverride",
     "Cycle",
     "Decision",
     "Discussion",
@@ -22,4 +24,5 @@ __all__ = [
     "RoleAssignment",
     "SupervisorRelation",
     "Unit",
+    "UnitPredicate",
 ]

@@ -32,6 +32,9 @@ class Cycle(models.Model):
     )
     # PP 30/2019 Pasal 59: an appeal within 14 days of receiving the result.
     appeal_window_days = models.PositiveSmallIntegerField(default=14)
+    # The reviewer's own deadline is not fixed by the regulation (our choice:
+    # 14 days, after which the authority may decide).
+    appeal_decision_days = models.PositiveSmallIntegerField(default=14)
     history = HistoricalRecords()
 
     def __str__(self) -> str:
@@ -71,7 +74,13 @@ class Appraisal(AppraisalTransitions, FSMModelMixin, models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["cycle", "employee"], name="appraisal_one_per_cycle"),
+            # One live appraisal per employee and cycle; a transfer cancels the
+            # old one and opens another for the new position.
+            models.UniqueConstraint(
+                fields=["cycle", "employee"],
+                condition=~models.Q(state="cancelled"),
+                name="appraisal_one_live_per_cycle",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -147,6 +156,7 @@ class Appeal(models.Model):
     reviewer = models.ForeignKey(
         Employee, null=True, on_delete=models.PROTECT, related_name="appeals_to_decide"
     )
+    decision_due = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
     decision_reason = models.TextField(blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -188,6 +198,8 @@ class Decision(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = models.TextField(blank=True)
     reference_number = models.CharField(max_length=100, blank=True)
+    # What the proposal rested on: the employee's predicate history.
+    evidence = models.JSONField(default=dict, blank=True)
     effective_date = models.DateField(null=True, blank=True)
     history = HistoricalRecords()
 

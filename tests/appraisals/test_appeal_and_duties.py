@@ -10,6 +10,8 @@ from workflow.actors import system_actor
 from workflow.errors import ActionForbidden
 from workflow.services import perform
 
+from ..flow import valid_body
+
 pytestmark = pytest.mark.django_db
 
 
@@ -124,9 +126,9 @@ def test_proposer_cannot_approve_own_proposal(org, at_state):
     with pytest.raises(ActionForbidden) as exc:
         perform(appraisal, "approve_decision", actor=both)
     assert exc.value.problems[0].code == "own_proposal"
-    assert perform(appraisal, "approve_decision", actor=org.users["authority"]).obj.state == (
-        "decided"
-    )
+    outcome = perform(appraisal, "approve_decision", actor=org.users["authority"],
+                      payload=valid_body("approve_decision", appraisal))
+    assert outcome.obj.state == "decided"
 
 
 def test_employee_cannot_approve_own_plan_even_as_own_appraiser(org, at_state):

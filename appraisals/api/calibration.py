@@ -1,0 +1,128 @@
+"""Calibration endpoints: a unit's curve, its organisation predicate, overrides."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from workflow.errors import NotFound
+from workflow.text import Text
+
+from ..curve import OrganisationPredicate
+from ..models import Cycle, Unit
+from ..policies import profile_of
+from ..services.calibration import curve_override_record, curve_report, unit_predicate_set
+
+CALIBRATION_READERS = {"authority", "panel", "hr_admin", "inspector"}
+UNIT_NOT_FOUND = Text(id="Unit tidak ditemukan.", en="Unit not found.")
+CYCLE_NOT_FOUND = Text(id="Siklus penilaian tidak ditemukan.", en="Cycle not found.")
+
+
+def unit_get_visible(*, user, pk) -> Unit:
+    """A unit the user holds an assigned role over; otherwise 404."""
+    unit = Unit.objects.filter(pk=pk).first()
+    if unit is None or not profile_of(user).holds_in(unit.path) & CALIBRATION_READERS:
+        raise NotFound(UNIT_NOT_FOUND)
+    return unit
+
+
+def _cycle(pk) -> Cycle:
+    try:
+        return Cycle.objects.get(pk=int(pk))
+    except (Cycle.DoesNotExist, TypeError, ValueError):
+        raise NotFound(CYCLE_NOT_FOUND) from None
+
+
+class _CycleField(serializers.Serializer):
+    cycle = serializers.IntegerField()
+
+
+class UnitPredicateIn(_CycleField):
+    predicate = serializers.ChoiceField(choices=OrganisationPredicate.CHOICES)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+
+
+class CurveOverrideIn(_CycleField):
+    reason = serializers.CharField(max_length=10000)
+
+
+_RuleOut = inline_serializer(
+    "CurveRule",
+    {
+        "rule": serializers.DictField(child=serializers.CharField()),
+        "predicates": serializers.ListField(child=serializers.CharField()),
+        "kind": serializers.CharField(),
+        "count": serializers.IntegerField(),
+        "min": serializers.IntegerField(),
+        "max": serializers.IntegerField(),
+        "met": serializers.BooleanField(),
+        "achievable": serializers.BooleanField(),
+    },
+    many=True,
+)
+_ReportOut = inline_serializer(
+    "CurveReport",
+    {
+        "organisation_predicate": serializers.CharField(allow_null=True),
+        "size": serializers.IntegerField(),
+        "counts": serializers.DictField(child=serializers.IntegerField()),
+        "unrated": serializers.IntegerField(),
+        "advisory": serializers.BooleanField(),
+        "ok": serializers.BooleanField(),
+        "rules": _RuleOut,
+    },
+)
+
+
+class CalibrationView(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("cycle", int, required=True)],
+        responses=_ReportOut,
+        summary="The unit's predicate distribution against its allowed curve",
+    )
+    def get(self, request, pk: int):
+        unit = unit_get_visible(user=request.user, pk=pk)
+        cycle = _cycle(request.query_params.get("cycle"))
+        return Response(curve_report(unit=unit, cycle=cycle).as_dict())
+
+
+class UnitPredicateView(APIView):
+    @extend_schema(
+        request=UnitPredicateIn,
+        responses={200: _ReportOut},
+        summary="Set the organisation predicate of a unit for a cycle (authority)",
+    )
+    def post(self, request, pk: int):
+        unit = unit_get_visible(user=request.user, pk=pk)
+        data = UnitPredicateIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        cycle = _cycle(data.validated_data["cycle"])
+        unit_predicate_set(
+            unit=unit,
+            cycle=cycle,
+            actor=request.user,
+            predicate=data.validated_data["predicate"],
+            reason=data.validated_data.get("reason", ""),
+        )
+        return Response(curve_report(unit=unit, cycle=cycle).as_dict())
+
+
+class CurveOverrideView(APIView):
+    @extend_schema(
+        request=CurveOverrideIn,
+        responses={201: _ReportOut},
+        summary="Record an override of the curve, with a reason (authority)",
+    )
+    def post(self, request, pk: int):
+        unit = unit_get_visible(user=request.user, pk=pk)
+        data = CurveOverrideIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        cycle = _cycle(data.validated_data["cycle"])
+        curve_override_record(
+            unit=unit, cycle=cycle, actor=request.user, reason=data.validated_data["reason"]
+        )
+        return Response(
+            curve_report(unit=unit, cycle=cycle).as_dict(), status=status.HTTP_201_CREATED
+        )

@@ -1,0 +1,136 @@
+"""Calibration: the organisation's predicate, the unit's curve, and overrides.
+
+The authority sets a unit's predicate for a cycle; the curve follows from it
+(appraisals.curve). Results that make the curve unachievable are refused at
+`issue_result` unless the authority has recorded an override with a reason.
+Each write is audited on the UnitPredicate / CurveOverride row's own chain.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from audit.services import audit_event_append
+from workflow.errors import ActionForbidden, PayloadInvalid, Problem
+from workflow.text import Text
+
+from ..curve import RULES, CurveReport, evaluate
+from ..models import Appraisal, CurveOverride, Cycle, Unit, UnitPredicate
+from ..policies import profile_of
+
+ONLY_AUTHORITY = Text(
+    id="Hanya pejabat yang berwenang atas unit ini yang dapat melakukannya.",
+    en="Only an authority over this unit may do this.",
+)
+REASON_REQUIRED = Text(id="Alasan wajib diisi.", en="A reason is required.")
+UNKNOWN_PREDICATE = Text(
+    id="Predikat organisasi tidak dikenal.", en="Unknown organisation predicate."
+)
+
+
+def _require_authority(actor, unit: Unit) -> None:
+    if "authority" not in profile_of(actor).holds_in(unit.path):
+        raise ActionForbidden(ONLY_AUTHORITY)
+
+
+def _ancestor_ids(unit_path: str) -> list[int]:
+    return [int(part) for part in unit_path.strip("/").split("/") if part]
+
+
+def governing_predicate(*, unit_path: str, cycle_id: int) -> UnitPredicate | None:
+    """The predicate set on the nearest unit at or above `unit_path` in the cycle."""
+    candidates = UnitPredicate.objects.filter(
+        cycle_id=cycle_id, unit_id__in=_ancestor_ids(unit_path)
+    ).select_related("unit")
+    return max(candidates, key=lambda p: len(p.unit.path), default=None)
+
+
+def curve_report(*, unit: Unit, cycle: Cycle | int) -> CurveReport:
+    """Actual vs allowed for the unit's appraised employees (its whole subtree)."""
+    cycle_id = cycle if isinstance(cycle, int) else cycle.pk
+    governing = governing_predicate(unit_path=unit.path, cycle_id=cycle_id)
+    scope = governing.unit if governing else unit
+    rows = (
+        Appraisal.objects.filter(cycle_id=cycle_id, unit__path__startswith=scope.path)
+        .exclude(state="cancelled")
+        .values("predicate")
+        .annotate(n=Count("id"))
+    )
+    counts = {row["predicate"]: row["n"] for row in rows}
+    unrated = counts.pop("", 0)
+    return evaluate(
+        organisation_predicate=governing.predicate if governing else None,
+        counts=counts,
+        unrated=unrated,
+    )
+
+
+def curve_blocks_issue(appraisal: Appraisal) -> bool:
+    """True when issuing this result would leave the unit's curve unachievable."""
+    governing = governing_predicate(unit_path=appraisal.unit.path, cycle_id=appraisal.cycle_id)
+    if governing is None:
+        return False
+    if CurveOverride.objects.filter(unit=governing.unit, cycle_id=appraisal.cycle_id).exists():
+        return False
+    return curve_report(unit=governing.unit, cycle=appraisal.cycle_id).blocking
+
+
+@transaction.atomic
+def unit_predicate_set(
+    *, unit: Unit, cycle: Cycle, predicate: str, actor, reason: str = ""
+) -> UnitPredicate:
+    _require_authority(actor, unit)
+    if predicate not in RULES:
+        raise PayloadInvalid(
+            UNKNOWN_PREDICATE,
+            [Problem(code="invalid_choice", message=UNKNOWN_PREDICATE, field="predicate")],
+        )
+    current = UnitPredicate.objects.select_for_update().filter(unit=unit, cycle=cycle).first()
+    old = current.predicate if current else None
+    row = current or UnitPredicate(unit=unit, cycle=cycle)
+    row.predicate, row.reason, row.set_by, row.set_at = predicate, reason, actor, timezone.now()
+    row._history_user, row._change_reason = actor, "organisation_predicate.set"
+    row.save()
+    audit_event_append(
+        subject=row,
+        actor=actor,
+        action="organisation_predicate.set",
+        reason=reason,
+        changes={
+            "predicate": [old, predicate],
+            "unit_id": [None, unit.pk],
+            "cycle_id": [None, cycle.pk],
+        },
+        scope=unit.path,
+    )
+    return row
+
+
+@transaction.atomic
+def curve_override_record(*, unit: Unit, cycle: Cycle, actor, reason: str) -> CurveOverride:
+    _require_authority(actor, unit)
+    if not (reason or "").strip():
+        raise PayloadInvalid(
+            REASON_REQUIRED, [Problem(code="required", message=REASON_REQUIRED, field="reason")]
+        )
+    report = curve_report(unit=unit, cycle=cycle)
+    row = CurveOverride(
+        unit=unit, cycle=cycle, reason=reason.strip(), recorded_by=actor, recorded_at=timezone.now()
+    )
+    row._history_user, row._change_reason = actor, "curve.override"
+    row.save()
+    audit_event_append(
+        subject=row,
+        actor=actor,
+        action="curve.override",
+        reason=row.reason,
+        changes={
+            "unit_id": [None, unit.pk],
+            "cycle_id": [None, cycle.pk],
+            "curve": [None, report.as_dict()],
+        },
+        scope=unit.path,
+    )
+    return row
