@@ -295,7 +295,8 @@ def change(
     Same guarantees as perform(): the row is locked, the version checked and
     bumped, the history row attributed, and the audit event appended in the
     same transaction. `apply(locked)` checks its own rules (raising a
-    WorkflowError) and returns the {field: [old, new]} changes it made.
+    WorkflowError) and returns (result, {field: [old, new]}); changed fields of
+    the aggregate itself (by attname) are saved with the new version.
     """
     workflow = definition.for_model(type(obj))
     with transaction.atomic():
@@ -312,9 +313,12 @@ def change(
         setattr(locked, workflow.version_field, version + 1)
         locked._history_user = actor
         locked._change_reason = f"{action}: {reason}" if reason else action
+        # Fields of the aggregate that `apply` changed are saved with the version.
+        own = {f.attname for f in locked._meta.concrete_fields} & set(changes)
         locked.save(
             update_fields=[
                 workflow.version_field,
+                *own,
                 *workflow.untracked_fields & _field_names(locked),
             ]
         )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import calibration, views
+from . import calibration, organisation, views
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
@@ -33,4 +33,15 @@ urlpatterns = [
         calibration.CurveOverrideView.as_view(),
         name="unit-curve-override",
     ),
+    path(
+        "employees/<int:pk>/supervisor/",
+        organisation.SupervisorChangeView.as_view(),
+        name="employee-supervisor",
+    ),
+    path(
+        "employees/<int:pk>/transfer/",
+        organisation.TransferView.as_view(),
+        name="employee-transfer",
+    ),
+    path("employees/<int:pk>/leave/", organisation.LeaveView.as_view(), name="employee-leave"),
 ]

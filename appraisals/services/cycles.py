@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from audit.services import audit_events_open_chains
@@ -52,20 +54,25 @@ def cycle_open(
     employees: Iterable[Employee] | None = None,
     batch_size: int = 2000,
     progress: Callable[[int, int], None] | None = None,
+    on: dt.date | None = None,
 ) -> int:
     """Create the cycle's appraisals, with history and the first audit event each.
 
-    Idempotent: employees who already have an appraisal in the cycle are
-    skipped. The appraiser and appeal reviewer are resolved on the cycle's
-    first day. Returns how many appraisals were created.
+    Idempotent: employees who already have a live appraisal in the cycle are
+    skipped. The appraiser and appeal reviewer are resolved on `on` (default:
+    today, kept within the cycle). Returns how many appraisals were created.
     """
     if employees is None:
         root: Unit = cycle.instansi
         employees = Employee.objects.filter(active=True, unit__path__startswith=root.path)
     employees = list(employees.order_by("id") if hasattr(employees, "order_by") else employees)
-    existing = set(Appraisal.objects.filter(cycle=cycle).values_list("employee_id", flat=True))
+    existing = set(
+        Appraisal.objects.filter(cycle=cycle)
+        .exclude(state="cancelled")
+        .values_list("employee_id", flat=True)
+    )
     todo = [e for e in employees if e.pk not in existing and e.active]
-    resolve = _resolver(cycle.starts_on)
+    resolve = _resolver(on or min(max(cycle.starts_on, timezone.localdate()), cycle.ends_on))
     unit_paths = dict(Unit.objects.values_list("id", "path"))
     created = 0
     for start in range(0, len(todo), batch_size):

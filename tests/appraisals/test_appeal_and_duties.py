@@ -126,8 +126,12 @@ def test_proposer_cannot_approve_own_proposal(org, at_state):
     with pytest.raises(ActionForbidden) as exc:
         perform(appraisal, "approve_decision", actor=both)
     assert exc.value.problems[0].code == "own_proposal"
-    outcome = perform(appraisal, "approve_decision", actor=org.users["authority"],
-                      payload=valid_body("approve_decision", appraisal))
+    outcome = perform(
+        appraisal,
+        "approve_decision",
+        actor=org.users["authority"],
+        payload=valid_body("approve_decision", appraisal),
+    )
     assert outcome.obj.state == "decided"
 
 

@@ -1,0 +1,108 @@
+"""HR administrators' organisation changes that reach into open appraisals."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from workflow.errors import NotFound
+from workflow.text import Text
+
+from ..models import Employee, Position, Unit
+from ..policies import ASSIGNED_ROLES, profile_of
+from ..services.changes import (
+    LEAVE_REASONS,
+    employee_leave,
+    employee_supervisor_change,
+    employee_transfer,
+)
+
+EMPLOYEE_NOT_FOUND = Text(id="Pegawai tidak ditemukan.", en="Employee not found.")
+
+
+def employee_get_for_staff_office(*, user, pk) -> Employee:
+    """An employee inside one of the user's assigned scopes; otherwise 404."""
+    employee = Employee.objects.select_related("unit").filter(pk=pk).first()
+    if employee is None or not profile_of(user).holds_in(employee.unit.path) & set(ASSIGNED_ROLES):
+        raise NotFound(EMPLOYEE_NOT_FOUND)
+    return employee
+
+
+class SupervisorChangeIn(serializers.Serializer):
+    supervisor = serializers.PrimaryKeyRelatedField(
+        queryset=Employee.objects.filter(active=True), allow_null=True
+    )
+    effective = serializers.DateField()
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+
+
+class TransferIn(SupervisorChangeIn):
+    unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
+    position = serializers.PrimaryKeyRelatedField(
+        queryset=Position.objects.all(), allow_null=True, required=False
+    )
+
+
+class LeaveIn(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=sorted(LEAVE_REASONS))
+    effective = serializers.DateField()
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+
+
+class _EmployeeChangeView(APIView):
+    serializer_class: type[serializers.Serializer]
+
+    def validated(self, request) -> dict:
+        data = self.serializer_class(data=request.data)
+        data.is_valid(raise_exception=True)
+        return dict(data.validated_data)
+
+    def done(self) -> Response:
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SupervisorChangeView(_EmployeeChangeView):
+    serializer_class = SupervisorChangeIn
+
+    @extend_schema(
+        request=SupervisorChangeIn,
+        responses={204: None},
+        summary="Change an employee's supervisor from a date (HR admin)",
+    )
+    def post(self, request, pk: int):
+        employee = employee_get_for_staff_office(user=request.user, pk=pk)
+        data = self.validated(request)
+        employee_supervisor_change(employee=employee, actor=request.user, **data)
+        return self.done()
+
+
+class TransferView(_EmployeeChangeView):
+    serializer_class = TransferIn
+
+    @extend_schema(
+        request=TransferIn,
+        responses={204: None},
+        summary="Transfer (mutasi) an employee to another unit/position (HR admin)",
+    )
+    def post(self, request, pk: int):
+        employee = employee_get_for_staff_office(user=request.user, pk=pk)
+        data = self.validated(request)
+        data.setdefault("position", None)
+        employee_transfer(employee=employee, actor=request.user, **data)
+        return self.done()
+
+
+class LeaveView(_EmployeeChangeView):
+    serializer_class = LeaveIn
+
+    @extend_schema(
+        request=LeaveIn,
+        responses={204: None},
+        summary="Record retirement, death, dismissal or contract end (HR admin)",
+    )
+    def post(self, request, pk: int):
+        employee = employee_get_for_staff_office(user=request.user, pk=pk)
+        employee_leave(employee=employee, actor=request.user, **self.validated(request))
+        return self.done()

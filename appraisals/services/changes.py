@@ -1,0 +1,223 @@
+"""Organisation changes in the middle of a cycle, carried into open appraisals.
+
+- A new supervisor: the employee's open appraisals get the new appraiser, and
+  the appraisals this employee rates get a new appeal reviewer; the old
+  supervisor loses access at once (visibility follows the appraisal's
+  appraiser and reviewer).
+- A transfer: before the plan is set the appraisal follows the employee; once
+  it is set, it is cancelled and a new one opens for the new position
+  (PermenPANRB 6/2022: a transferred employee drafts a new plan).
+- Leaving (retirement, death, dismissal): open appraisals are cancelled.
+
+Every change goes through the engine (perform / change) so it is locked,
+versioned, in history and on the audit chain; the employee's own record gets
+an audit event too. Only an HR admin over the employee's unit may do it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit.services import audit_event_append
+from workflow import services as engine
+from workflow.errors import ActionForbidden, PayloadInvalid, Problem
+from workflow.text import Text
+
+from ..models import Appraisal, Employee, Position, SupervisorRelation, Unit
+from ..policies import profile_of
+from .cycles import cycle_open
+from .organisation import supervisor_resolve
+
+ONLY_HR = Text(
+    id="Hanya pengelola kinerja (BKD/BKPSDM) atas unit pegawai ini yang dapat melakukannya.",
+    en="Only an HR administrator over this employee's unit may do this.",
+)
+BEFORE_RESULT = ("draft", "plan_submitted", "in_progress", "self_assessed", "reviewed", "discussed")
+PLAN_NOT_SET = ("draft", "plan_submitted")
+CANCELLABLE_ON_LEAVE = (*BEFORE_RESULT, "result_issued", "appealed")
+LEAVE_REASONS = {
+    "retired": Text("Pensiun", "Retired"),
+    "deceased": Text("Meninggal dunia", "Deceased"),
+    "dismissed": Text("Diberhentikan", "Dismissed"),
+    "contract_ended": Text("Perjanjian kerja (PPPK) berakhir", "PPPK contract ended"),
+}
+
+
+FUTURE_DATE = Text(
+    id="Tanggal berlaku tidak boleh di masa depan; catat perubahan pada tanggal berlakunya.",
+    en="The effective date cannot be in the future; record the change when it takes effect.",
+)
+
+
+def _require_past(effective: dt.date) -> None:
+    # Changes dated back (an SK signed earlier) are common and fine; changes
+    # ahead of time would move appraisals before the change takes effect.
+    if effective > timezone.localdate():
+        raise PayloadInvalid(
+            FUTURE_DATE, [Problem(code="future_date", message=FUTURE_DATE, field="effective")]
+        )
+
+
+def _require_hr(actor, *units: Unit) -> None:
+    profile = profile_of(actor)
+    if not all("hr_admin" in profile.holds_in(unit.path) for unit in units):
+        raise ActionForbidden(ONLY_HR)
+
+
+def _open_appraisals(employee: Employee, states) -> list[Appraisal]:
+    return list(Appraisal.objects.filter(employee=employee, state__in=states))
+
+
+def _reassign(appraisal: Appraisal, *, actor, reason: str, **fields) -> None:
+    def apply(locked: Appraisal):
+        if "appraiser" not in fields:
+            fields["appraiser"] = locked.appraiser
+        changes = {}
+        for name, value in fields.items():
+            old = getattr(locked, f"{name}_id")
+            new = value.pk if value is not None else None
+            if old != new:
+                changes[f"{name}_id"] = [old, new]
+                setattr(locked, name, value)
+        return None, changes
+
+    engine.change(appraisal, actor=actor, action="appraisal.reassigned", apply=apply, reason=reason)
+
+
+def _reviewer_for(appraiser: Employee | None, employee: Employee, on: dt.date):
+    if appraiser is None:
+        return None
+    reviewer = supervisor_resolve(employee=appraiser, on=on)
+    return None if reviewer is None or reviewer.pk in (employee.pk, appraiser.pk) else reviewer
+
+
+def _record(employee: Employee, *, actor, action: str, reason: str, changes: dict) -> None:
+    audit_event_append(
+        subject=employee,
+        actor=actor,
+        action=action,
+        reason=reason,
+        changes=changes,
+        scope=employee.unit.path,
+    )
+
+
+@transaction.atomic
+def employee_supervisor_change(
+    *, employee: Employee, supervisor: Employee | None, effective: dt.date, actor, reason: str = ""
+) -> None:
+    _require_hr(actor, employee.unit)
+    _require_past(effective)
+    current = list(
+        SupervisorRelation.objects.select_for_update()
+        .filter(employee=employee)
+        .exclude(valid_until__lt=effective)
+    )
+    for relation in current:
+        relation.valid_until = effective - dt.timedelta(days=1)
+        relation._history_user, relation._change_reason = actor, "supervisor_change"
+        relation.save(update_fields=["valid_until"])
+    if supervisor is not None:
+        relation = SupervisorRelation(
+            employee=employee, supervisor=supervisor, valid_from=effective
+        )
+        relation._history_user, relation._change_reason = actor, "supervisor_change"
+        relation.save()
+    _record(
+        employee,
+        actor=actor,
+        action="employee.supervisor_changed",
+        reason=reason,
+        changes={
+            "supervisor_id": [
+                [r.supervisor_id for r in current],
+                supervisor.pk if supervisor else None,
+            ],
+            "effective": [None, effective],
+        },
+    )
+    note = reason or "supervisor_change"
+    appraiser = supervisor_resolve(employee=employee, on=effective)
+    for appraisal in _open_appraisals(employee, BEFORE_RESULT):
+        _reassign(
+            appraisal,
+            actor=actor,
+            reason=note,
+            appraiser=appraiser,
+            appeal_reviewer=_reviewer_for(appraiser, employee, effective),
+        )
+    # Whom this employee rates: their appeal reviewer is now the new supervisor.
+    for appraisal in Appraisal.objects.filter(appraiser=employee, state__in=BEFORE_RESULT):
+        reviewer = appraiser if appraiser and appraiser.pk != appraisal.employee_id else None
+        _reassign(appraisal, actor=actor, reason=note, appeal_reviewer=reviewer)
+
+
+@transaction.atomic
+def employee_transfer(
+    *,
+    employee: Employee,
+    unit: Unit,
+    position: Position | None,
+    supervisor: Employee | None,
+    effective: dt.date,
+    actor,
+    reason: str = "",
+) -> None:
+    _require_hr(actor, employee.unit, unit)
+    _require_past(effective)
+    old_unit = employee.unit
+    employee.unit, employee.position = unit, position
+    employee._history_user, employee._change_reason = actor, "transfer"
+    employee.save(update_fields=["unit", "position"])
+    _record(
+        employee,
+        actor=actor,
+        action="employee.transferred",
+        reason=reason,
+        changes={
+            "unit_id": [old_unit.pk, unit.pk],
+            "effective": [None, effective],
+        },
+    )
+    employee_supervisor_change(
+        employee=employee,
+        supervisor=supervisor,
+        effective=effective,
+        actor=actor,
+        reason=reason or "transfer",
+    )
+    note = reason or "transfer"
+    for appraisal in _open_appraisals(employee, PLAN_NOT_SET):
+        _reassign(appraisal, actor=actor, reason=note, unit=unit)
+    for appraisal in _open_appraisals(employee, BEFORE_RESULT[2:]):
+        engine.perform(appraisal, "cancel", actor=actor, reason=f"Mutasi / transfer: {note}")
+        cycle_open(cycle=appraisal.cycle, actor=actor, employees=[employee], on=effective)
+
+
+@transaction.atomic
+def employee_leave(
+    *, employee: Employee, kind: str, effective: dt.date, actor, reason: str = ""
+) -> None:
+    _require_hr(actor, employee.unit)
+    _require_past(effective)
+    label = LEAVE_REASONS[kind]
+    employee.active = False
+    employee._history_user, employee._change_reason = actor, f"leave:{kind}"
+    employee.save(update_fields=["active"])
+    _record(
+        employee,
+        actor=actor,
+        action="employee.left",
+        reason=reason or label.id,
+        changes={"active": [True, False], "kind": [None, kind], "effective": [None, effective]},
+    )
+    for appraisal in _open_appraisals(employee, CANCELLABLE_ON_LEAVE):
+        engine.perform(
+            appraisal,
+            "cancel",
+            actor=actor,
+            reason=f"{label.id} / {label.en}: {reason}".rstrip(": "),
+        )
