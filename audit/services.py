@@ -7,7 +7,8 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
-from .canonical import GENESIS, chain_hash, normalise
+from .bulk import insert_rows
+from .canonical import GENESIS, canonical_bytes, chain_hash, normalise
 from .context import request_id
 from .models import AuditEvent
 
@@ -85,31 +86,54 @@ def audit_events_open_chains(
     changes_of=None,
     scope_of=None,
     at: dt.datetime | None = None,
-    batch_size: int = 2000,
+    batch_size: int = 5000,
 ) -> int:
     """Write the first event of many new subjects at once (bulk creation).
 
     Only for subjects that have no chain yet: each event is seq 1 on GENESIS.
+    Hashes are computed here, from the same canonical form as every event.
     """
     at = at or timezone.now()
     rid = request_id.get()
     actor_fields = _actor_fields(actor)
-    events = []
+    username, name = actor_fields["actor_username"], actor_fields["actor_name"]
+    rows = []
     for subject in subjects:
         subject_type, subject_id = subject_key(subject)
-        event = AuditEvent(
-            subject_type=subject_type,
-            subject_id=subject_id,
+        changes = normalise(changes_of(subject) if changes_of else {})
+        scope = scope_of(subject) if scope_of else ""
+        payload = canonical_bytes(
+            subject=f"{subject_type}:{subject_id}",
             seq=1,
             at=at,
+            actor=username,
+            actor_name=name,
             action=action,
+            from_state="",
             to_state=to_state,
             reason=reason,
-            changes=normalise(changes_of(subject) if changes_of else {}),
-            request_id=rid,
-            scope=scope_of(subject) if scope_of else "",
-            **actor_fields,
+            changes=changes,
+            scope=scope,
         )
-        events.append(_chained(event, GENESIS))
-    AuditEvent.objects.bulk_create(events, batch_size=batch_size)
-    return len(events)
+        rows.append(
+            {
+                "subject_type": subject_type,
+                "subject_id": subject_id,
+                "seq": 1,
+                "at": at,
+                "actor_id": actor.pk,
+                "actor_username": username,
+                "actor_name": name,
+                "action": action,
+                "from_state": "",
+                "to_state": to_state,
+                "reason": reason,
+                "changes": changes,
+                "request_id": rid,
+                "scope": scope,
+                "prev_hash": GENESIS,
+                "hash": chain_hash(GENESIS, payload),
+            }
+        )
+    insert_rows(AuditEvent, rows, batch_size=batch_size)
+    return len(rows)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import calibration, organisation, views
+from . import calibration, cycles, organisation, views
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
@@ -44,4 +44,8 @@ urlpatterns = [
         name="employee-transfer",
     ),
     path("employees/<int:pk>/leave/", organisation.LeaveView.as_view(), name="employee-leave"),
+    path("cycles/", cycles.CycleListView.as_view(), name="cycle-list"),
+    path("cycles/<int:pk>/", cycles.CycleDetailView.as_view(), name="cycle-detail"),
+    path("cycles/<int:pk>/open/", cycles.CycleOpenView.as_view(), name="cycle-open"),
+    path("jobs/<int:pk>/", cycles.BulkJobView.as_view(), name="job-detail"),
 ]

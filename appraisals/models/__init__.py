@@ -1,5 +1,6 @@
 from .appraisal import Appeal, Appraisal, Cycle, Decision, Discussion, Indicator, PlanItem
 from .calibration import CurveOverride, UnitPredicate
+from .jobs import BulkJob
 from .organisation import (
     ActingAssignment,
     Employee,
@@ -13,6 +14,7 @@ __all__ = [
     "ActingAssignment",
     "Appeal",
     "Appraisal",
+    "BulkJob",
     "CurveOverride",
     "Cycle",
     "Decision",

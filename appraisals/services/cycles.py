@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterable
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
+from audit.bulk import history_rows, insert_rows
 from audit.services import audit_events_open_chains
 
 from ..models import ActingAssignment, Appraisal, Cycle, Employee, SupervisorRelation, Unit
@@ -93,12 +93,12 @@ def cycle_open(
                         appeal_reviewer_id=reviewer_id,
                     )
                 )
-            rows = bulk_create_with_history(
-                rows,
-                Appraisal,
-                batch_size=batch_size,
-                default_user=actor,
-                default_change_reason="cycle_open",
+            rows = Appraisal.objects.bulk_create(rows, batch_size=batch_size)
+            # History and audit rows go in with COPY on PostgreSQL: at 100,000
+            # employees the ORM's per-value work would dominate the job.
+            insert_rows(
+                Appraisal.history.model,
+                history_rows(rows, actor=actor, reason="cycle_open", at=timezone.now()),
             )
             audit_events_open_chains(
                 subjects=rows,

@@ -1,0 +1,111 @@
+"""Cycles and the bulk job that opens them."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from workflow.errors import ActionForbidden, NotFound
+from workflow.text import Text
+
+from ..models import BulkJob, Cycle
+from ..policies import profile_of
+from ..services.jobs import ONLY_HR, cycle_open_job_start
+
+JOB_NOT_FOUND = Text(id="Pekerjaan tidak ditemukan.", en="Job not found.")
+
+
+class CycleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Cycle
+        fields = [
+            "id",
+            "name",
+            "instansi",
+            "year",
+            "starts_on",
+            "ends_on",
+            "status",
+            "check_in_frequency",
+            "appeal_window_days",
+            "appeal_decision_days",
+        ]
+        read_only_fields = ["id", "status"]
+
+    def validate(self, attrs):
+        if attrs["ends_on"] <= attrs["starts_on"]:
+            raise serializers.ValidationError(
+                {"ends_on": "Harus setelah tanggal mulai / must be after starts_on"}
+            )
+        return attrs
+
+
+class BulkJobSerializer(serializers.ModelSerializer):
+    percent = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = BulkJob
+        fields = [
+            "id",
+            "kind",
+            "cycle",
+            "status",
+            "total",
+            "done",
+            "percent",
+            "error",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+
+class CycleListView(generics.ListCreateAPIView):
+    serializer_class = CycleSerializer
+    queryset = Cycle.objects.select_related("instansi").order_by("-year", "id")
+
+    def perform_create(self, serializer):
+        instansi = serializer.validated_data["instansi"]
+        if "hr_admin" not in profile_of(self.request.user).holds_in(instansi.path):
+            raise ActionForbidden(ONLY_HR)
+        cycle = Cycle(**serializer.validated_data)
+        cycle._history_user, cycle._change_reason = self.request.user, "cycle.created"
+        cycle.save()
+        serializer.instance = cycle
+
+
+class CycleDetailView(generics.RetrieveAPIView):
+    serializer_class = CycleSerializer
+    queryset = Cycle.objects.all()
+
+
+class CycleOpenView(APIView):
+    @extend_schema(
+        request=None,
+        responses={202: BulkJobSerializer},
+        summary="Open the cycle: a draft appraisal for every active employee",
+    )
+    def post(self, request, pk: int):
+        cycle = generics.get_object_or_404(Cycle.objects.select_related("instansi"), pk=pk)
+        job = cycle_open_job_start(cycle=cycle, actor=request.user)
+        job.refresh_from_db()
+        return Response(BulkJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class BulkJobView(APIView):
+    @extend_schema(responses=BulkJobSerializer, summary="Progress of a bulk job")
+    def get(self, request, pk: int):
+        job = BulkJob.objects.select_related("cycle__instansi").filter(pk=pk).first()
+        allowed = job is not None and (
+            job.requested_by_id == request.user.pk
+            or (
+                job.cycle
+                and "hr_admin" in profile_of(request.user).holds_in(job.cycle.instansi.path)
+            )
+        )
+        if not allowed:
+            raise NotFound(JOB_NOT_FOUND)
+        return Response(BulkJobSerializer(job).data)

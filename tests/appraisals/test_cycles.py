@@ -1,0 +1,76 @@
+"""Opening a cycle for everyone in scope, as a job with progress."""
+
+import pytest
+from django.core.management import call_command
+
+from appraisals.models import Appraisal, BulkJob, Employee
+
+from ..factories import EmployeeFactory, supervise
+
+pytestmark = pytest.mark.django_db
+
+
+def test_hr_admin_creates_and_opens_a_cycle(org, api, django_capture_on_commit_callbacks):
+    for _ in range(3):
+        supervise(EmployeeFactory(unit=org.dinas), org.appraiser)
+    client = api(org.users["hr_admin"])
+    r = client.post(
+        "/api/cycles/",
+        {
+            "name": "Penilaian Kinerja 2027",
+            "instansi": org.instansi.pk,
+            "year": 2027,
+            "starts_on": "2027-01-01",
+            "ends_on": "2027-12-31",
+            "check_in_frequency": "monthly",
+        },
+        format="json",
+    )
+    assert r.status_code == 201, r.json()
+    cycle_id = r.json()["id"]
+    with django_capture_on_commit_callbacks(execute=True):
+        r = client.post(f"/api/cycles/{cycle_id}/open/", format="json")
+    assert r.status_code == 202
+    job = client.get(f"/api/jobs/{r.json()['id']}/").json()
+    active = Employee.objects.filter(active=True).count()
+    assert job["status"] == "done" and job["percent"] == 100
+    assert job["done"] == job["total"] == active
+    assert Appraisal.objects.filter(cycle_id=cycle_id, state="draft").count() == active
+
+
+def test_only_hr_admin_opens(org, api):
+    for persona in ("appraiser", "authority", "inspector"):
+        r = api(org.users[persona]).post(f"/api/cycles/{org.cycle.pk}/open/", format="json")
+        assert r.status_code == 403, persona
+    assert not BulkJob.objects.exists()
+
+
+def test_job_progress_is_private(org, api, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        job_id = api(org.users["hr_admin"]).post(f"/api/cycles/{org.cycle.pk}/open/").json()["id"]
+    assert api(org.users["employee"]).get(f"/api/jobs/{job_id}/").status_code == 404
+
+
+def test_cycle_dates_validated(org, api):
+    r = api(org.users["hr_admin"]).post(
+        "/api/cycles/",
+        {
+            "name": "x",
+            "instansi": org.instansi.pk,
+            "year": 2027,
+            "starts_on": "2027-12-31",
+            "ends_on": "2027-01-01",
+        },
+        format="json",
+    )
+    assert r.status_code == 400
+    assert r.json()["problems"][0]["field"] == "ends_on"
+
+
+def test_open_cycle_command_shows_progress(org, capsys):
+    call_command("open_cycle", str(org.cycle.pk))
+    out = capsys.readouterr()
+    assert "[" in out.err and f"{Employee.objects.count()}/" in out.err
+    assert Appraisal.objects.filter(cycle=org.cycle).count() == Employee.objects.count()
+    call_command("open_cycle", str(org.cycle.pk))  # idempotent
+    assert Appraisal.objects.filter(cycle=org.cycle).count() == Employee.objects.count()
