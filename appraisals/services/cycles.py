@@ -64,7 +64,9 @@ def cycle_open(
     """
     if employees is None:
         root: Unit = cycle.instansi
-        employees = Employee.objects.filter(active=True, unit__path__startswith=root.path)
+        employees = Employee.objects.filter(
+            active=True, unit__path__startswith=root.path
+        ).only("id", "unit_id", "active")
     employees = list(employees.order_by("id") if hasattr(employees, "order_by") else employees)
     existing = set(
         Appraisal.objects.filter(cycle=cycle)
@@ -87,7 +89,7 @@ def cycle_open(
                 rows.append(
                     Appraisal(
                         cycle=cycle,
-                        employee=employee,
+                        employee_id=employee.pk,
                         unit_id=employee.unit_id,
                         appraiser_id=appraiser_id,
                         appeal_reviewer_id=reviewer_id,
