@@ -1,5 +1,15 @@
 from .appraisal import Appeal, Appraisal, Cycle, Decision, Discussion, Indicator, PlanItem
 from .calibration import CurveOverride, UnitPredicate
+from .content import (
+    BehaviourExpectation,
+    BehaviourValue,
+    CheckIn,
+    CheckInEntry,
+    Evidence,
+    PeerFeedback,
+    PlanAnnex,
+    SurveyResult,
+)
 from .jobs import BulkJob
 from .organisation import (
     ActingAssignment,
@@ -14,6 +24,14 @@ __all__ = [
     "ActingAssignment",
     "Appeal",
     "Appraisal",
+    "BehaviourExpectation",
+    "BehaviourValue",
+    "CheckIn",
+    "CheckInEntry",
+    "Evidence",
+    "PeerFeedback",
+    "PlanAnnex",
+    "SurveyResult",
     "BulkJob",
     "CurveOverride",
     "Cycle",

@@ -87,6 +87,13 @@ class Appraisal(AppraisalTransitions, FSMModelMixin, models.Model):
         return f"Appraisal {self.pk} ({self.state})"
 
 
+class Perspective(models.TextChoices):
+    SERVICE_RECIPIENTS = "service_recipients", "Perspektif Penerima Layanan"
+    INTERNAL_STRENGTHENING = "internal", "Perspektif Penguatan Internal"
+    BUSINESS_PROCESS = "business_process", "Perspektif Proses Bisnis"
+    BUDGET = "budget", "Perspektif Anggaran"
+
+
 class PlanItem(models.Model):
     """A planned result (rencana hasil kerja) of the SKP."""
 
@@ -96,6 +103,8 @@ class PlanItem(models.Model):
     parent_item = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="supporting_items"
     )
+    # JPT plans are organised by perspective (PermenPANRB 6/2022 annex).
+    perspective = models.CharField(max_length=20, choices=Perspective.choices, blank=True)
     realisation = models.TextField(blank=True)
     self_rating = models.CharField(max_length=10, choices=Rating.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
