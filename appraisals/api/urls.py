@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import calibration, cycles, organisation, views
 
@@ -48,4 +48,5 @@ urlpatterns = [
     path("cycles/<int:pk>/", cycles.CycleDetailView.as_view(), name="cycle-detail"),
     path("cycles/<int:pk>/open/", cycles.CycleOpenView.as_view(), name="cycle-open"),
     path("jobs/<int:pk>/", cycles.BulkJobView.as_view(), name="job-detail"),
+    path("", include("appraisals.api.urls_feedback")),
 ]

@@ -1,0 +1,3 @@
+"""Routes for check-ins, evidence, peer feedback and survey results."""
+
+urlpatterns: list = []
