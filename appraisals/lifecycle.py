@@ -50,6 +50,19 @@ def _curve_achievable(a, ctx: Context) -> bool:
     return not curve_blocks_issue(a)
 
 
+def _expectations_set(a, ctx: Context) -> bool:
+    from .services.content import expectations_complete
+
+    return expectations_complete(a)
+
+
+def _jpt_items_have_perspective(a, ctx: Context) -> bool:
+    # JPT plans are organised by perspective (PermenPANRB 6/2022 annex).
+    if not a.employee.position_id or a.employee.position.kind != "jpt":
+        return True
+    return not a.plan_items.filter(perspective="").exists()
+
+
 def _appeal_window_open(a, ctx: Context) -> bool:
     return a.appeal_deadline is not None and ctx.now <= a.appeal_deadline
 
@@ -76,6 +89,22 @@ CURVE_ACHIEVABLE = Guard(
         "the unit's calibration, or the authority records an override.",
     ),
     _curve_achievable,
+)
+EXPECTATIONS_SET = Guard(
+    "behaviour_expectations_missing",
+    T(
+        "Ekspektasi khusus untuk ketujuh nilai perilaku kerja (BerAKHLAK) belum lengkap.",
+        "Specific expectations for all seven work-behaviour values (BerAKHLAK) are missing.",
+    ),
+    _expectations_set,
+)
+JPT_PERSPECTIVES = Guard(
+    "jpt_perspective_missing",
+    T(
+        "SKP JPT: setiap rencana hasil kerja memerlukan perspektif.",
+        "A senior executive (JPT) plan needs a perspective on every result item.",
+    ),
+    _jpt_items_have_perspective,
 )
 APPEAL_WINDOW_OPEN = Guard(
     "appeal_window_closed",
@@ -174,7 +203,7 @@ TRANSITIONS = (
         "plan_submitted",
         _roles("employee"),
         T("Ajukan SKP", "Submit plan"),
-        conditions=(HAS_ITEMS, ITEMS_MEASURED),
+        conditions=(HAS_ITEMS, ITEMS_MEASURED, JPT_PERSPECTIVES),
     ),
     Transition(
         "return_plan",
@@ -192,6 +221,7 @@ TRANSITIONS = (
         _roles("appraiser"),
         T("Setujui SKP", "Approve plan"),
         restrictions=(NOT_OWN,),
+        conditions=(EXPECTATIONS_SET,),
     ),
     Transition(
         "submit_self_assessment",

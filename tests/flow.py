@@ -6,7 +6,8 @@ import datetime as dt
 
 from django.utils import timezone
 
-from appraisals.models import Appraisal
+from appraisals.models import Appraisal, BehaviourValue
+from appraisals.services.content import behaviour_expectations_set
 from appraisals.services.plan import plan_item_create
 from workflow.services import perform
 
@@ -70,8 +71,10 @@ def valid_body(name: str, appraisal: Appraisal) -> dict:
             "reason": "Bukti diterima.",
         },
         "propose_decision": {"kind": "award", "details": "Satyalancana"},
-        "approve_decision": {"reference_number": "800/123/BKPSDM/2027",
-                             "effective_date": "2027-02-01"},
+        "approve_decision": {
+            "reference_number": "800/123/BKPSDM/2027",
+            "effective_date": "2027-02-01",
+        },
         "return_plan": {"reason": "Perbaiki target."},
         "return_self_assessment": {"reason": "Lengkapi bukti."},
         "reject_decision": {"reason": "Belum memenuhi syarat."},
@@ -90,6 +93,14 @@ def add_plan_item(appraisal: Appraisal, user) -> None:
     )
 
 
+def set_expectations(appraisal: Appraisal, user) -> None:
+    behaviour_expectations_set(
+        appraisal=appraisal,
+        actor=user,
+        expectations={value: f"Ekspektasi {label}" for value, label in BehaviourValue.choices},
+    )
+
+
 def advance(appraisal: Appraisal, state: str, *, users: dict) -> Appraisal:
     for name in PATHS[state]:
         appraisal.refresh_from_db()
@@ -98,6 +109,9 @@ def advance(appraisal: Appraisal, state: str, *, users: dict) -> Appraisal:
         body = dict(valid_body(name, appraisal))
         reason = body.pop("reason", "")
         perform(appraisal, name, actor=users[ACTOR[name]], payload=body, reason=reason)
+        if name == "submit_plan":
+            # The appraiser states the behaviour expectations while reviewing.
+            set_expectations(appraisal, users["appraiser"])
     appraisal.refresh_from_db()
     assert appraisal.state == state
     return appraisal

@@ -112,7 +112,15 @@ class PlanItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PlanItem
-        fields = ["id", "result", "parent_item", "indicators", "realisation", "self_rating"]
+        fields = [
+            "id",
+            "result",
+            "parent_item",
+            "perspective",
+            "indicators",
+            "realisation",
+            "self_rating",
+        ]
         read_only_fields = ["id", "realisation", "self_rating"]
 
 

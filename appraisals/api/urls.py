@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import calibration, cycles, organisation, views
+from . import calibration, content, cycles, organisation, views
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
@@ -48,5 +48,12 @@ urlpatterns = [
     path("cycles/<int:pk>/", cycles.CycleDetailView.as_view(), name="cycle-detail"),
     path("cycles/<int:pk>/open/", cycles.CycleOpenView.as_view(), name="cycle-open"),
     path("jobs/<int:pk>/", cycles.BulkJobView.as_view(), name="job-detail"),
+    path(
+        "appraisals/<int:pk>/behaviour-expectations/",
+        content.BehaviourExpectationsView.as_view(),
+        name="behaviour-expectations",
+    ),
+    path("appraisals/<int:pk>/annex/", content.PlanAnnexView.as_view(), name="plan-annex"),
+    path("appraisals/<int:pk>/coverage/", content.CoverageView.as_view(), name="plan-coverage"),
     path("", include("appraisals.api.urls_feedback")),
 ]

@@ -225,6 +225,7 @@ class PlanItemListView(_PlanItemMixin, APIView):
             actor=request.user,
             result=data["result"],
             parent_item=data.get("parent_item"),
+            perspective=data.get("perspective", ""),
             indicators=[dict(i) for i in data.get("indicators", [])],
             expected_version=expected_version(request),
         )

@@ -69,7 +69,10 @@ class CheckIn(models.Model):
     submitted_at = models.DateTimeField()
     feedback = models.TextField(blank=True)
     feedback_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     feedback_at = models.DateTimeField(null=True, blank=True)
@@ -132,9 +135,7 @@ class Evidence(models.Model):
 class PeerFeedback(models.Model):
     """360° feedback requested by the appraiser from a peer of the employee."""
 
-    appraisal = models.ForeignKey(
-        Appraisal, on_delete=models.CASCADE, related_name="peer_feedback"
-    )
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="peer_feedback")
     peer = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="+")
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -181,5 +182,3 @@ class SurveyResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service} {self.period}: {self.score}"
-
-

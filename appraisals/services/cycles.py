@@ -64,9 +64,9 @@ def cycle_open(
     """
     if employees is None:
         root: Unit = cycle.instansi
-        employees = Employee.objects.filter(
-            active=True, unit__path__startswith=root.path
-        ).only("id", "unit_id", "active")
+        employees = Employee.objects.filter(active=True, unit__path__startswith=root.path).only(
+            "id", "unit_id", "active"
+        )
     employees = list(employees.order_by("id") if hasattr(employees, "order_by") else employees)
     existing = set(
         Appraisal.objects.filter(cycle=cycle)

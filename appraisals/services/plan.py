@@ -56,6 +56,25 @@ def _check_parent(appraisal: Appraisal, parent: PlanItem | None) -> None:
         )
 
 
+PERSPECTIVE_ONLY_JPT = Text(
+    id="Perspektif hanya untuk SKP Jabatan Pimpinan Tinggi (JPT).",
+    en="Perspectives belong to senior executive (JPT) plans only.",
+)
+
+
+def _check_perspective(appraisal: Appraisal, perspective: str) -> None:
+    position = appraisal.employee.position
+    if perspective and (position is None or position.kind != "jpt"):
+        raise PayloadInvalid(
+            PERSPECTIVE_ONLY_JPT,
+            [
+                Problem(
+                    code="perspective_not_jpt", message=PERSPECTIVE_ONLY_JPT, field="perspective"
+                )
+            ],
+        )
+
+
 def _tracked(instance, actor, reason: str):
     instance._history_user = actor
     instance._change_reason = reason
@@ -78,13 +97,17 @@ def plan_item_create(
     result: str,
     parent_item: PlanItem | None = None,
     indicators: list[dict[str, Any]],
+    perspective: str = "",
     expected_version: int | None = None,
 ) -> PlanItem:
     def apply(locked: Appraisal):
         _check_writable(locked, actor)
         _check_parent(locked, parent_item)
+        _check_perspective(locked, perspective)
         item = _tracked(
-            PlanItem(appraisal=locked, result=result, parent_item=parent_item),
+            PlanItem(
+                appraisal=locked, result=result, parent_item=parent_item, perspective=perspective
+            ),
             actor,
             "plan_item.created",
         )
@@ -96,6 +119,7 @@ def plan_item_create(
                 {
                     "result": result,
                     "parent_item": parent_item.pk if parent_item else None,
+                    "perspective": perspective,
                     "indicators": rows,
                 },
             ]
@@ -115,6 +139,7 @@ def _item_state(item: PlanItem) -> dict:
     return {
         "result": item.result,
         "parent_item": item.parent_item_id,
+        "perspective": item.perspective,
         "indicators": [
             {"id": i.pk, "name": i.name, "aspect": i.aspect, "target": i.target}
             for i in item.indicators.all()
@@ -140,6 +165,9 @@ def plan_item_update(
             current.parent_item = data["parent_item"]
         if "result" in data:
             current.result = data["result"]
+        if "perspective" in data:
+            _check_perspective(locked, data["perspective"])
+            current.perspective = data["perspective"]
         _tracked(current, actor, "plan_item.updated").save()
         if "indicators" in data:
             for indicator in current.indicators.all():

@@ -2,9 +2,12 @@
 
 import pytest
 
+from appraisals.models import BehaviourValue
 from audit.models import AuditEvent
 
 from ..flow import ACTOR, valid_body
+
+BEHAVIOUR_VALUES = BehaviourValue.values
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +68,19 @@ def test_appraisal_travels_whole_lifecycle_over_http(org, appraisal, api):
     for name, expected_state in zip(APPEAL_PATH, EXPECTED_STATES, strict=True):
         appraisal.refresh_from_db()
         client = api(org.users[ACTOR[name]])
+        if name == "approve_plan":
+            # The appraiser states the seven behaviour expectations first.
+            r = client.put(
+                f"{url}behaviour-expectations/",
+                {
+                    "expectations": [
+                        {"value": v, "expectation": f"Ekspektasi {v}"} for v in BEHAVIOUR_VALUES
+                    ]
+                },
+                format="json",
+            )
+            assert r.status_code == 200, r.json()
+            version += 1
         before = client.get(url).json()
         assert name in [t["name"] for t in before["available_transitions"]], name
         r = client.post(f"{url}transitions/{name}/", valid_body(name, appraisal), format="json")
@@ -86,7 +102,8 @@ def test_appraisal_travels_whole_lifecycle_over_http(org, appraisal, api):
     # The appeal revised the ratings to above/meets: baik.
     assert final["predicate"] == "baik"
     assert final["available_transitions"] == []
-    assert AuditEvent.objects.filter(subject_id=str(appraisal.pk)).count() == len(APPEAL_PATH) + 2
+    # created, the plan item, the expectations, and one event per transition
+    assert AuditEvent.objects.filter(subject_id=str(appraisal.pk)).count() == len(APPEAL_PATH) + 3
 
 
 def test_accept_result_path(org, appraisal, at_state, api):

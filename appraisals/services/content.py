@@ -1,0 +1,110 @@
+"""The SKP besides its result items: behaviour expectations and annexes.
+
+The appraiser states a specific expectation for each BerAKHLAK value
+(PermenPANRB 6/2022: perilaku kerja); the employee writes the annexes
+(lampiran: resources, accountability scheme, consequences). Both while the
+plan is not yet agreed; every write goes through the engine's change path.
+"""
+
+from __future__ import annotations
+
+from workflow import services as engine
+from workflow.errors import ActionForbidden, StateConflict
+from workflow.text import Text
+
+from ..models import Appraisal, BehaviourExpectation, BehaviourValue, PlanAnnex
+from ..policies import appraisal_roles
+
+PLAN_OPEN = ("draft", "plan_submitted")
+ONLY_APPRAISER = Text(
+    id="Hanya pejabat penilai kinerja yang menetapkan ekspektasi perilaku kerja.",
+    en="Only the appraiser sets the work-behaviour expectations.",
+)
+ONLY_EMPLOYEE = Text(
+    id="Hanya pegawai yang bersangkutan yang dapat mengubah lampiran SKP.",
+    en="Only the appraised employee can change the plan's annexes.",
+)
+PLAN_AGREED = Text(
+    id="SKP sudah disetujui; ekspektasi dan lampiran tidak dapat diubah lagi.",
+    en="The plan is agreed; expectations and annexes can no longer change.",
+)
+ANNEX_FIELDS = ("resources", "accountability", "consequences")
+
+
+def _check(appraisal: Appraisal, actor, role: str, message: Text, states) -> None:
+    if role not in appraisal_roles(appraisal, actor):
+        raise ActionForbidden(message)
+    if appraisal.state not in states:
+        raise StateConflict(PLAN_AGREED)
+
+
+def behaviour_expectations_set(
+    *,
+    appraisal: Appraisal,
+    actor,
+    expectations: dict[str, str],
+    expected_version: int | None = None,
+) -> list[BehaviourExpectation]:
+    """Upsert expectations by value; an empty text removes one."""
+
+    def apply(locked: Appraisal):
+        _check(locked, actor, "appraiser", ONLY_APPRAISER, PLAN_OPEN)
+        current = {e.value: e for e in locked.behaviour_expectations.all()}
+        changes = {}
+        for value, text in expectations.items():
+            text = text.strip()
+            row = current.get(value)
+            old = row.expectation if row else None
+            if (old or "") == text:
+                continue
+            changes[f"behaviour[{value}]"] = [old, text or None]
+            if row and not text:
+                row._history_user, row._change_reason = actor, "behaviour.removed"
+                row.delete()
+                continue
+            row = row or BehaviourExpectation(appraisal=locked, value=value)
+            row.expectation = text
+            row._history_user, row._change_reason = actor, "behaviour.set"
+            row.save()
+        return list(locked.behaviour_expectations.all()), changes
+
+    _, rows = engine.change(
+        appraisal,
+        actor=actor,
+        action="behaviour_expectations.set",
+        apply=apply,
+        expected_version=expected_version,
+    )
+    return rows
+
+
+def plan_annex_set(
+    *, appraisal: Appraisal, actor, data: dict[str, str], expected_version: int | None = None
+) -> PlanAnnex:
+    def apply(locked: Appraisal):
+        _check(locked, actor, "employee", ONLY_EMPLOYEE, ("draft",))
+        annex = PlanAnnex.objects.filter(appraisal=locked).first() or PlanAnnex(appraisal=locked)
+        changes = {}
+        for field in ANNEX_FIELDS:
+            if field in data and getattr(annex, field) != data[field]:
+                changes[f"annex.{field}"] = [getattr(annex, field), data[field]]
+                setattr(annex, field, data[field])
+        annex._history_user, annex._change_reason = actor, "annex.set"
+        annex.save()
+        return annex, changes
+
+    _, annex = engine.change(
+        appraisal,
+        actor=actor,
+        action="plan_annex.set",
+        apply=apply,
+        expected_version=expected_version,
+    )
+    return annex
+
+
+def expectations_complete(appraisal: Appraisal) -> bool:
+    have = set(
+        appraisal.behaviour_expectations.exclude(expectation="").values_list("value", flat=True)
+    )
+    return have >= set(BehaviourValue.values)
