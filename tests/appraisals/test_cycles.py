@@ -74,3 +74,43 @@ def test_open_cycle_command_shows_progress(org, capsys):
     assert Appraisal.objects.filter(cycle=org.cycle).count() == Employee.objects.count()
     call_command("open_cycle", str(org.cycle.pk))  # idempotent
     assert Appraisal.objects.filter(cycle=org.cycle).count() == Employee.objects.count()
+
+
+@pytest.mark.django_db
+def test_open_cycle_for_50000_on_postgres(org):
+    from django.db import connection
+
+    from appraisals.models import Employee as E
+    from appraisals.models import SupervisorRelation
+    from appraisals.services.cycles import cycle_open
+    from workflow.actors import system_actor
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the 50,000-employee run is for PostgreSQL (CI's second run)")
+    n = 50_000
+    E.objects.bulk_create(
+        [E(nip=f"{197001010000000000 + i:018d}", name=f"P{i}", unit=org.dinas) for i in range(n)],
+        batch_size=10_000,
+    )
+    new_ids = E.objects.filter(name__startswith="P").values_list("id", flat=True)
+    SupervisorRelation.objects.bulk_create(
+        [
+            SupervisorRelation(
+                employee_id=i, supervisor=org.appraiser, valid_from=org.cycle.starts_on
+            )
+            for i in new_ids
+        ],
+        batch_size=10_000,
+    )
+    done = []
+    created = cycle_open(
+        cycle=org.cycle, actor=system_actor(), batch_size=5000, progress=lambda d, t: done.append(d)
+    )
+    total = E.objects.filter(active=True).count()
+    assert created == total == n + 5
+    assert done[-1] == total
+    assert Appraisal.objects.filter(cycle=org.cycle, appraiser=org.appraiser).count() == n + 1
+    from audit.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="appraisal.created").count() == total
+    assert Appraisal.history.filter(history_type="+").count() == total
