@@ -160,3 +160,38 @@ def unit_path(unit_id) -> str | None:
         return Unit.objects.filter(pk=int(unit_id)).values_list("path", flat=True).first()
     except (TypeError, ValueError):
         return None
+
+
+def employee_visibility(user) -> Q:
+    """Employees `user` may see: themself, whom they appraise or review, their scopes."""
+    from .models import Appraisal
+
+    profile = profile_of(user)
+    if profile.is_system:
+        return Q()
+    q = Q(pk__in=[])
+    if profile.employee_id is not None:
+        e = profile.employee_id
+        rated = Appraisal.objects.filter(Q(appraiser_id=e) | Q(appeal_reviewer_id=e))
+        q |= Q(pk=e) | Q(pk__in=rated.values("employee_id"))
+    for path in profile.scope_paths():
+        q |= Q(unit__path__startswith=path)
+    return q
+
+
+def unit_visibility(user) -> Q:
+    """Units in the user's assigned scopes, and the user's own unit with its ancestors."""
+    from .models import Employee
+
+    profile = profile_of(user)
+    if profile.is_system:
+        return Q()
+    q = Q(pk__in=[])
+    for path in profile.scope_paths():
+        q |= Q(path__startswith=path)
+    if profile.employee_id is not None:
+        own = Employee.objects.filter(pk=profile.employee_id).values_list("unit__path", flat=True)
+        for path in own:
+            ids = [int(part) for part in path.strip("/").split("/") if part]
+            q |= Q(pk__in=ids)
+    return q

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import calibration, content, cycles, organisation, views
+from . import calibration, content, cycles, directory, organisation, views
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
@@ -55,5 +55,10 @@ urlpatterns = [
     ),
     path("appraisals/<int:pk>/annex/", content.PlanAnnexView.as_view(), name="plan-annex"),
     path("appraisals/<int:pk>/coverage/", content.CoverageView.as_view(), name="plan-coverage"),
+    path("units/", directory.UnitListView.as_view(), name="unit-list"),
+    path("units/<int:pk>/", directory.UnitDetailView.as_view(), name="unit-detail"),
+    path("positions/", directory.PositionListView.as_view(), name="position-list"),
+    path("employees/", directory.EmployeeListView.as_view(), name="employee-list"),
+    path("employees/<int:pk>/", directory.EmployeeDetailView.as_view(), name="employee-detail"),
     path("", include("appraisals.api.urls_feedback")),
 ]
