@@ -2,15 +2,16 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import ObtainAuthToken
 
+from appraisals.api.auth import LoginView, LogoutView
 from audit.api.views import AuditEventListView, AuditVerifyView
 from workflow.api.views import WorkflowDiagramView, WorkflowListView
 
 from .health import healthz
 
 api = [
-    path("auth/token/", ObtainAuthToken.as_view(), name="auth-token"),
+    path("auth/token/", LoginView.as_view(), name="auth-token"),
+    path("auth/logout/", LogoutView.as_view(), name="auth-logout"),
     path("", include("appraisals.api.urls")),
     path("workflows/", WorkflowListView.as_view(), name="workflow-list"),
     path("workflows/<str:name>/diagram/", WorkflowDiagramView.as_view(), name="workflow-diagram"),

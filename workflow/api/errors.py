@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from rest_framework import exceptions, status
@@ -35,8 +37,28 @@ def error_body(*, code: str, message: Text, problems: list[Problem] | None = Non
     return WorkflowError(message, problems or []).as_dict() | {"code": code}
 
 
+security_log = logging.getLogger("kinerja.security")
+
+
+def _log_refusal(status_code: int, code: str, context) -> None:
+    """Failed authorisation leaves a trace: who (by id), what route, never personal data.
+
+    The query string is left out (it may carry a NIP or a name).
+    """
+    if status_code not in (401, 403, 404):
+        return
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    security_log.warning(
+        "refused status=%s code=%s user_id=%s method=%s path=%s",
+        status_code, code, getattr(user, "pk", None), getattr(request, "method", "?"),
+        getattr(request, "path", "?"),
+    )
+
+
 def exception_handler(exc, context):
     if isinstance(exc, WorkflowError):
+        _log_refusal(exc.status, exc.code, context)
         return Response(exc.as_dict(), status=exc.status)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
@@ -56,4 +78,5 @@ def exception_handler(exc, context):
     if not isinstance(code, str):
         code = "invalid" if status_code == status.HTTP_400_BAD_REQUEST else "error"
     response.data = error_body(code=code, message=message, problems=problems)
+    _log_refusal(status_code, code, context)
     return response
