@@ -101,7 +101,7 @@ def _validate_payload(t: Transition, obj: Any, payload: dict, reason: str) -> di
         if serializer.is_valid():
             data = dict(serializer.validated_data)
         else:
-            problems.extend(_serializer_problems(serializer.errors))
+            problems.extend(serializer_problems(serializer.errors))
     if problems:
         raise PayloadInvalid(
             Text(id="Isian tidak valid.", en="The submitted data is invalid."), problems
@@ -109,7 +109,7 @@ def _validate_payload(t: Transition, obj: Any, payload: dict, reason: str) -> di
     return data
 
 
-def _serializer_problems(errors: Any, prefix: str = "") -> list[Problem]:
+def serializer_problems(errors: Any, prefix: str = "") -> list[Problem]:
     problems: list[Problem] = []
     if isinstance(errors, dict):
         for key, value in errors.items():
@@ -118,11 +118,11 @@ def _serializer_problems(errors: Any, prefix: str = "") -> list[Problem]:
             else:
                 name = key if key != "non_field_errors" else ""
                 path = f"{prefix}.{name}" if prefix and name else (prefix or name)
-            problems.extend(_serializer_problems(value, path))
+            problems.extend(serializer_problems(value, path))
     elif isinstance(errors, list):
         for index, value in enumerate(errors):
             if isinstance(value, dict | list):
-                problems.extend(_serializer_problems(value, f"{prefix}[{index}]"))
+                problems.extend(serializer_problems(value, f"{prefix}[{index}]"))
             else:
                 problems.append(_detail_problem(value, prefix))
     else:

@@ -127,7 +127,7 @@ class PlanItemSerializer(serializers.ModelSerializer):
 class TransitionRequestSerializer(serializers.Serializer):
     """The body of a transition: `reason` plus the transition's own payload."""
 
-    reason = serializers.CharField(required=False, allow_blank=True)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=10000)
 
 
 class MeEmployeeSerializer(serializers.ModelSerializer):

@@ -14,7 +14,8 @@ from rest_framework.views import APIView
 from audit.api.serializers import AuditEventSerializer
 from audit.selectors import audit_events_of
 from workflow import services as engine
-from workflow.errors import ActionForbidden, PayloadInvalid, Problem, VersionMismatch
+from workflow.errors import ActionForbidden, PayloadInvalid, VersionMismatch
+from workflow.services import serializer_problems
 from workflow.text import Text
 
 from ..models import Appraisal, PlanItem
@@ -141,12 +142,13 @@ class TransitionView(APIView):
                 )
             )
         payload = dict(request.data)
-        reason = payload.pop("reason", "") or ""
-        if not isinstance(reason, str):
+        reason_field = TransitionRequestSerializer(data={"reason": payload.pop("reason", "") or ""})
+        if not reason_field.is_valid():
             raise PayloadInvalid(
-                Text("Alasan harus berupa teks.", "The reason must be text."),
-                [Problem("invalid", Text("Harus teks.", "Must be text."), "reason")],
+                Text("Alasan tidak valid.", "The reason is invalid."),
+                serializer_problems(reason_field.errors),
             )
+        reason = reason_field.validated_data["reason"]
         key = request.headers.get("Idempotency-Key") or None
         if key is not None and len(key) > 255:
             raise PayloadInvalid(

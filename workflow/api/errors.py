@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from ..errors import Problem, WorkflowError
-from ..services import _serializer_problems
+from ..services import serializer_problems
 from ..text import Text
 
 _MESSAGES = {
@@ -51,7 +51,10 @@ def _log_refusal(status_code: int, code: str, context) -> None:
     user = getattr(request, "user", None)
     security_log.warning(
         "refused status=%s code=%s user_id=%s method=%s path=%s",
-        status_code, code, getattr(user, "pk", None), getattr(request, "method", "?"),
+        status_code,
+        code,
+        getattr(user, "pk", None),
+        getattr(request, "method", "?"),
         getattr(request, "path", "?"),
     )
 
@@ -71,7 +74,7 @@ def exception_handler(exc, context):
     message = _MESSAGES.get(status_code, Text(str(exc), str(exc)))
     problems: list[Problem] = []
     if isinstance(exc, exceptions.ValidationError):
-        problems = _serializer_problems(exc.detail)
+        problems = serializer_problems(exc.detail)
     elif isinstance(exc, exceptions.APIException) and status_code not in _MESSAGES:
         message = Text(str(exc.detail), str(exc.detail))
     code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"

@@ -1,0 +1,132 @@
+"""Hostile input: 4xx with the error shape, never 5xx, and nothing half-written."""
+
+import pytest
+
+from audit.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+NASTY_VALUES = [
+    None,
+    0,
+    -1,
+    10**20,
+    1.5,
+    True,
+    [],
+    {},
+    [1, 2],
+    {"a": {"b": {"c": []}}},
+    "",
+    " ",
+    "x" * 100_001,
+    "nul\x00byte",
+    "𝕜𝕚𝕟𝕖𝕣𝕛𝕒 ✓ ١٢٣",
+    "<script>alert(1)</script>",
+    "'; DROP TABLE appraisals_appraisal; --",
+    "\ud800" if False else "\u202etxt",
+]
+
+
+def _assert_clean_4xx(response):
+    assert 400 <= response.status_code < 500, (response.status_code, response.content[:300])
+    body = response.json()
+    assert {"code", "detail", "messages", "problems"} <= set(body)
+
+
+@pytest.mark.parametrize("value", NASTY_VALUES)
+def test_transition_payload_fields(value, org, at_state, api):
+    appraisal = at_state("self_assessed")
+    before = AuditEvent.objects.count()
+    client = api(org.users["appraiser"])
+    url = f"/api/appraisals/{appraisal.pk}/transitions/submit_review/"
+    for field in ("result_rating", "behaviour_rating", "feedback", "reason"):
+        body = {
+            "result_rating": "meets",
+            "behaviour_rating": "meets",
+            "feedback": "ok",
+            field: value,
+        }
+        r = client.post(url, body, format="json")
+        if r.status_code == 200:  # a harmless value for that field (e.g. unicode feedback)
+            appraisal.refresh_from_db()
+            assert appraisal.state == "reviewed"
+            return
+        _assert_clean_4xx(r)
+    assert AuditEvent.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        [],
+        "string",
+        123,
+        None,
+        {"items": None},
+        {"items": "x"},
+        {"items": [None]},
+        {"items": [{"id": "NaN", "realisation": [], "self_rating": 5}]},
+        {"items": [{"id": 10**30, "realisation": "x", "self_rating": "meets"}]},
+    ],
+)
+def test_self_assessment_shapes(body, org, at_state, api):
+    appraisal = at_state("in_progress")
+    r = api(org.users["employee"]).post(
+        f"/api/appraisals/{appraisal.pk}/transitions/submit_self_assessment/",
+        body,
+        format="json",
+    )
+    _assert_clean_4xx(r)
+    appraisal.refresh_from_db()
+    assert appraisal.state == "in_progress"
+
+
+def test_malformed_json_and_wrong_media_type(org, appraisal, api):
+    client = api(org.users["employee"])
+    url = f"/api/appraisals/{appraisal.pk}/plan-items/"
+    _assert_clean_4xx(client.post(url, "{not json", content_type="application/json"))
+    _assert_clean_4xx(client.post(url, "<xml/>", content_type="application/xml"))
+    assert not appraisal.plan_items.exists()
+
+
+@pytest.mark.parametrize("value", NASTY_VALUES)
+def test_plan_item_fields(value, org, appraisal, api):
+    client = api(org.users["employee"])
+    body = {"result": value, "indicators": [{"name": value, "aspect": "quality", "target": value}]}
+    r = client.post(f"/api/appraisals/{appraisal.pk}/plan-items/", body, format="json")
+    if r.status_code == 201:
+        return
+    _assert_clean_4xx(r)
+    assert not appraisal.plan_items.exists()
+
+
+@pytest.mark.parametrize("header", ["", "abc", '"1', "W/", "9" * 400, '"-1"'])
+def test_bad_if_match(header, org, at_state, api):
+    appraisal = at_state("plan_submitted")
+    r = api(org.users["appraiser"]).post(
+        f"/api/appraisals/{appraisal.pk}/transitions/approve_plan/",
+        {},
+        format="json",
+        HTTP_IF_MATCH=header,
+    )
+    assert r.status_code in (400, 412)
+    appraisal.refresh_from_db()
+    assert appraisal.state == "plan_submitted"
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"page": "abc"},
+        {"page": -1},
+        {"page_size": "x"},
+        {"state": "x" * 5000},
+        {"cycle": "not-a-number"},
+        {"employee": "1;DROP"},
+        {"unit": "\x00"},
+    ],
+)
+def test_list_filters_never_500(params, org, appraisal, api):
+    r = api(org.users["inspector"]).get("/api/appraisals/", params)
+    assert r.status_code < 500, r.content[:200]
