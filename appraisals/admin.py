@@ -1,11 +1,14 @@
 """The admin for HR administrators: organisation and cycles.
 
 Appraisals are read-only here: their state moves only through the engine
-(workflow.services.perform), never by editing a row. History is not offered
-for revert; audit events are the audit app's and are read-only.
+(workflow.services.perform), never by editing a row. History is shown
+read-only (audit.admin.HistoryAdmin: no revert, every save attributed); audit
+events are the audit app's and are read-only.
 """
 
 from django.contrib import admin
+
+from audit.admin import HistoryAdmin
 
 from .models import (
     ActingAssignment,
@@ -20,7 +23,7 @@ from .models import (
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(HistoryAdmin):
     list_display = ["code", "name", "kind", "parent"]
     search_fields = ["code", "name"]
     readonly_fields = ["path"]
@@ -34,13 +37,13 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Position)
-class PositionAdmin(admin.ModelAdmin):
+class PositionAdmin(HistoryAdmin):
     list_display = ["name", "unit", "kind"]
     search_fields = ["name"]
 
 
 @admin.register(Employee)
-class EmployeeAdmin(admin.ModelAdmin):
+class EmployeeAdmin(HistoryAdmin):
     list_display = ["nip", "name", "unit", "position", "kind", "active"]
     search_fields = ["nip", "name"]
     list_filter = ["kind", "active"]
@@ -48,31 +51,31 @@ class EmployeeAdmin(admin.ModelAdmin):
 
 
 @admin.register(SupervisorRelation)
-class SupervisorRelationAdmin(admin.ModelAdmin):
+class SupervisorRelationAdmin(HistoryAdmin):
     list_display = ["employee", "supervisor", "valid_from", "valid_until"]
     raw_id_fields = ["employee", "supervisor"]
 
 
 @admin.register(ActingAssignment)
-class ActingAssignmentAdmin(admin.ModelAdmin):
+class ActingAssignmentAdmin(HistoryAdmin):
     list_display = ["substitute", "replaces", "kind", "valid_from", "valid_until"]
     raw_id_fields = ["substitute", "replaces"]
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(admin.ModelAdmin):
+class RoleAssignmentAdmin(HistoryAdmin):
     list_display = ["user", "role", "unit", "valid_from", "valid_until"]
     list_filter = ["role"]
     raw_id_fields = ["user", "unit"]
 
 
 @admin.register(Cycle)
-class CycleAdmin(admin.ModelAdmin):
+class CycleAdmin(HistoryAdmin):
     list_display = ["name", "instansi", "year", "status"]
 
 
 @admin.register(Appraisal)
-class AppraisalAdmin(admin.ModelAdmin):
+class AppraisalAdmin(HistoryAdmin):
     list_display = ["id", "employee", "cycle", "state", "version", "predicate"]
     list_filter = ["state", "predicate"]
     search_fields = ["employee__nip", "employee__name"]

@@ -195,3 +195,22 @@ def unit_visibility(user) -> Q:
             ids = [int(part) for part in path.strip("/").split("/") if part]
             q |= Q(pk__in=ids)
     return q
+
+
+def unit_cycle_subjects(unit_id, cycle_id) -> list[str]:
+    """Audit subjects ("appraisals.appraisal:<id>") of one unit subtree in one cycle."""
+    from .models import Appraisal
+
+    path = unit_path(unit_id)
+    if path is None:
+        return []
+    try:
+        cycle = int(cycle_id)
+    except (TypeError, ValueError):
+        return []
+    ids = (
+        Appraisal.objects.filter(cycle_id=cycle, unit__path__startswith=path)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    return [f"{Appraisal._meta.label_lower}:{pk}" for pk in ids]

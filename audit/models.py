@@ -6,13 +6,36 @@ from .canonical import canonical_bytes
 
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        raise PermissionError("Audit events are append-only.")
+        raise PermissionError("Audit records are append-only.")
 
     def delete(self):
-        raise PermissionError("Audit events are append-only.")
+        raise PermissionError("Audit records are append-only.")
+
+    def _raw_delete(self, using):
+        raise PermissionError("Audit records are append-only.")
 
 
-class AuditEvent(models.Model):
+class AppendOnlyModel(models.Model):
+    """A row that, once written, is never written again nor deleted by the application.
+
+    PostgreSQL refuses the same with triggers (audit/dbguard.py).
+    """
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Audit records are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit records are append-only.")
+
+
+class AuditEvent(AppendOnlyModel):
     """One change of one subject; events of a subject form a hash chain.
 
     Chains are per subject (not one global chain) so that writes on
@@ -40,8 +63,6 @@ class AuditEvent(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -56,15 +77,6 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject}#{self.seq} {self.action}"
-
-    def save(self, *args, **kwargs):
-        # Append-only: an event, once written, is never written again.
-        if not self._state.adding:
-            raise PermissionError("Audit events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Audit events are append-only.")
 
     @property
     def subject(self) -> str:
@@ -84,3 +96,56 @@ class AuditEvent(models.Model):
             changes=self.changes,
             scope=self.scope,
         )
+
+
+class Checkpoint(AppendOnlyModel):
+    """A signed Merkle tree head over every event since the previous checkpoint.
+
+    The leaves are the events with ids in (previous.last_event_id,
+    last_event_id], ordered by subject and sequence; `entries` lists them as
+    [subject, first_seq, concatenated hex hashes] runs, so that verification
+    can say exactly which sealed event went missing or changed. The statement
+    (see audit/checkpoints.py) is what is signed and exported.
+    """
+
+    number = models.PositiveIntegerField(unique=True)
+    at = models.DateTimeField()
+    last_event_id = models.BigIntegerField()
+    size = models.PositiveIntegerField()
+    root = models.CharField(max_length=64)
+    # SHA-256 of the previous checkpoint's statement (GENESIS for the first).
+    prev = models.CharField(max_length=64)
+    signature = models.CharField(max_length=64)
+    entries = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.number} ({self.size} events)"
+
+
+class ReadAccess(AppendOnlyModel):
+    """Who opened whose record, and why (personal data accountability)."""
+
+    at = models.DateTimeField()
+    reader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reader_username = models.CharField(max_length=150)
+    subject_type = models.CharField(max_length=100)
+    subject_id = models.CharField(max_length=64)
+    scope = models.CharField(max_length=255, blank=True)
+    purpose = models.CharField(max_length=100)
+    request_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id", "at"], name="audit_read_subject_at"),
+            models.Index(fields=["reader_username", "at"], name="audit_read_reader_at"),
+            models.Index(fields=["scope", "at"], name="audit_read_scope_at"),
+            models.Index(fields=["at"], name="audit_read_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reader_username} read {self.subject_type}:{self.subject_id}"

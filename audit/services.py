@@ -10,7 +10,7 @@ from django.utils import timezone
 from .bulk import insert_rows
 from .canonical import GENESIS, canonical_bytes, chain_hash, normalise
 from .context import request_id
-from .models import AuditEvent
+from .models import AuditEvent, ReadAccess
 
 
 def subject_key(subject: models.Model) -> tuple[str, str]:
@@ -137,3 +137,20 @@ def audit_events_open_chains(
         )
     insert_rows(AuditEvent, rows, batch_size=batch_size)
     return len(rows)
+
+
+def read_access_record(
+    *, reader: Any, subject: models.Model | tuple[str, str], purpose: str, scope: str = ""
+) -> ReadAccess:
+    """Note that `reader` opened `subject` (a model, or (type, id)): who read whose data."""
+    subject_type, subject_id = subject if isinstance(subject, tuple) else subject_key(subject)
+    return ReadAccess.objects.create(
+        at=timezone.now(),
+        reader=reader if getattr(reader, "pk", None) else None,
+        reader_username=reader.get_username() if reader is not None else "",
+        subject_type=subject_type,
+        subject_id=str(subject_id),
+        scope=scope,
+        purpose=purpose,
+        request_id=request_id.get(),
+    )

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("KINERJA_VAR_DIR", BASE_DIR / "var"))
@@ -110,6 +111,13 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(os.environ.get("KINERJA_MEDIA_ROOT", VAR_DIR / "media"))
+
+# Evidence (bukti dukung) uploads: the size limit and the kinds accepted, each
+# recognised by its content (magic bytes), never by the client's Content-Type.
+KINERJA_EVIDENCE_MAX_BYTES = int(os.environ.get("KINERJA_EVIDENCE_MAX_BYTES", str(5 * 1024 * 1024)))
+KINERJA_EVIDENCE_TYPES = env_list("KINERJA_EVIDENCE_TYPES", "pdf,png,jpeg,docx,xlsx")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -163,6 +171,30 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_TIMEOUT = 5
+# Notifications (issue #5): deliveries on their own queue so a slow SMTP server
+# never holds up the relay and the deadline poller. A prefix keeps deployments
+# (and test runs) sharing one Redis apart. Worker and beat: see README.
+CELERY_QUEUE_PREFIX = os.environ.get("CELERY_QUEUE_PREFIX", "")
+CELERY_TASK_ROUTES = {
+    "notifications.deliver": {"queue": f"{CELERY_QUEUE_PREFIX}notifications"},
+    "notifications.*": {"queue": f"{CELERY_QUEUE_PREFIX}scheduler"},
+}
+CELERY_BEAT_SCHEDULE = {
+    "notifications-relay": {
+        "task": "notifications.relay",
+        "schedule": float(os.environ.get("NOTIFICATIONS_RELAY_INTERVAL", "5")),
+    },
+    "deadlines-poll": {
+        "task": "notifications.deadlines_poll",
+        "schedule": float(os.environ.get("DEADLINES_POLL_INTERVAL", "900")),
+    },
+    "supervisor-digest": {
+        "task": "notifications.digest_send",
+        "schedule": crontab(
+            hour=os.environ.get("NOTIFICATIONS_DIGEST_HOUR", "7"), minute=0, day_of_week="1-5"
+        ),
+    },
+}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -190,6 +222,21 @@ CACHES = {
 }
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
+# Notifications and deadlines (issue #5). Attempts count in the database, so a
+# message that kills its worker is dead-lettered too, never requeued forever.
+# Links in e-mails point here.
+NOTIFICATIONS_BASE_URL = os.environ.get("KINERJA_BASE_URL", "http://127.0.0.1:8000")
+NOTIFICATIONS_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATIONS_MAX_ATTEMPTS", "5"))
+NOTIFICATIONS_RETRY_BACKOFF = float(os.environ.get("NOTIFICATIONS_RETRY_BACKOFF", "10"))
+NOTIFICATIONS_RETRY_BACKOFF_MAX = float(os.environ.get("NOTIFICATIONS_RETRY_BACKOFF_MAX", "600"))
+# A queued message not delivered within this many seconds is published again.
+NOTIFICATIONS_LEASE_SECONDS = float(os.environ.get("NOTIFICATIONS_LEASE_SECONDS", "300"))
+NOTIFICATIONS_RELAY_BATCH = int(os.environ.get("NOTIFICATIONS_RELAY_BATCH", "500"))
+# Reminders N days before a phase deadline, and before the appeal window closes.
+DEADLINES_REMINDER_DAYS = [int(d) for d in env_list("DEADLINES_REMINDER_DAYS", "3,1")]
+DEADLINES_APPEAL_REMINDER_DAYS = [int(d) for d in env_list("DEADLINES_APPEAL_REMINDER_DAYS", "3")]
+DEADLINES_REMINDER_HOUR = int(os.environ.get("DEADLINES_REMINDER_HOUR", "7"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -199,3 +246,24 @@ LOGGING = {
 
 # The audit app asks the domain who may read it, without importing it.
 AUDIT_INSPECTOR_CHECK = "appraisals.policies.is_inspector"
+# user -> the unit paths under which they inspect ("/1/4/"); events outside are hidden.
+AUDIT_INSPECTOR_SCOPES = "appraisals.policies.inspector_scopes"
+# unit id -> its path, for `?unit=` in the audit search.
+AUDIT_UNIT_PATH = "appraisals.policies.unit_path"
+# (unit id, cycle id) -> the subjects ("app_label.model:id") of that unit-cycle, for bundles.
+AUDIT_UNIT_CYCLE_SUBJECTS = "appraisals.policies.unit_cycle_subjects"
+# Checkpoints are signed (HMAC-SHA256) with this key, kept outside the database.
+# A development default exists only for DEBUG and the test settings.
+_AUDIT_DEV_KEY_ALLOWED = DEBUG or os.environ.get("DJANGO_SETTINGS_MODULE") == "settings.test"
+AUDIT_CHECKPOINT_KEY = os.environ.get("AUDIT_CHECKPOINT_KEY", "") or (
+    "dev-only-audit-checkpoint-key" if _AUDIT_DEV_KEY_ALLOWED else ""
+)
+AUDIT_CHECKPOINT_INTERVAL = float(os.environ.get("AUDIT_CHECKPOINT_INTERVAL", "600"))
+AUDIT_CHECKPOINT_MAX_EVENTS = int(os.environ.get("AUDIT_CHECKPOINT_MAX_EVENTS", "100000"))
+CELERY_BEAT_SCHEDULE["audit-checkpoint"] = {
+    "task": "audit.checkpoint",
+    "schedule": AUDIT_CHECKPOINT_INTERVAL,
+}
+CELERY_TASK_ROUTES["audit.*"] = {"queue": f"{CELERY_QUEUE_PREFIX}scheduler"}
+# No admin page reverts history (simple-history's admin would offer it).
+SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -1,4 +1,8 @@
-"""GET /healthz/: 200 when the database (and, outside the embedded default, the broker) answers."""
+"""GET /healthz/: 200 when the database (and, outside the embedded default, the broker) answers.
+
+`details` adds the outbox backlog (events and messages waiting, the oldest
+one's age in seconds, open dead letters); it informs, it does not decide.
+"""
 
 from django.conf import settings
 from django.db import connection
@@ -22,6 +26,15 @@ def _broker() -> str:
     return "ok"
 
 
+def _details() -> dict:
+    from notifications.selectors import outbox_backlog
+
+    try:
+        return {"outbox": outbox_backlog()}
+    except Exception as exc:  # noqa: BLE001 - details never decide the status
+        return {"outbox": f"error: {type(exc).__name__}"}
+
+
 def healthz(request):
     checks, ok = {}, True
     for name, probe in (("database", _database), ("broker", _broker)):
@@ -31,5 +44,6 @@ def healthz(request):
             checks[name] = f"error: {type(exc).__name__}"
             ok = False
     return JsonResponse(
-        {"status": "ok" if ok else "error", "checks": checks}, status=200 if ok else 503
+        {"status": "ok" if ok else "error", "checks": checks, "details": _details()},
+        status=200 if ok else 503,
     )

@@ -10,6 +10,8 @@ if not SECRET_KEY:  # noqa: F405
     raise ImproperlyConfigured("Production needs SECRET_KEY.")
 if not CELERY_BROKER_URL:  # noqa: F405
     raise ImproperlyConfigured("Production needs CELERY_BROKER_URL (Redis).")
+if not AUDIT_CHECKPOINT_KEY:  # noqa: F405
+    raise ImproperlyConfigured("Production needs AUDIT_CHECKPOINT_KEY (signs audit checkpoints).")
 
 DEBUG = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

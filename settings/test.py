@@ -1,12 +1,21 @@
 """Test run: the same code paths as production; SQLite or PostgreSQL by DATABASE_URL."""
 
+import atexit
+import os
+import shutil
+import tempfile
+
 from .base import *  # noqa: F403
 
 SECRET_KEY = "test-only-not-secret-kinerja"
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-CELERY_TASK_ALWAYS_EAGER = True
+# A real-worker test starts its worker with TEST_EMAIL_BACKEND (SMTP to its own
+# server) and CELERY_TASK_ALWAYS_EAGER=false; everything else stays in-process.
+EMAIL_BACKEND = os.environ.get(
+    "TEST_EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend"
+)
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)  # noqa: F405
 if EMBEDDED:  # noqa: F405
     DATABASES["default"]["NAME"] = ":memory:"  # noqa: F405
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
@@ -15,3 +24,6 @@ REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
     "DEFAULT_THROTTLE_RATES": {"anon": "100000/min", "user": "100000/min", "login": "100000/min"},
 }
+# Uploaded evidence goes to a throwaway directory per test process.
+MEDIA_ROOT = tempfile.mkdtemp(prefix="kinerja-media-")
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)

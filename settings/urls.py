@@ -4,7 +4,6 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from appraisals.api.auth import LoginView, LogoutView
-from audit.api.views import AuditEventListView, AuditVerifyView
 from workflow.api.views import WorkflowDiagramView, WorkflowListView
 
 from .health import healthz
@@ -15,8 +14,8 @@ api = [
     path("", include("appraisals.api.urls")),
     path("workflows/", WorkflowListView.as_view(), name="workflow-list"),
     path("workflows/<str:name>/diagram/", WorkflowDiagramView.as_view(), name="workflow-diagram"),
-    path("audit/events/", AuditEventListView.as_view(), name="audit-events"),
-    path("audit/verify/", AuditVerifyView.as_view(), name="audit-verify"),
+    path("audit/", include("audit.api.urls")),
+    path("notifications/", include("notifications.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
 ]

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from audit.api.serializers import AuditEventSerializer
 from audit.selectors import audit_events_of
+from audit.services import read_access_record
 from workflow import services as engine
 from workflow.errors import ActionForbidden, PayloadInvalid, VersionMismatch
 from workflow.services import serializer_problems
@@ -108,6 +109,12 @@ class AppraisalDetailView(APIView):
     @extend_schema(responses=AppraisalSerializer, summary="One appraisal, with what you may do")
     def get(self, request, pk: int):
         appraisal = appraisal_get_visible(user=request.user, pk=pk)
+        read_access_record(
+            reader=request.user,
+            subject=appraisal,
+            purpose="appraisal.detail",
+            scope=appraisal.unit.path,
+        )
         data = AppraisalSerializer(appraisal, context={"request": request}).data
         return with_etag(Response(data), appraisal.version)
 
@@ -186,6 +193,12 @@ class HistoryView(APIView):
             raise ActionForbidden(
                 Text("Anda tidak berwenang membaca riwayat ini.", "You may not read this history.")
             )
+        read_access_record(
+            reader=request.user,
+            subject=appraisal,
+            purpose="appraisal.history",
+            scope=appraisal.unit.path,
+        )
         events = audit_events_of(subject=appraisal)
         return Response(AuditEventSerializer(events, many=True).data)
 

@@ -2,7 +2,7 @@ from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..models import AuditEvent
+from ..models import AuditEvent, Checkpoint, ReadAccess
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
@@ -23,6 +23,7 @@ class AuditEventSerializer(serializers.ModelSerializer):
             "hash",
             "prev_hash",
             "subject",
+            "scope",
             "request_id",
         ]
 
@@ -41,5 +42,40 @@ class AuditEventSerializer(serializers.ModelSerializer):
 
 class VerifyReportSerializer(serializers.Serializer):
     ok = serializers.BooleanField()
-    checked = serializers.IntegerField()
-    problems = serializers.ListField(child=serializers.DictField())
+    checked = serializers.IntegerField(help_text="events recomputed")
+    checkpoints = serializers.IntegerField(help_text="checkpoints checked")
+    problems = serializers.ListField(
+        child=serializers.DictField(),
+        help_text='each {"problem", "subject", "seq", ...} or {"problem", "checkpoint"}',
+    )
+
+
+class CheckpointSerializer(serializers.ModelSerializer):
+    at = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Checkpoint
+        fields = ["number", "at", "last_event_id", "size", "root", "prev", "signature"]
+
+    def get_at(self, cp: Checkpoint) -> str:
+        from ..canonical import format_time
+
+        return format_time(cp.at)
+
+
+class CheckpointExportSerializer(serializers.Serializer):
+    format = serializers.CharField()
+    exported_at = serializers.CharField()
+    checkpoints = CheckpointSerializer(many=True)
+
+
+class ReadAccessSerializer(serializers.ModelSerializer):
+    reader = serializers.CharField(source="reader_username")
+    subject = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReadAccess
+        fields = ["at", "reader", "subject", "scope", "purpose", "request_id"]
+
+    def get_subject(self, access: ReadAccess) -> str:
+        return f"{access.subject_type}:{access.subject_id}"

@@ -63,6 +63,7 @@ def test_production_settings_pass_deploy_checks():
         "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
         "SECRET_KEY": "x" * 20 + "-production-secret-key-that-is-long-enough-0123456789",
         "ALLOWED_HOSTS": "kinerja.example.go.id",
+        "AUDIT_CHECKPOINT_KEY": "k" * 64,
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -1,0 +1,113 @@
+"""What an import found and did: counts per kind of row, and the problems, row by row."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from workflow.text import Text
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One problem in the file. `row` is the row number as the spreadsheet shows it
+    (the header is row 1); None for problems of the whole file, such as a missing column."""
+
+    code: str
+    message: Text
+    row: int | None = None
+    column: str | None = None
+
+    def where(self) -> tuple[str, str]:
+        if self.row is None:
+            return "Berkas", "File"
+        if self.column is None:
+            return f"Baris {self.row}", f"Row {self.row}"
+        return f"Baris {self.row}, kolom {self.column}", f"Row {self.row}, column {self.column}"
+
+    def __str__(self) -> str:
+        where_id, where_en = self.where()
+        return f"{where_id}: {self.message.id} / {where_en}: {self.message.en}"
+
+    def as_dict(self) -> dict:
+        return {
+            "row": self.row,
+            "column": self.column,
+            "code": self.code,
+            "message": str(self.message),
+            "messages": self.message.as_dict(),
+        }
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __str__(self) -> str:
+        return (
+            f"{self.created} baru/new, {self.updated} diubah/updated, {self.unchanged} tetap/same"
+        )
+
+
+@dataclass
+class RelationCounts:
+    created: int = 0
+    closed: int = 0
+    unchanged: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.created} baru/new, {self.closed} ditutup/closed, {self.unchanged} tetap/same"
+
+
+@dataclass
+class ImportReport:
+    source: str
+    rows: int = 0
+    units: Counts = field(default_factory=Counts)
+    positions: Counts = field(default_factory=Counts)
+    employees: Counts = field(default_factory=Counts)
+    supervisors: RelationCounts = field(default_factory=RelationCounts)
+    # Employees becoming active=False in this import (already counted as updated).
+    deactivated: int = 0
+    errors: list[RowProblem] = field(default_factory=list)
+    warnings: list[Text] = field(default_factory=list)
+    committed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def changes(self) -> int:
+        return sum(c.created + c.updated for c in (self.units, self.positions, self.employees)) + (
+            self.supervisors.created + self.supervisors.closed
+        )
+
+    def summary_lines(self) -> list[str]:
+        state = (
+            "DISIMPAN / COMMITTED"
+            if self.committed
+            else ("UJI COBA / DRY RUN" if self.ok else "DITOLAK / REJECTED")
+        )
+        lines = [
+            f"{self.source}: {self.rows} baris/rows — {state}",
+            f"  Unit / units:             {self.units}",
+            f"  Jabatan / positions:      {self.positions}",
+            f"  Pegawai / employees:      {self.employees}",
+            f"  Atasan / supervisors:     {self.supervisors}",
+            f"  Dinonaktifkan / deactivated: {self.deactivated}",
+        ]
+        lines += [f"  Peringatan: {w.id} / Warning: {w.en}" for w in self.warnings]
+        if self.errors:
+            lines.append(f"  Kesalahan / errors: {len(self.errors)}")
+        return lines
+
+    def errors_write_csv(self, out: TextIO) -> None:
+        """All errors as a CSV an HR officer can open beside the file (UTF-8, ';')."""
+        writer = csv.writer(out, delimiter=";")
+        writer.writerow(["baris/row", "kolom/column", "kode/code", "pesan", "message"])
+        for e in self.errors:
+            writer.writerow([e.row or "", e.column or "", e.code, e.message.id, e.message.en])

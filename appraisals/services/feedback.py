@@ -1,0 +1,213 @@
+"""Peer feedback (umpan balik 360°): requested by the appraiser, anonymous to the employee.
+
+The appraiser asks peers of the employee for feedback while the plan is being
+carried out or the self-assessment is read; each peer answers once. The
+employee sees the texts but never who wrote them — not in the feedback list
+and not in the appraisal's history. So the appraisal's own audit chain only
+learns *that* feedback was requested or received (counts, no peer, and the
+receipt is recorded under the system actor), while each PeerFeedback row
+carries its own chain naming the peer, readable by inspectors.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from audit.services import audit_event_append
+from workflow import services as engine
+from workflow.actors import system_actor
+from workflow.errors import ActionForbidden, NotFound, PayloadInvalid, Problem, StateConflict
+from workflow.text import Text
+
+from ..models import Appraisal, Employee, PeerFeedback
+from ..policies import appraisal_roles, profile_of
+
+OPEN_STATES = ("in_progress", "self_assessed")
+IDENTIFIED_READERS = frozenset({"appraiser", "appeal_reviewer"})
+
+ONLY_APPRAISER = Text(
+    id="Hanya pejabat penilai kinerja yang dapat meminta umpan balik rekan kerja.",
+    en="Only the appraiser can request peer feedback.",
+)
+NOT_OPEN = Text(
+    id="Umpan balik rekan kerja hanya selama pelaksanaan SKP atau penilaian mandiri.",
+    en="Peer feedback is only possible while the plan is in progress or self-assessed.",
+)
+PEERS_EMPTY = Text(id="Pilih minimal satu rekan kerja.", en="Choose at least one peer.")
+PEER_PROBLEMS = {
+    "peer_unknown": Text(
+        id="Pegawai {peer} tidak ditemukan atau tidak aktif.",
+        en="Employee {peer} does not exist or is not active.",
+    ),
+    "peer_is_employee": Text(
+        id="Pegawai yang dinilai tidak dapat menjadi rekan penilai dirinya sendiri.",
+        en="The appraised employee cannot be their own peer.",
+    ),
+    "peer_is_appraiser": Text(
+        id="Pejabat penilai kinerja tidak dapat menjadi rekan kerja pemberi umpan balik.",
+        en="The appraiser cannot be a peer giving feedback.",
+    ),
+    "peer_no_account": Text(
+        id="Pegawai {peer} belum memiliki akun untuk memberi umpan balik.",
+        en="Employee {peer} has no account to give feedback with.",
+    ),
+}
+REQUEST_NOT_FOUND = Text(
+    id="Permintaan umpan balik tidak ditemukan.", en="Feedback request not found."
+)
+ALREADY_SUBMITTED = Text(
+    id="Umpan balik ini sudah dikirim dan tidak dapat diubah.",
+    en="This feedback was already submitted and cannot be changed.",
+)
+TEXT_EMPTY = Text(id="Isi umpan balik wajib diisi.", en="The feedback text is required.")
+
+
+def _peer_problem(code: str, index: int, peer_id) -> Problem:
+    return Problem(code, PEER_PROBLEMS[code].format(peer=peer_id), f"peers[{index}]")
+
+
+def _peers_checked(appraisal: Appraisal, peer_ids: list[int]) -> list[Employee]:
+    found = Employee.objects.select_related("unit").in_bulk(set(peer_ids))
+    instansi_path = appraisal.cycle.instansi.path
+    problems, peers, seen = [], [], set()
+    for index, peer_id in enumerate(peer_ids):
+        peer = found.get(peer_id)
+        # Someone outside the cycle's instansi is "unknown": no probing other agencies.
+        if peer is None or not peer.active or not peer.unit.path.startswith(instansi_path):
+            problems.append(_peer_problem("peer_unknown", index, peer_id))
+        elif peer.pk == appraisal.employee_id:
+            problems.append(_peer_problem("peer_is_employee", index, peer_id))
+        elif peer.pk == appraisal.appraiser_id:
+            problems.append(_peer_problem("peer_is_appraiser", index, peer_id))
+        elif peer.user_id is None:
+            problems.append(_peer_problem("peer_no_account", index, peer_id))
+        elif peer.pk not in seen:
+            seen.add(peer.pk)
+            peers.append(peer)
+    if problems:
+        raise PayloadInvalid(problems[0].message, problems)
+    if not peers:
+        raise PayloadInvalid(PEERS_EMPTY, [Problem("required", PEERS_EMPTY, "peers")])
+    return peers
+
+
+def peer_feedback_request(
+    *, appraisal: Appraisal, actor, peers: list[int], expected_version: int | None = None
+) -> None:
+    """Ask `peers` (employee ids) for feedback; peers already asked are left as they are."""
+    action = "peer_feedback.requested"
+
+    def apply(locked: Appraisal):
+        if "appraiser" not in appraisal_roles(locked, actor):
+            raise ActionForbidden(ONLY_APPRAISER)
+        if locked.state not in OPEN_STATES:
+            raise StateConflict(NOT_OPEN)
+        chosen = _peers_checked(locked, peers)
+        asked = set(locked.peer_feedback.values_list("peer_id", flat=True))
+        before = len(asked)
+        now = timezone.now()
+        for peer in chosen:
+            if peer.pk in asked:
+                continue
+            row = PeerFeedback(appraisal=locked, peer=peer, requested_by=actor, requested_at=now)
+            row._history_user, row._change_reason = actor, action
+            row.save()
+            asked.add(peer.pk)
+            # Who was asked lives on the request's own chain, not the appraisal's.
+            audit_event_append(
+                subject=row,
+                actor=actor,
+                action=action,
+                changes={"appraisal_id": [None, locked.pk], "peer_id": [None, peer.pk]},
+                at=now,
+                scope=locked.unit.path,
+            )
+        changes = {"peer_feedback.requested": [before, len(asked)]} if len(asked) > before else {}
+        return None, changes
+
+    engine.change(
+        appraisal, actor=actor, action=action, apply=apply, expected_version=expected_version
+    )
+
+
+def peer_feedback_of(*, appraisal: Appraisal) -> QuerySet[PeerFeedback]:
+    return appraisal.peer_feedback.select_related("peer").order_by("id")
+
+
+def peer_feedback_identified(appraisal: Appraisal, user) -> bool:
+    """Whether `user` may know who wrote which feedback (the appraiser and appeal reviewer)."""
+    return bool(appraisal_roles(appraisal, user) & IDENTIFIED_READERS)
+
+
+def peer_feedback_anonymous(*, appraisal: Appraisal) -> list[dict]:
+    """Submitted texts only, numbered in an order that says nothing about their authors.
+
+    Sorting by the text itself (not by id, request or submission time) keeps
+    the ordinal from hinting at who was asked first or answered when.
+    """
+    texts = sorted(
+        appraisal.peer_feedback.filter(submitted_at__isnull=False).values_list("text", flat=True),
+        key=lambda text: (text.casefold(), text),
+    )
+    return [{"ordinal": n, "text": text} for n, text in enumerate(texts, start=1)]
+
+
+def peer_feedback_requests_open(*, user) -> QuerySet[PeerFeedback]:
+    """The caller's own unanswered requests on appraisals still open for feedback."""
+    employee_id = profile_of(user).employee_id
+    if employee_id is None:
+        return PeerFeedback.objects.none()
+    return (
+        PeerFeedback.objects.filter(
+            peer_id=employee_id,
+            submitted_at__isnull=True,
+            appraisal__state__in=OPEN_STATES,
+        )
+        .select_related("appraisal__employee", "appraisal__cycle")
+        .order_by("requested_at", "id")
+    )
+
+
+def peer_feedback_request_get(*, user, pk) -> PeerFeedback:
+    """One of the caller's own requests (answered or not); anyone else's is 404."""
+    employee_id = profile_of(user).employee_id
+    try:
+        return PeerFeedback.objects.select_related("appraisal").get(pk=int(pk), peer_id=employee_id)
+    except (PeerFeedback.DoesNotExist, TypeError, ValueError):
+        raise NotFound(REQUEST_NOT_FOUND) from None
+
+
+def peer_feedback_submit(*, request: PeerFeedback, actor, text: str) -> PeerFeedback:
+    text = text.strip()
+    if profile_of(actor).employee_id != request.peer_id:
+        raise NotFound(REQUEST_NOT_FOUND)
+
+    def apply(locked: Appraisal):
+        row = PeerFeedback.objects.select_for_update().get(pk=request.pk, appraisal=locked)
+        if row.submitted_at is not None:
+            raise StateConflict(ALREADY_SUBMITTED)
+        if locked.state not in OPEN_STATES:
+            raise StateConflict(NOT_OPEN)
+        if not text:
+            raise PayloadInvalid(TEXT_EMPTY, [Problem("required", TEXT_EMPTY, "text")])
+        row.text, row.submitted_at = text, timezone.now()
+        row._history_user, row._change_reason = actor, "peer_feedback.submitted"
+        row.save(update_fields=["text", "submitted_at"])
+        audit_event_append(
+            subject=row,
+            actor=actor,
+            action="peer_feedback.submitted",
+            changes={"text": [None, text]},
+            at=row.submitted_at,
+            scope=locked.unit.path,
+        )
+        received = locked.peer_feedback.filter(submitted_at__isnull=False).count()
+        return row, {"peer_feedback.received": [received - 1, received]}
+
+    # The appraisal's chain (which the employee reads) records the receipt under
+    # the system actor: the peer's name there would undo the anonymity.
+    _, row = engine.change(
+        request.appraisal, actor=system_actor(), action="peer_feedback.received", apply=apply
+    )
+    return row

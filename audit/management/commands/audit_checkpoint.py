@@ -1,0 +1,35 @@
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+from audit.checkpoints import checkpoint_seal, checkpoints_export
+
+
+class Command(BaseCommand):
+    help = (
+        "Seal every audit event since the last checkpoint into a signed Merkle tree head; "
+        "optionally export all checkpoints for keeping outside the database."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--export", metavar="FILE", help="write every checkpoint to FILE")
+        parser.add_argument(
+            "--with-entries",
+            action="store_true",
+            help="export the sealed leaves too (locates a truncation even if rows are gone)",
+        )
+        parser.add_argument("--no-seal", action="store_true", help="only export")
+
+    def handle(self, *args, **options):
+        if not options["no_seal"]:
+            sealed = checkpoint_seal()
+            for cp in sealed:
+                self.stdout.write(f"checkpoint {cp.number}: {cp.size} events, root {cp.root}")
+            if not sealed:
+                self.stdout.write("nothing to seal")
+        if options["export"]:
+            doc = checkpoints_export(with_entries=options["with_entries"])
+            text = json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+            Path(options["export"]).write_text(text, "utf-8")
+            self.stdout.write(f"exported {len(doc['checkpoints'])} checkpoints")

@@ -1,0 +1,212 @@
+"""Benchmark: verifying N audit events vs hashing the same canonical bytes with hashlib.
+
+    .venv/bin/python benchmarks/audit_verify.py --events 1000000 --runs 3
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
+        .venv/bin/python benchmarks/audit_verify.py --events 1000000 --runs 3
+
+Creates a throw-away test database (Django's test DB machinery; SQLite in a
+temporary file), writes N events in chains of --chain events (lifecycle-like
+actions, changes, Indonesian reasons), seals them into checkpoints, then per
+run times:
+
+- `hashlib`: SHA-256(prev || canonical bytes) of every event, bytes in memory;
+- `chains`: verify_chains(), every chain recomputed from the database;
+- `full`: verify_audit(), chains + checkpoints (signatures, leaves, every
+  sealed hash) + live records.
+
+Prints each run, the medians, events/s and the ratio to hashlib (the issue
+aims for >= 0.3).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "settings.test")
+
+PATH = [
+    ("appraisal.created", "", "draft"),
+    ("plan_item.created", "draft", "draft"),
+    ("submit_plan", "draft", "plan_submitted"),
+    ("behaviour.set", "plan_submitted", "plan_submitted"),
+    ("approve_plan", "plan_submitted", "in_progress"),
+    ("submit_self_assessment", "in_progress", "self_assessed"),
+    ("submit_review", "self_assessed", "reviewed"),
+    ("record_discussion", "reviewed", "discussed"),
+    ("issue_result", "discussed", "result_issued"),
+    ("accept_result", "result_issued", "final"),
+]
+REASONS = ["", "", "Perbaiki target kuantitas.", "Sesuai dialog kinerja — triwulan IV", ""]
+
+
+def _changes(step: int, action: str, from_state: str, to_state: str, rng: random.Random):
+    changes = {"version": [step or None, step + 1]}
+    if from_state != to_state:
+        changes["state"] = [from_state or None, to_state]
+    if action == "plan_item.created":
+        changes["plan_item"] = [
+            None,
+            {"result": f"Meningkatnya layanan {rng.randint(1, 500)}", "target": "12 sekolah"},
+        ]
+    if action == "submit_review":
+        changes["result_rating"] = ["", rng.choice(["above", "meets", "below"])]
+    return changes
+
+
+def generate(n: int, chain: int, seed: int = 7) -> list[bytes]:
+    """Write n events; returns their hash inputs (prev || canonical) for the baseline."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from audit.bulk import insert_rows
+    from audit.canonical import GENESIS, canonical_bytes, normalise
+    from audit.models import AuditEvent
+
+    rng = random.Random(seed)
+    start = timezone.now() - dt.timedelta(days=300)
+    inputs: list[bytes] = []
+    rows: list[dict] = []
+    subjects = (n + chain - 1) // chain
+    written = 0
+    for s in range(subjects):
+        prev = GENESIS
+        scope = f"/1/{s % 37 + 2}/"
+        for step in range(min(chain, n - written)):
+            action, from_state, to_state = PATH[step % len(PATH)]
+            at = start + dt.timedelta(
+                seconds=s * 13 + step * 86400, microseconds=rng.randint(0, 999999)
+            )
+            changes = normalise(_changes(step, action, from_state, to_state, rng))
+            fields = {
+                "subject": f"bench.appraisal:{s + 1}",
+                "seq": step + 1,
+                "at": at,
+                "actor": f"pegawai{s % 5000}",
+                "actor_name": f"Pegawai Nomor {s % 5000}",
+                "action": action,
+                "from_state": from_state,
+                "to_state": to_state,
+                "reason": rng.choice(REASONS),
+                "changes": changes,
+                "scope": scope,
+            }
+            data = bytes.fromhex(prev) + canonical_bytes(**fields)
+            digest = hashlib.sha256(data).hexdigest()
+            inputs.append(data)
+            rows.append(
+                {
+                    "subject_type": "bench.appraisal",
+                    "subject_id": str(s + 1),
+                    "seq": step + 1,
+                    "at": at,
+                    "actor_id": None,
+                    "actor_username": fields["actor"],
+                    "actor_name": fields["actor_name"],
+                    "action": action,
+                    "from_state": from_state,
+                    "to_state": to_state,
+                    "reason": fields["reason"],
+                    "changes": changes,
+                    "request_id": "",
+                    "scope": scope,
+                    "prev_hash": prev,
+                    "hash": digest,
+                }
+            )
+            prev = digest
+            written += 1
+        if len(rows) >= 50_000:
+            _flush(connection, AuditEvent, rows, insert_rows)
+            rows = []
+    if rows:
+        _flush(connection, AuditEvent, rows, insert_rows)
+    return inputs
+
+
+def _flush(connection, model, rows, insert_rows):
+    from django.db import transaction
+
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            insert_rows(model, rows)
+        else:
+            model.objects.bulk_create([model(**r) for r in rows], batch_size=2000)
+
+
+def hash_only(inputs: list[bytes]) -> float:
+    sha = hashlib.sha256
+    t = time.perf_counter()
+    for data in inputs:
+        sha(data).hexdigest()
+    return time.perf_counter() - t
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--chain", type=int, default=10, help="events per subject")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+
+    import django
+    from django.conf import settings
+
+    tmp = tempfile.TemporaryDirectory()
+    if not os.environ.get("DATABASE_URL"):
+        settings.DATABASES["default"]["TEST"] = {"NAME": str(Path(tmp.name) / "bench.sqlite3")}
+    django.setup()
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    from audit.checkpoints import checkpoint_seal
+    from audit.verify import verify_audit, verify_chains
+
+    setup_test_environment()
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    try:
+        print(f"database: {connection.vendor}, events: {args.events}, chain: {args.chain}")
+        t = time.perf_counter()
+        inputs = generate(args.events, args.chain)
+        print(f"generated in {time.perf_counter() - t:.1f} s")
+        t = time.perf_counter()
+        sealed = checkpoint_seal()
+        print(f"sealed {len(sealed)} checkpoints in {time.perf_counter() - t:.1f} s")
+        results = {"hashlib": [], "chains": [], "full": []}
+        for run in range(args.runs):
+            results["hashlib"].append(hash_only(inputs))
+            t = time.perf_counter()
+            report = verify_chains()
+            results["chains"].append(time.perf_counter() - t)
+            assert report.ok and report.checked == args.events, report.as_dict()
+            t = time.perf_counter()
+            report = verify_audit()
+            results["full"].append(time.perf_counter() - t)
+            assert report.ok and report.checked == args.events, report.problems[:5]
+            print(f"run {run + 1}: " + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in results.items()))
+        n = args.events
+        base = statistics.median(results["hashlib"])
+        print(f"median hashlib: {base:.2f} s ({n / base:,.0f} events/s)")
+        for name in ("chains", "full"):
+            med = statistics.median(results[name])
+            print(
+                f"median {name}: {med:.2f} s ({n / med:,.0f} events/s), "
+                f"ratio to hashlib {base / med:.2f}"
+            )
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        tmp.cleanup()
+
+
+if __name__ == "__main__":
+    main()

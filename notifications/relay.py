@@ -1,0 +1,160 @@
+"""The relay: outbox events become messages, and messages go to the broker by id.
+
+Run by beat every few seconds and triggered after each transition commits.
+Rows are claimed with SELECT ... FOR UPDATE SKIP LOCKED, so several relays
+never block each other or hand out the same row twice at once. Publishing is
+at least once (a crash between publish and commit publishes again); delivery
+deduplicates by message id, so the effect is exactly once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from .models import Message, OutboxEvent
+from .recipients import Resolver
+from .rules import transition_audience
+
+logger = logging.getLogger(__name__)
+
+MESSAGE_NAMESPACE = uuid.UUID("6f1d3c2a-8b4e-4f0a-9c1d-2e5b7a9c0d41")
+
+
+@dataclass(frozen=True)
+class RelayResult:
+    events: int
+    messages: int
+    published: int
+
+
+def message_id_for(event_id: int, user_id: int, channel: str) -> uuid.UUID:
+    """Deterministic: relaying the same event again makes the same ids."""
+    return uuid.uuid5(MESSAGE_NAMESPACE, f"{event_id}:{user_id}:{channel}")
+
+
+def relay_trigger() -> None:
+    """Ask a worker to relay now. If the broker is down, beat's relay catches up later.
+
+    Called after commit: the change is already saved and must not fail now.
+    """
+    from .tasks import relay
+
+    try:
+        relay.delay()
+    except Exception as exc:  # noqa: BLE001 - the outbox keeps the event either way
+        logger.warning("notifications: relay not triggered (%s); beat will pick it up", type(exc))
+
+
+def outbox_relay(*, now: dt.datetime | None = None, limit: int | None = None) -> RelayResult:
+    now = now or timezone.now()
+    limit = limit or settings.NOTIFICATIONS_RELAY_BATCH
+    events, messages = outbox_fan_out(now=now, limit=limit)
+    published = messages_publish(now=now, limit=limit)
+    return RelayResult(events=events, messages=messages, published=published)
+
+
+def _audience(event: OutboxEvent) -> list[tuple[str, object]]:
+    if event.kind.startswith("appraisal."):
+        return transition_audience(event.kind.split(".", 1)[1], event.data)
+    return [tuple(spec) for spec in event.data.get("audience", [])]
+
+
+def messages_for(event: OutboxEvent, resolver: Resolver) -> list[Message]:
+    unit_path = resolver.unit_path(event.data.get("unit_id"))
+    user_ids = resolver.users(_audience(event), unit_path=unit_path, exclude=event.actor_id)
+    return [
+        Message(
+            id=message_id_for(event.pk, r.user_id, channel),
+            event=event,
+            recipient_id=r.user_id,
+            channel=channel,
+            language=r.language,
+            created_at=event.created_at,
+        )
+        for r in resolver.recipients(user_ids)
+        for channel in r.channels
+    ]
+
+
+def outbox_fan_out(*, now: dt.datetime, limit: int) -> tuple[int, int]:
+    """Turn pending events into messages; an event that cannot be is marked, not retried."""
+    with transaction.atomic():
+        events = list(
+            OutboxEvent.objects.select_for_update(skip_locked=True)
+            .filter(relayed_at__isnull=True)
+            .order_by("id")[:limit]
+        )
+        if not events:
+            return 0, 0
+        resolver = Resolver()
+        messages: list[Message] = []
+        done: list[int] = []
+        for event in events:
+            try:
+                with transaction.atomic():
+                    messages.extend(messages_for(event, resolver))
+                done.append(event.pk)
+            except Exception as exc:  # noqa: BLE001 - one bad event must not stop the rest
+                logger.error("notifications: outbox event %s not relayed (%s)", event.pk, type(exc))
+                OutboxEvent.objects.filter(pk=event.pk).update(
+                    relayed_at=now, error=f"{type(exc).__name__}: {exc}"[:2000]
+                )
+        Message.objects.bulk_create(messages, ignore_conflicts=True, batch_size=500)
+        OutboxEvent.objects.filter(pk__in=done).update(relayed_at=now)
+    return len(events), len(messages)
+
+
+def messages_publish(*, now: dt.datetime, limit: int) -> int:
+    """Hand pending messages (and queued ones whose lease ran out) to the broker, by id."""
+    from .tasks import deliver
+
+    lease = dt.timedelta(seconds=settings.NOTIFICATIONS_LEASE_SECONDS)
+    with transaction.atomic():
+        ids = list(
+            Message.objects.select_for_update(skip_locked=True)
+            .filter(
+                Q(status=Message.Status.PENDING)
+                | Q(status=Message.Status.QUEUED, lease_until__lt=now)
+            )
+            .order_by("created_at", "id")
+            .values_list("id", flat=True)[:limit]
+        )
+        if not ids:
+            return 0
+        # Marked before publishing: an eager delivery (demo, tests) runs inside
+        # apply_async and must not have its outcome overwritten afterwards.
+        Message.objects.filter(pk__in=ids).update(
+            status=Message.Status.QUEUED,
+            lease_until=now + lease,
+            published_count=F("published_count") + 1,
+        )
+        published = 0
+        for index, message_id in enumerate(ids):
+            try:
+                deliver.apply_async(args=[str(message_id)])
+            except OperationalError as exc:
+                # The broker is down: whatever was not handed over waits for the next relay.
+                Message.objects.filter(pk__in=ids[index:], status=Message.Status.QUEUED).update(
+                    status=Message.Status.PENDING, lease_until=None
+                )
+                logger.warning(
+                    "notifications: broker unavailable (%s); %s messages wait",
+                    type(exc),
+                    len(ids) - index,
+                )
+                break
+            except Exception as exc:  # noqa: BLE001 - eager mode: the delivery itself failed
+                logger.error(
+                    "notifications: message %s failed in delivery (%s)", message_id, type(exc)
+                )
+            published += 1
+    return published

@@ -1,0 +1,174 @@
+"""Texts in Indonesian and English from templates (notifications/templates/notifications/).
+
+Each kind has one template per language with a `subject` and a `body` block;
+appraisal transitions without their own template use the generic one. The
+context is built from ids at delivery time, in the recipient's language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.template.loader import select_template
+from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
+
+from appraisals.models import Appraisal, Employee
+from appraisals.policies import is_system_user
+from audit.models import AuditEvent
+from workflow import definition
+
+from .models import Message, OutboxEvent
+
+SYSTEM_NAME = {"id": "Sistem Kinerja", "en": "the Kinerja system"}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    body: str
+
+
+def _text(text, language: str) -> str:
+    return text.en if language == "en" else text.id
+
+
+def _when(value) -> dt.datetime | None:
+    return parse_datetime(value) if isinstance(value, str) else value
+
+
+def _due(value) -> dict:
+    """A due moment for people: its last day, and the time unless it is the day's end."""
+    due_at = _when(value)
+    if due_at is None:
+        return {"due_at": None, "due_day": None, "due_time": ""}
+    local = timezone.localtime(due_at)
+    end_of_day = local.time() == dt.time.min
+    return {
+        "due_at": due_at,
+        "due_day": (local - dt.timedelta(microseconds=1)).date() if end_of_day else local.date(),
+        "due_time": "" if end_of_day else local.strftime("%H:%M"),
+    }
+
+
+def person_name(user, language: str) -> str:
+    if user is None:
+        return ""
+    if is_system_user(user):
+        return SYSTEM_NAME[language]
+    employee = Employee.objects.filter(user=user).values_list("name", flat=True).first()
+    return employee or user.get_full_name() or user.get_username()
+
+
+def _appraisal(subject_id) -> Appraisal:
+    return Appraisal.objects.select_related("employee", "cycle", "unit", "appraiser").get(
+        pk=subject_id
+    )
+
+
+def _state_label(state: str, language: str) -> str:
+    workflow = definition.get("appraisal")
+    try:
+        return _text(workflow.state(state).label, language)
+    except StopIteration:
+        return state
+
+
+def _appraisal_context(event: OutboxEvent, language: str) -> dict:
+    appraisal = _appraisal(event.subject_id)
+    workflow = definition.get("appraisal")
+    name = event.kind.split(".", 1)[1]
+    transition = workflow.transition(name)
+    label = _text(transition.label, language) if transition else name
+    users = get_user_model().objects
+    actor = users.filter(pk=event.actor_id).first() if event.actor_id else None
+    reason = ""
+    if event.audit_event_id:
+        found = AuditEvent.objects.filter(pk=event.audit_event_id).values_list("reason")
+        reason = (found.first() or ("",))[0]
+    data = event.data
+    return {
+        "appraisal": appraisal,
+        "transition": name,
+        "transition_label": label,
+        "from_state_label": _state_label(data.get("from_state", ""), language),
+        "to_state_label": _state_label(data.get("to_state", ""), language),
+        "actor_name": person_name(actor, language),
+        "by_system": actor is not None and is_system_user(actor),
+        "reason": reason,
+        "appeal_deadline": _when(data.get("appeal_deadline")),
+        "link": f"/api/appraisals/{appraisal.pk}/",
+    }
+
+
+def _deadline_context(event: OutboxEvent, language: str) -> dict:
+    appraisal = _appraisal(event.subject_id)
+    data = event.data
+    responsible = None
+    if data.get("responsible_employee_id"):
+        responsible = Employee.objects.filter(pk=data["responsible_employee_id"]).first()
+    return {
+        "appraisal": appraisal,
+        "state_label": _state_label(data.get("state", ""), language),
+        **_due(data.get("due_at")),
+        "days_before": data.get("days_before"),
+        "responsible_role": data.get("responsible", ""),
+        "responsible_name": responsible.name if responsible else "",
+        "link": f"/api/appraisals/{appraisal.pk}/",
+    }
+
+
+def _digest_context(event: OutboxEvent, language: str) -> dict:
+    items = event.data.get("items", [])
+    appraisals = Appraisal.objects.select_related("employee").in_bulk(
+        [item["appraisal_id"] for item in items]
+    )
+    rows = [
+        {
+            "appraisal": appraisals[item["appraisal_id"]],
+            "state_label": _state_label(item["state"], language),
+            "since": _when(item.get("since")),
+            **_due(item.get("due_at")),
+        }
+        for item in items
+        if item["appraisal_id"] in appraisals
+    ]
+    return {
+        "items": rows,
+        "total": event.data.get("total", len(rows)),
+        "link": "/api/notifications/waiting/",
+    }
+
+
+CONTEXT_BUILDERS = {
+    "appraisal": _appraisal_context,
+    "deadline": _deadline_context,
+    "digest": _digest_context,
+}
+
+
+def message_render(message: Message) -> Rendered:
+    """Subject and body of `message` in its language. Raises when it cannot be rendered."""
+    event = message.event
+    language = message.language if message.language in ("id", "en") else "id"
+    family = event.kind.split(".", 1)[0]
+    build = CONTEXT_BUILDERS[family]
+    with translation.override(language):
+        context = build(event, language)
+        context.update(
+            {
+                "recipient_name": person_name(message.recipient, language),
+                "base_url": settings.NOTIFICATIONS_BASE_URL,
+                "language": language,
+            }
+        )
+        names = [f"notifications/{language}/{event.kind}.txt"]
+        if family == "appraisal":
+            names.append(f"notifications/{language}/appraisal.transition.txt")
+        template = select_template(names)
+        subject = " ".join(template.render({**context, "part": "subject"}).split())
+        body = template.render({**context, "part": "body"}).strip() + "\n"
+    return Rendered(subject=subject[:255], body=body)

@@ -1,0 +1,141 @@
+"""With a real Celery worker, the local Redis and a real SMTP server on localhost.
+
+Run in CI's PostgreSQL pass (CELERY_BROKER_URL set); skipped elsewhere.
+"""
+
+import os
+from unittest import mock
+
+import pytest
+from django.db import connection
+from kombu.exceptions import OperationalError
+
+from appraisals.models import Appraisal
+from appraisals.services.cycles import cycle_open
+from notifications import tasks
+from notifications.models import DeadLetter, InboxItem, Message, OutboxEvent, Preference
+from workflow.actors import system_actor
+
+from ..factories import EmployeeFactory, supervise
+from ..flow import advance
+from .live import LiveCelery, smtp_server, wait_for
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not os.environ.get("CELERY_BROKER_URL"),
+        reason="needs the local Redis (CI's second run sets CELERY_BROKER_URL)",
+    ),
+]
+
+
+@pytest.fixture
+def live(transactional_db):
+    if connection.vendor != "postgresql":
+        pytest.skip("a worker process needs a database it can share: PostgreSQL")
+    with smtp_server() as (sink, port), LiveCelery(port) as celery:
+        celery.sink = sink
+        yield celery
+
+
+def all_final() -> bool:
+    return not Message.objects.exclude(status__in=Message.FINAL).exists()
+
+
+def test_a_transition_reaches_the_inbox_and_a_real_smtp_server(org, at_state, with_email, live):
+    appraiser = org.users["appraiser"]
+    Preference.objects.create(user=appraiser, language="en")
+    live.start_worker()
+    appraisal = at_state("plan_submitted")  # committed: the relay is nudged through Redis
+
+    def arrived():
+        return (
+            InboxItem.objects.filter(kind="appraisal.submit_plan").exists() and live.sink.messages
+        )
+
+    assert wait_for(arrived, timeout=30), live.workers[0].output[-20:]
+    item = InboxItem.objects.get(kind="appraisal.submit_plan")
+    assert item.user == appraiser and item.subject_id == appraisal.pk
+    assert item.subject == "[Kinerja] Staf Pendidikan's plan awaits your approval"
+    [mail] = live.sink.messages
+    email = Message.objects.get(channel="email")
+    assert mail["To"] == appraiser.email
+    assert mail["Subject"] == item.subject
+    assert mail["Message-ID"] == f"<{email.pk}@kinerja>"
+    assert "submitted their performance plan" in mail.get_payload()
+    assert wait_for(all_final, timeout=10)
+    assert set(Message.objects.values_list("status", flat=True)) == {"delivered"}
+
+
+def test_worker_killed_mid_delivery_and_broker_down_at_commit_lose_and_repeat_nothing(
+    org, appraisal, with_email, live
+):
+    appraisals = [appraisal]
+    people = {**org.users}
+    for n in (2, 3):
+        other = EmployeeFactory(unit=org.dinas, name=f"Staf {n}", user__username=f"staf{n}")
+        supervise(other, org.appraiser)
+        cycle_open(cycle=org.cycle, actor=system_actor(), employees=[other])
+        appraisals.append(Appraisal.objects.get(employee=other))
+        people[f"staf{n}"] = other.user
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    # The broker is down while the transitions commit: they succeed, nothing is published.
+    with mock.patch.object(tasks.relay, "apply_async", side_effect=broker_down) as nudge:
+        for a, employee in zip(appraisals, ("employee", "staf2", "staf3"), strict=True):
+            advance(a, "plan_submitted", users={**people, "employee": people[employee]})
+    assert nudge.call_count == 3
+    assert OutboxEvent.objects.filter(relayed_at__isnull=True).count() == 3
+    assert not Message.objects.exists()
+
+    # The broker is back; a worker starts delivering and is SIGKILLed mid-SMTP.
+    live.sink.hold_next = True
+    first = live.start_worker()
+    tasks.relay.delay()  # what beat does every few seconds
+    assert live.sink.holding.wait(30), first.output[-20:]
+    first.kill()
+    live.sink.release.set()
+    assert Message.objects.count() == 6  # 3 events x (inbox, e-mail) for the appraiser
+    assert not all_final()
+
+    live.start_worker()
+    assert wait_for(all_final, timeout=60, kick=tasks.relay.delay), live.workers[1].output[-30:]
+
+    # 0 lost, 0 duplicated.
+    inbox = list(InboxItem.objects.values_list("message_id", flat=True))
+    inbox_messages = set(Message.objects.filter(channel="inbox").values_list("pk", flat=True))
+    assert len(inbox) == 3 and set(inbox) == inbox_messages
+    assert set(Message.objects.values_list("status", flat=True)) == {"delivered"}
+    assert not DeadLetter.objects.exists()
+    # The killed attempt counted; e-mail is at least once, the same Message-ID each time.
+    assert Message.objects.filter(attempts=2).count() == 1
+    emails = {
+        f"<{pk}@kinerja>"
+        for pk in Message.objects.filter(channel="email").values_list("pk", flat=True)
+    }
+    assert set(live.sink.message_ids()) == emails
+    assert len(live.sink.messages) in (3, 4)
+
+
+def test_a_poison_message_is_dead_lettered_by_the_worker_without_endless_requeue(
+    org, appraisal, live
+):
+    event = OutboxEvent.objects.create(
+        kind="deadline.unknown_kind",
+        subject_type="appraisals.appraisal",
+        subject_id=appraisal.pk,
+        data={"unit_id": org.dinas.pk, "audience": [["employee", org.employee.pk]]},
+    )
+    live.env["NOTIFICATIONS_MAX_ATTEMPTS"] = "3"
+    live.start_worker()
+    tasks.relay.delay()
+    assert wait_for(DeadLetter.objects.exists, timeout=30), live.workers[0].output[-30:]
+    message = Message.objects.get(event=event)
+    assert (message.status, message.attempts) == ("dead", 3)
+    # Beat keeps relaying: the dead letter stays dead, nothing is tried again.
+    wait_for(lambda: False, timeout=4, kick=tasks.relay.delay)
+    message.refresh_from_db()
+    assert (message.status, message.attempts, message.published_count) == ("dead", 3, 1)
+    assert DeadLetter.objects.get().attempts == 3
