@@ -50,6 +50,16 @@ class Outcome:
     replayed: bool = False
 
 
+def _check_version(version: int, expected: int | None) -> None:
+    if expected is not None and version != expected:
+        raise VersionMismatch(
+            Text(
+                id=f"Data telah berubah (versi sekarang {version}); muat ulang lalu coba lagi.",
+                en=f"The record has changed (now version {version}); reload and try again.",
+            )
+        )
+
+
 def _fingerprint(obj: Any, name: str, payload: dict, reason: str) -> str:
     doc = {
         "subject": f"{obj._meta.label_lower}:{obj.pk}",
@@ -179,13 +189,7 @@ def perform(
                 return Outcome(obj=locked, event=None, response=record.response, replayed=True)
 
         version = getattr(locked, workflow.version_field)
-        if expected_version is not None and version != expected_version:
-            raise VersionMismatch(
-                Text(
-                    id=f"Data telah berubah (versi sekarang {version}); muat ulang lalu coba lagi.",
-                    en=f"The record has changed (now version {version}); reload and try again.",
-                )
-            )
+        _check_version(version, expected_version)
 
         ctx = Context(
             actor=actor,
@@ -302,13 +306,7 @@ def change(
     with transaction.atomic():
         locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
         version = getattr(locked, workflow.version_field)
-        if expected_version is not None and version != expected_version:
-            raise VersionMismatch(
-                Text(
-                    id=f"Data telah berubah (versi sekarang {version}); muat ulang lalu coba lagi.",
-                    en=f"The record has changed (now version {version}); reload and try again.",
-                )
-            )
+        _check_version(version, expected_version)
         result, changes = apply(locked)
         setattr(locked, workflow.version_field, version + 1)
         locked._history_user = actor
