@@ -334,7 +334,9 @@ TRANSITIONS = (
         "cancel",
         (ANY_STATE,),
         "cancelled",
-        _roles("hr_admin"),
+        # The system cancels on HR's behalf when an imported organisation
+        # file records that the employee left.
+        _roles("hr_admin", SYSTEM),
         T("Batalkan penilaian", "Cancel appraisal"),
         restrictions=(NOT_OWN,),
         reason_required=True,

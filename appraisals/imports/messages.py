@@ -107,8 +107,10 @@ FORBIDDEN_ROOT = Text(
 
 # -- warnings (do not block the import) -------------------------------------------------------
 OPEN_APPRAISALS = Text(
-    id="{count} pegawai yang berubah atasan, unit atau status masih memiliki penilaian berjalan "
-    "(mis. NIP {sample}); teruskan perubahan itu melalui layanan mutasi/pergantian atasan.",
-    en="{count} employees whose supervisor, unit or status changes still have open appraisals "
-    "(e.g. NIP {sample}); carry those changes through the transfer/supervisor-change services.",
+    id="{count} pegawai yang berubah atasan, unit atau status memiliki penilaian berjalan "
+    "(mis. NIP {sample}); penilaian itu ikut diperbarui (pejabat penilai baru, atau dibatalkan "
+    "bila pegawai berhenti).",
+    en="{count} employees whose supervisor, unit or status changes have open appraisals "
+    "(e.g. NIP {sample}); those appraisals follow (a new appraiser, or cancelled if the "
+    "employee left).",
 )

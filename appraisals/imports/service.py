@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 from django.db import connection, transaction
 
-from appraisals.models import Appraisal
-from appraisals.services.changes import CANCELLABLE_ON_LEAVE
+from appraisals.models import Appraisal, Employee
+from appraisals.services.changes import CANCELLABLE_ON_LEAVE, appraisals_follow_employee
 
 from . import messages as m
 from .checks import positions_check, scope_check, supervisors_check, tree_check
@@ -92,7 +92,8 @@ def organisation_import(
             return report
         plan = plan_build(records=records, tree=tree, kinds=kinds, wanted=wanted, state=state)
         plan.count_into(report)
-        report.warnings += _open_appraisals_warning(plan, state)
+        affected = _with_open_appraisals(plan)
+        report.warnings += _open_appraisals_warning(affected, state)
         if commit and report.changes:
             plan_apply(
                 plan=plan,
@@ -103,6 +104,15 @@ def organisation_import(
                 batch_size=batch_size,
                 tick=_ticker(progress, _writes(plan)),
             )
+            # The same routine as the HR API's changes, through the engine:
+            # the old supervisor loses access at once (issue #3, item 8).
+            for employee in Employee.objects.filter(pk__in=sorted(affected)).select_related("unit"):
+                appraisals_follow_employee(
+                    employee=employee,
+                    actor=actor,
+                    effective=effective_date,
+                    reason="import_organisation",
+                )
         report.committed = commit
     return report
 
@@ -131,12 +141,8 @@ def _ticker(progress: Progress | None, total: int) -> Callable[[int], None]:
     return tick
 
 
-def _open_appraisals_warning(plan: Plan, state) -> list:
-    """Organisation changes of people with open appraisals are not carried into them here.
-
-    Those go through the engine one by one (appraisals.services.changes); the
-    import names them so the HR office can follow up.
-    """
+def _with_open_appraisals(plan: Plan) -> set[int]:
+    """Employees whose organisation change reaches an open appraisal."""
     affected: set[int] = set()
     for batch in chunked(sorted(plan.carried)):
         affected.update(
@@ -144,6 +150,10 @@ def _open_appraisals_warning(plan: Plan, state) -> list:
                 among("employee_id", batch, "bigint"), state__in=CANCELLABLE_ON_LEAVE
             ).values_list("employee_id", flat=True)
         )
+    return affected
+
+
+def _open_appraisals_warning(affected: set[int], state) -> list:
     if not affected:
         return []
     nip_of = {e["id"]: e["nip"] for e in state.employees.values()}

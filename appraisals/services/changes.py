@@ -139,20 +139,9 @@ def employee_supervisor_change(
             "effective": [None, effective],
         },
     )
-    note = reason or "supervisor_change"
-    appraiser = supervisor_resolve(employee=employee, on=effective)
-    for appraisal in _open_appraisals(employee, BEFORE_RESULT):
-        _reassign(
-            appraisal,
-            actor=actor,
-            reason=note,
-            appraiser=appraiser,
-            appeal_reviewer=_reviewer_for(appraiser, employee, effective),
-        )
-    # Whom this employee rates: their appeal reviewer is now the new supervisor.
-    for appraisal in Appraisal.objects.filter(appraiser=employee, state__in=BEFORE_RESULT):
-        reviewer = appraiser if appraiser and appraiser.pk != appraisal.employee_id else None
-        _reassign(appraisal, actor=actor, reason=note, appeal_reviewer=reviewer)
+    appraisals_follow_employee(
+        employee=employee, actor=actor, effective=effective, reason=reason or "supervisor_change"
+    )
 
 
 @transaction.atomic
@@ -189,12 +178,6 @@ def employee_transfer(
         actor=actor,
         reason=reason or "transfer",
     )
-    note = reason or "transfer"
-    for appraisal in _open_appraisals(employee, PLAN_NOT_SET):
-        _reassign(appraisal, actor=actor, reason=note, unit=unit)
-    for appraisal in _open_appraisals(employee, BEFORE_RESULT[2:]):
-        engine.perform(appraisal, "cancel", actor=actor, reason=f"Mutasi / transfer: {note}")
-        cycle_open(cycle=appraisal.cycle, actor=actor, employees=[employee], on=effective)
 
 
 @transaction.atomic
@@ -214,10 +197,42 @@ def employee_leave(
         reason=reason or label.id,
         changes={"active": [True, False], "kind": [None, kind], "effective": [None, effective]},
     )
-    for appraisal in _open_appraisals(employee, CANCELLABLE_ON_LEAVE):
-        engine.perform(
-            appraisal,
-            "cancel",
-            actor=actor,
-            reason=f"{label.id} / {label.en}: {reason}".rstrip(": "),
-        )
+    appraisals_follow_employee(
+        employee=employee,
+        actor=actor,
+        effective=effective,
+        reason=f"{label.id} / {label.en}: {reason}".rstrip(": "),
+    )
+
+
+def appraisals_follow_employee(*, employee: Employee, actor, effective: dt.date, reason: str):
+    """Carry an employee's current organisation record into their open appraisals.
+
+    One routine for every path that changes the organisation (the HR API and
+    the import): left -> open appraisals are cancelled; otherwise the appraiser
+    and reviewer are resolved again on `effective`, those whom the employee
+    rates get their new reviewer, and a move to another unit follows the
+    employee before the plan is set, or cancels and opens a new plan after.
+    """
+    if not employee.active:
+        for appraisal in _open_appraisals(employee, CANCELLABLE_ON_LEAVE):
+            engine.perform(appraisal, "cancel", actor=actor, reason=reason)
+        return
+    appraiser = supervisor_resolve(employee=employee, on=effective)
+    reviewer = _reviewer_for(appraiser, employee, effective)
+    for appraisal in _open_appraisals(employee, BEFORE_RESULT):
+        moved = appraisal.unit_id != employee.unit_id
+        if moved and appraisal.state not in PLAN_NOT_SET:
+            engine.perform(appraisal, "cancel", actor=actor, reason=f"Mutasi / transfer: {reason}")
+            cycle_open(cycle=appraisal.cycle, actor=actor, employees=[employee], on=effective)
+            continue
+        fields = {"appraiser": appraiser, "appeal_reviewer": reviewer}
+        if moved:
+            fields["unit"] = employee.unit
+        if any(getattr(appraisal, f"{k}_id") != (v.pk if v else None) for k, v in fields.items()):
+            _reassign(appraisal, actor=actor, reason=reason, **fields)
+    # Whom this employee rates: their appeal reviewer is now the new supervisor.
+    for appraisal in Appraisal.objects.filter(appraiser=employee, state__in=BEFORE_RESULT):
+        new = appraiser if appraiser and appraiser.pk != appraisal.employee_id else None
+        if appraisal.appeal_reviewer_id != (new.pk if new else None):
+            _reassign(appraisal, actor=actor, reason=reason, appeal_reviewer=new)

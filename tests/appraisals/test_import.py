@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from appraisals.models import Employee, Position, SupervisorRelation, Unit
+from appraisals.models import Appraisal, Employee, Position, SupervisorRelation, Unit
 from appraisals.services.cycles import cycle_open
+from audit.models import AuditEvent
 from workflow.actors import system_actor
 
 from ..factories import EmployeeFactory, UserFactory, make_cycle, make_unit
@@ -154,7 +155,7 @@ def test_supervisor_change_closes_old_relation_and_keeps_unchanged_ones():
     assert (closed.history_type, closed.history_change_reason) == ("~", "import_organisation")
 
 
-def test_changes_for_people_with_open_appraisals_are_named_in_a_warning():
+def test_changes_reach_open_appraisals_through_the_engine():
     run(base_rows(), on=dt.date(2026, 1, 1))
     cycle = make_cycle(Unit.objects.get(code="PEMKAB"))
     cycle_open(cycle=cycle, actor=system_actor(), on=dt.date(2026, 1, 2))
@@ -165,6 +166,19 @@ def test_changes_for_people_with_open_appraisals_are_named_in_a_warning():
     assert len(report.warnings) == 1
     assert "1 pegawai" in report.warnings[0].id and STAF1 in report.warnings[0].id
     assert any("Peringatan" in line for line in report.summary_lines())
+    appraisal = Appraisal.objects.get(employee=emp(STAF1))
+    assert appraisal.appraiser == emp(KABID)  # a dry run changes nothing
+
+    run(rows)
+    appraisal.refresh_from_db()
+    assert appraisal.appraiser == emp(KADIS)
+    event = AuditEvent.objects.filter(subject_id=str(appraisal.pk)).order_by("seq").last()
+    assert event.action == "appraisal.reassigned" and event.reason == "import_organisation"
+
+    rows[3]["Status"] = "pensiun"
+    run(rows)
+    appraisal.refresh_from_db()
+    assert appraisal.state == "cancelled"
 
 
 def test_empty_supervisor_ends_the_relation():
