@@ -153,6 +153,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "workflow.api.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "UnitKindEnum": "appraisals.models.organisation.Unit.Kind",
         "PositionKindEnum": "appraisals.models.organisation.Position.Kind",

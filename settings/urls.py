@@ -27,3 +27,6 @@ urlpatterns = [
     path("healthz/", healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "workflow.api.errors.api_not_found"
+handler500 = "workflow.api.errors.api_server_error"

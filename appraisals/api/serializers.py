@@ -4,6 +4,7 @@ from rest_framework import serializers
 from workflow.services import transitions_available
 
 from ..models import Appraisal, Employee, Indicator, PlanItem
+from ..predicate import Rating
 
 _TRANSITION_SCHEMA = {
     "type": "array",
@@ -106,6 +107,8 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
 class PlanItemSerializer(serializers.ModelSerializer):
     indicators = IndicatorSerializer(many=True, required=False)
+    # Empty until the self-assessment: documented as such (blank is allowed).
+    self_rating = serializers.ChoiceField(choices=Rating.choices, read_only=True, allow_blank=True)
     parent_item = serializers.PrimaryKeyRelatedField(
         queryset=PlanItem.objects.select_related("appraisal"), allow_null=True, required=False
     )

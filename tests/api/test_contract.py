@@ -223,3 +223,32 @@ def test_healthz_with_real_broker(db):
         r = APIClient().get("/healthz/")
     assert r.status_code == 200, r.json()
     assert r.json()["checks"]["broker"] == "ok"
+
+
+def test_schema_documents_the_error_shape_everywhere(org, api):
+    schema = api(org.users["employee"]).get(
+        "/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json"
+    ).json()
+    assert "Error" in schema["components"]["schemas"]
+    transition = schema["paths"]["/api/appraisals/{id}/transitions/{name}/"]["post"]
+    assert {"400", "403", "404", "409", "412", "422"} <= set(transition["responses"])
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            if isinstance(operation, dict) and "responses" in operation:
+                assert "404" in operation["responses"], (path, method)
+
+
+def test_unrouted_api_urls_answer_in_the_error_shape(org, api):
+    r = api(org.users["employee"]).get("/api/appraisals/not-a-number/annex/")
+    assert r.status_code == 404
+    assert r["Content-Type"].startswith("application/json")
+    assert r.json()["code"] == "not_found"
+
+
+def test_blank_self_rating_is_documented(org, api):
+    schema = api(org.users["employee"]).get(
+        "/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json"
+    ).json()
+    rating = schema["components"]["schemas"]["PlanItem"]["properties"]["self_rating"]
+    refs = {option.get("$ref", "") for option in rating["oneOf"]}
+    assert "#/components/schemas/BlankEnum" in refs

@@ -83,3 +83,23 @@ def exception_handler(exc, context):
     response.data = error_body(code=code, message=message, problems=problems)
     _log_refusal(status_code, code, context)
     return response
+
+
+def api_not_found(request, exception=None):
+    """URLs that match no route answer in the API's error shape under /api/."""
+    from django.http import JsonResponse
+    from django.views.defaults import page_not_found
+
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body(code="not_found", message=_MESSAGES[404]), status=404)
+    return page_not_found(request, exception)
+
+
+def api_server_error(request):
+    from django.http import JsonResponse
+    from django.views.defaults import server_error
+
+    if request.path.startswith("/api/"):
+        message = Text("Terjadi kesalahan pada server.", "Internal server error.")
+        return JsonResponse(error_body(code="server_error", message=message), status=500)
+    return server_error(request)
