@@ -157,9 +157,12 @@ def unit_path(unit_id) -> str | None:
     from .models import Unit
 
     try:
-        return Unit.objects.filter(pk=int(unit_id)).values_list("path", flat=True).first()
+        pk = int(unit_id)
     except (TypeError, ValueError):
         return None
+    if not 0 < pk < 2**63:
+        return None
+    return Unit.objects.filter(pk=pk).values_list("path", flat=True).first()
 
 
 def employee_visibility(user) -> Q:
@@ -207,6 +210,8 @@ def unit_cycle_subjects(unit_id, cycle_id) -> list[str]:
     try:
         cycle = int(cycle_id)
     except (TypeError, ValueError):
+        return []
+    if not 0 < cycle < 2**63:
         return []
     ids = (
         Appraisal.objects.filter(cycle_id=cycle, unit__path__startswith=path)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django_filters import rest_framework as filters
 from rest_framework import generics, serializers
 
+from workflow.api.filters import IdFilter
+
 from ..models import Employee, Position, Unit
 from ..policies import employee_visibility, unit_visibility
 
@@ -31,7 +33,7 @@ class EmployeeSerializer(serializers.ModelSerializer):
 
 
 class UnitFilter(filters.FilterSet):
-    parent = filters.NumberFilter(field_name="parent_id")
+    parent = IdFilter(field_name="parent_id")
     kind = filters.CharFilter(field_name="kind")
 
     class Meta:
@@ -40,7 +42,7 @@ class UnitFilter(filters.FilterSet):
 
 
 class EmployeeFilter(filters.FilterSet):
-    unit = filters.NumberFilter(field_name="unit_id")
+    unit = IdFilter(field_name="unit_id")
     active = filters.BooleanFilter(field_name="active")
     kind = filters.CharFilter(field_name="kind")
     nip = filters.CharFilter(field_name="nip")

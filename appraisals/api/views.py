@@ -15,6 +15,7 @@ from audit.api.serializers import AuditEventSerializer
 from audit.selectors import audit_events_of
 from audit.services import read_access_record
 from workflow import services as engine
+from workflow.api.filters import IdFilter
 from workflow.errors import ActionForbidden, PayloadInvalid, VersionMismatch
 from workflow.services import serializer_problems
 from workflow.text import Text
@@ -88,9 +89,9 @@ class MeView(APIView):
 
 class AppraisalFilter(filters.FilterSet):
     state = filters.CharFilter(field_name="state")
-    cycle = filters.NumberFilter(field_name="cycle_id")
-    employee = filters.NumberFilter(field_name="employee_id")
-    unit = filters.NumberFilter(field_name="unit_id")
+    cycle = IdFilter(field_name="cycle_id")
+    employee = IdFilter(field_name="employee_id")
+    unit = IdFilter(field_name="unit_id")
 
     class Meta:
         model = Appraisal

@@ -130,3 +130,37 @@ def test_bad_if_match(header, org, at_state, api):
 def test_list_filters_never_500(params, org, appraisal, api):
     r = api(org.users["inspector"]).get("/api/appraisals/", params)
     assert r.status_code < 500, r.content[:200]
+
+
+@pytest.mark.parametrize("value", ["-1.3e194", "1e400", str(2**70), "0", "-5", "3.5"])
+@pytest.mark.parametrize("path", ["/api/appraisals/", "/api/employees/", "/api/units/"])
+def test_id_filters_out_of_range_are_400(value, path, org, appraisal, api):
+    param = "parent" if path == "/api/units/" else "unit"
+    r = api(org.users["inspector"]).get(path, {param: value})
+    assert r.status_code == 400, (path, value, r.status_code)
+
+
+@pytest.mark.parametrize("value", [str(2**70), "-1", "x"])
+def test_audit_unit_filter_never_500(value, org, appraisal, api):
+    r = api(org.users["inspector"]).get("/api/audit/events/", {"unit": value})
+    assert r.status_code < 500
+
+
+BIG = 2**70
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/api/appraisals/{BIG}/",
+        f"/api/appraisals/{BIG}/history/",
+        f"/api/employees/{BIG}/",
+        f"/api/units/{BIG}/",
+        f"/api/cycles/{BIG}/",
+        f"/api/jobs/{BIG}/",
+        f"/api/appraisals/{BIG}/plan-items/{BIG}/",
+        f"/api/units/{BIG}/calibration/?cycle={BIG}",
+    ],
+)
+def test_ids_beyond_bigint_are_404_not_500(path, org, api):
+    assert api(org.users["inspector"]).get(path).status_code == 404
