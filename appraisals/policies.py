@@ -219,3 +219,23 @@ def unit_cycle_subjects(unit_id, cycle_id) -> list[str]:
         .values_list("id", flat=True)
     )
     return [f"{Appraisal._meta.label_lower}:{pk}" for pk in ids]
+
+
+def holders_filter(user, roles) -> Q:
+    """Appraisals on which `user` holds any of `roles` (relation or assigned).
+
+    The same facts as appraisal_roles(), as a filter: the UI's "what needs me"
+    asks, per transition of the table, where the user holds one of its roles.
+    """
+    profile = profile_of(user)
+    q = Q(pk__in=[])
+    if profile.is_system:
+        return q
+    relation = {"employee": "employee_id", "appraiser": "appraiser_id"}
+    relation["appeal_reviewer"] = "appeal_reviewer_id"
+    if profile.employee_id is not None:
+        for role in set(roles) & set(relation):
+            q |= Q(**{relation[role]: profile.employee_id})
+    for path in profile.scope_paths(tuple(set(roles) & set(ASSIGNED_ROLES))):
+        q |= Q(unit__path__startswith=path)
+    return q

@@ -6,6 +6,7 @@ CELERY_BROKER_URL, sends tasks to Redis.
 """
 
 import os
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -51,6 +52,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The UI's CSS and scripts, served by the app itself (compressed, cached): no CDN.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -76,6 +79,9 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "appraisals.web.context.navigation",
+                "notifications.web.unread_count",
             ],
         },
     },
@@ -111,6 +117,25 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# Without `collectstatic` (demo, tests) whitenoise serves straight from the apps' static/,
+# and STATIC_ROOT's absence is expected, not worth a warning per process.
+WHITENOISE_USE_FINDERS = True
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+# The UI catalogue (msgids in English, Indonesian the default language); `make messages`.
+LOCALE_PATHS = [BASE_DIR / "appraisals" / "locale"]
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:login"
+# The UI keeps the language in a cookie (set on the profile page and at login).
+LANGUAGE_COOKIE_NAME = "kinerja_language"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Web login: failed attempts per client address before it must wait.
+KINERJA_LOGIN_FAILURES = int(os.environ.get("LOGIN_FAILURES", "10"))
+KINERJA_LOGIN_WINDOW_SECONDS = int(os.environ.get("LOGIN_WINDOW_SECONDS", "600"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("KINERJA_MEDIA_ROOT", VAR_DIR / "media"))
 

@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from appraisals.api.auth import LoginView, LogoutView
@@ -21,11 +20,13 @@ api = [
 ]
 
 urlpatterns = [
-    # Until the web UI lands (issue #7), the front door is the API's docs.
-    path("", RedirectView.as_view(url="/api/docs/", permanent=False), name="home"),
     path("api/", include(api)),
     path("healthz/", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("notifications/", include("notifications.web")),
+    # The web UI (issue #7): last, so it never shadows the API.
+    path("", include("appraisals.web.urls")),
 ]
 
 handler404 = "workflow.api.errors.api_not_found"

@@ -271,18 +271,25 @@ def _field_names(obj: Any) -> set[str]:
     return {f.name for f in obj._meta.concrete_fields}
 
 
-def transitions_available(obj: Any, *, actor: Any) -> list[Transition]:
-    """What `actor` may fire on `obj` now: right state, right role, conditions met."""
+def transitions_open_to(obj: Any, *, actor: Any) -> list[tuple[Transition, list[Problem]]]:
+    """What `actor` may fire on `obj` in its state, each with its unmet conditions.
+
+    An empty list of problems means it can be fired now; otherwise the
+    problems say what is missing (a page shows them beside a disabled button).
+    """
     workflow = definition.for_model(type(obj))
     state = getattr(obj, workflow.state_field)
     ctx = Context(actor=actor, roles=workflow.roles_of(obj, actor), now=timezone.now())
     return [
-        t
+        (t, _failed(t.conditions, obj, ctx))
         for t in workflow.transitions
-        if state in workflow.sources_of(t)
-        and not _forbidden(t, obj, ctx)
-        and not _failed(t.conditions, obj, ctx)
+        if state in workflow.sources_of(t) and not _forbidden(t, obj, ctx)
     ]
+
+
+def transitions_available(obj: Any, *, actor: Any) -> list[Transition]:
+    """What `actor` may fire on `obj` now: right state, right role, conditions met."""
+    return [t for t, unmet in transitions_open_to(obj, actor=actor) if not unmet]
 
 
 def change(

@@ -1,0 +1,36 @@
+"""A WorkflowError shown on a page: each problem beside its field, the rest on top."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from workflow.errors import WorkflowError
+
+
+@dataclass
+class PageErrors:
+    general: list[str] = field(default_factory=list)
+    fields: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    status: int = 200
+
+    def __bool__(self) -> bool:
+        return bool(self.general or self.fields)
+
+    def add(self, message, field_name: str | None = None) -> None:
+        if field_name:
+            self.fields[field_name].append(str(message))
+        else:
+            self.general.append(str(message))
+
+    @classmethod
+    def of(cls, error: WorkflowError) -> PageErrors:
+        out = cls(status=error.status)
+        out.general.append(str(error.message))
+        for problem in error.problems:
+            if problem.field:
+                out.fields[problem.field].append(str(problem.message))
+            elif str(problem.message) not in out.general:
+                out.general.append(str(problem.message))
+        out.fields = dict(out.fields)
+        return out

@@ -1,0 +1,78 @@
+"""Bilingual labels of the domain's codes, for pages (the API returns the codes).
+
+The models' choice labels are Indonesian only (they name regulation terms);
+pages in English need both, so each code carries a Text here.
+"""
+
+from __future__ import annotations
+
+from workflow.text import Text
+
+T = Text
+
+LABELS: dict[str, Text] = {
+    # Rating (PermenPANRB 6/2022)
+    "above": T("Di atas ekspektasi", "Above expectations"),
+    "meets": T("Sesuai ekspektasi", "Meets expectations"),
+    "below": T("Di bawah ekspektasi", "Below expectations"),
+    # Predicate
+    "sangat_baik": T("Sangat Baik", "Outstanding"),
+    "baik": T("Baik", "Good"),
+    "butuh_perbaikan": T("Butuh Perbaikan", "Needs improvement"),
+    "kurang": T("Kurang/Misconduct", "Poor/Misconduct"),
+    "sangat_kurang": T("Sangat Kurang", "Very poor"),
+    # BerAKHLAK core values
+    "berorientasi_pelayanan": T("Berorientasi Pelayanan", "Service-oriented"),
+    "akuntabel": T("Akuntabel", "Accountable"),
+    "kompeten": T("Kompeten", "Competent"),
+    "harmonis": T("Harmonis", "Harmonious"),
+    "loyal": T("Loyal", "Loyal"),
+    "adaptif": T("Adaptif", "Adaptive"),
+    "kolaboratif": T("Kolaboratif", "Collaborative"),
+    # Indicator aspects
+    "quantity": T("Kuantitas", "Quantity"),
+    "quality": T("Kualitas", "Quality"),
+    "time": T("Waktu", "Time"),
+    "cost": T("Biaya", "Cost"),
+    # JPT perspectives
+    "service_recipients": T("Perspektif Penerima Layanan", "Service recipients perspective"),
+    "internal": T("Perspektif Penguatan Internal", "Internal strengthening perspective"),
+    "business_process": T("Perspektif Proses Bisnis", "Business process perspective"),
+    "budget": T("Perspektif Anggaran", "Budget perspective"),
+    # Follow-up kinds and statuses
+    "award": T("Penghargaan", "Award"),
+    "promotion": T("Promosi", "Promotion"),
+    "development": T("Pengembangan kompetensi", "Competence development"),
+    "sanction": T("Sanksi", "Sanction"),
+    "none": T("Tidak ada tindak lanjut", "No follow-up"),
+    "proposed": T("Diusulkan", "Proposed"),
+    "approved": T("Disetujui", "Approved"),
+    "rejected": T("Ditolak", "Rejected"),
+    # Appeal outcomes
+    "upheld": T("Hasil dipertahankan", "Result upheld"),
+    "revised": T("Hasil diubah", "Result revised"),
+    # Roles
+    "staff": T("Pegawai", "Staff"),
+    "employee": T("Pegawai", "Employee"),
+    "supervisor": T("Pejabat penilai kinerja", "Supervisor"),
+    "appraiser": T("Pejabat penilai kinerja", "Appraiser"),
+    "appeal_reviewer": T("Atasan pejabat penilai", "Appeal reviewer"),
+    "panel": T("Tim penilai kinerja", "Performance panel"),
+    "authority": T("Pejabat pembina kepegawaian", "Appointing authority"),
+    "inspector": T("Inspektorat", "Inspector"),
+    "hr_admin": T("Admin kepegawaian (BKPSDM)", "HR administrator (BKPSDM)"),
+    "system": T("Sistem", "System"),
+    # Cycle statuses and bulk jobs
+    "open": T("Dibuka", "Open"),
+    "closed": T("Ditutup", "Closed"),
+    "queued": T("Menunggu", "Queued"),
+    "running": T("Berjalan", "Running"),
+    "done": T("Selesai", "Done"),
+    "failed": T("Gagal", "Failed"),
+}
+
+
+def label(code) -> str:
+    """The code's label in the active language; unknown codes as they are."""
+    text = LABELS.get(str(code))
+    return str(text) if text is not None else str(code or "")

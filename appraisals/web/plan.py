@@ -1,0 +1,231 @@
+"""The employee's plan editor and check-ins, and the appraiser's behaviour expectations.
+
+Input is validated by the API's own serializers and written by the same
+services, so a page accepts exactly what the API accepts.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from workflow.errors import WorkflowError
+from workflow.services import serializer_problems
+
+from ..api.serializers import PlanItemSerializer
+from ..models import Appraisal, BehaviourValue, PlanItem
+from ..models.appraisal import Indicator, Perspective
+from ..policies import appraisal_roles
+from ..services.checkins import check_in_period_count, check_in_record
+from ..services.content import behaviour_expectations_set
+from ..services.evidence import evidence_add
+from ..services.plan import plan_item_create, plan_item_delete
+from .errors import PageErrors
+from .views import visible_or_404
+
+INDICATOR_ROWS = 3
+
+
+def _version(request) -> int | None:
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+
+def _parent_choices(appraisal: Appraisal) -> list[PlanItem]:
+    """The appraiser's items of the same cycle: what this plan may support (cascading)."""
+    if appraisal.appraiser_id is None:
+        return []
+    return list(
+        PlanItem.objects.filter(
+            appraisal__cycle_id=appraisal.cycle_id, appraisal__employee_id=appraisal.appraiser_id
+        )
+        .exclude(appraisal__state="cancelled")
+        .order_by("id")
+    )
+
+
+def _item_data(post) -> dict:
+    indicators = []
+    for i in range(INDICATOR_ROWS):
+        row = {k: post.get(f"indicator-{i}-{k}", "").strip() for k in ("name", "aspect", "target")}
+        if any(row.values()):
+            indicators.append(row)
+    data = {
+        "result": post.get("result", ""),
+        "parent_item": post.get("parent_item") or None,
+        "indicators": indicators,
+    }
+    if post.get("perspective"):
+        data["perspective"] = post["perspective"]
+    return data
+
+
+@login_required
+def plan_editor(request, pk: int):
+    appraisal = visible_or_404(request.user, pk)
+    errors = PageErrors()
+    if request.method == "POST":
+        try:
+            if request.POST.get("delete"):
+                item = appraisal.plan_items.filter(pk=request.POST["delete"]).first()
+                if item is None:
+                    errors.add(_("That result item no longer exists."))
+                else:
+                    plan_item_delete(
+                        item=item, actor=request.user, expected_version=_version(request)
+                    )
+                    messages.success(request, _("Result item deleted."))
+                    return redirect("web:plan", pk=appraisal.pk)
+            else:
+                serializer = PlanItemSerializer(data=_item_data(request.POST))
+                if not serializer.is_valid():
+                    for problem in serializer_problems(serializer.errors):
+                        errors.add(problem.message, problem.field)
+                    errors.status = 400
+                else:
+                    data = serializer.validated_data
+                    plan_item_create(
+                        appraisal=appraisal,
+                        actor=request.user,
+                        result=data["result"],
+                        parent_item=data.get("parent_item"),
+                        perspective=data.get("perspective", ""),
+                        indicators=[dict(i) for i in data.get("indicators", [])],
+                        expected_version=_version(request),
+                    )
+                    messages.success(request, _("Result item added."))
+                    return redirect("web:plan", pk=appraisal.pk)
+        except WorkflowError as error:
+            errors = PageErrors.of(error)
+        appraisal.refresh_from_db()
+    writable = appraisal.state == "draft" and "employee" in appraisal_roles(appraisal, request.user)
+    return render(
+        request,
+        "web/plan.html",
+        {
+            "a": appraisal,
+            "items": appraisal.plan_items.prefetch_related("indicators").select_related(
+                "parent_item"
+            ),
+            "parents": _parent_choices(appraisal),
+            "aspects": Indicator.Aspect.values,
+            "perspectives": Perspective.values if _is_jpt(appraisal) else [],
+            "rows": [
+                {
+                    "i": i,
+                    **{
+                        k: request.POST.get(f"indicator-{i}-{k}", "")
+                        for k in ("name", "aspect", "target")
+                    },
+                }
+                for i in range(INDICATOR_ROWS)
+            ],
+            "writable": writable,
+            "errors": errors,
+            "posted": request.POST if request.method == "POST" else {},
+        },
+        status=errors.status if errors else 200,
+    )
+
+
+def _is_jpt(appraisal: Appraisal) -> bool:
+    position = appraisal.employee.position
+    return position is not None and position.kind == "jpt"
+
+
+@login_required
+def expectations(request, pk: int):
+    """The appraiser writes the specific expectation of each BerAKHLAK value."""
+    appraisal = visible_or_404(request.user, pk)
+    errors = PageErrors()
+    current = {e.value: e.expectation for e in appraisal.behaviour_expectations.all()}
+    if request.method == "POST":
+        wanted = {v: request.POST.get(v, "")[:5000] for v in BehaviourValue.values}
+        try:
+            behaviour_expectations_set(
+                appraisal=appraisal,
+                actor=request.user,
+                expectations=wanted,
+                expected_version=_version(request),
+            )
+        except WorkflowError as error:
+            errors = PageErrors.of(error)
+            current = wanted
+            appraisal.refresh_from_db()
+        else:
+            messages.success(request, _("Behaviour expectations saved."))
+            return redirect("web:appraisal", pk=appraisal.pk)
+    return render(
+        request,
+        "web/expectations.html",
+        {
+            "a": appraisal,
+            "values": [(v, current.get(v, "")) for v in BehaviourValue.values],
+            "errors": errors,
+        },
+        status=errors.status if errors else 200,
+    )
+
+
+@login_required
+def check_ins(request, pk: int):
+    """The employee's check-in of a period: a realisation per indicator, and evidence."""
+    appraisal = visible_or_404(request.user, pk)
+    errors = PageErrors()
+    indicators = list(
+        Indicator.objects.filter(item__appraisal=appraisal).select_related("item").order_by("id")
+    )
+    periods = range(1, check_in_period_count(appraisal.cycle) + 1)
+    if request.method == "POST":
+        period = request.POST.get("period", "")
+        try:
+            if not period.isdigit() or int(period) not in periods:
+                errors.add(_("Choose a period."), "period")
+                errors.status = 400
+            elif request.POST.get("kind") == "evidence":
+                evidence_add(
+                    appraisal=appraisal,
+                    actor=request.user,
+                    period=int(period),
+                    upload=request.FILES.get("file"),
+                    url=request.POST.get("url", "").strip(),
+                    name=request.POST.get("name", "").strip()[:255],
+                    expected_version=_version(request),
+                )
+                messages.success(request, _("Evidence added."))
+                return redirect("web:check-ins", pk=appraisal.pk)
+            else:
+                entries = [
+                    {"indicator": i.pk, "realisation": request.POST.get(f"realisation-{i.pk}", "")}
+                    for i in indicators
+                    if request.POST.get(f"realisation-{i.pk}", "").strip()
+                ]
+                check_in_record(
+                    appraisal=appraisal,
+                    actor=request.user,
+                    period=int(period),
+                    note=request.POST.get("note", "")[:10000],
+                    entries=entries,
+                    expected_version=_version(request),
+                )
+                messages.success(request, _("Check-in saved."))
+                return redirect("web:check-ins", pk=appraisal.pk)
+        except WorkflowError as error:
+            errors = PageErrors.of(error)
+        appraisal.refresh_from_db()
+    return render(
+        request,
+        "web/check_ins.html",
+        {
+            "a": appraisal,
+            "indicators": indicators,
+            "periods": periods,
+            "check_ins": appraisal.check_ins.prefetch_related("entries", "evidence"),
+            "writable": "employee" in appraisal_roles(appraisal, request.user),
+            "errors": errors,
+            "posted": request.POST if request.method == "POST" else {},
+        },
+        status=errors.status if errors else 200,
+    )

@@ -1,0 +1,27 @@
+from django.urls import path
+
+from . import auth, hr, inspect, plan, views
+
+app_name = "web"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", auth.LoginView.as_view(), name="login"),
+    path("logout/", auth.logout_view, name="logout"),
+    path("profile/", auth.profile, name="profile"),
+    path("appraisals/", views.appraisal_list, name="appraisals"),
+    path("appraisals/approve/", views.bulk_approve, name="bulk-approve"),
+    path("appraisals/<int:pk>/", views.appraisal_detail, name="appraisal"),
+    path("appraisals/<int:pk>/do/<str:name>/", views.transition, name="transition"),
+    path("appraisals/<int:pk>/plan/", plan.plan_editor, name="plan"),
+    path("appraisals/<int:pk>/expectations/", plan.expectations, name="expectations"),
+    path("appraisals/<int:pk>/check-ins/", plan.check_ins, name="check-ins"),
+    # Inspector (audit)
+    path("inspect/", inspect.search, name="inspect"),
+    path("inspect/appraisals/<int:pk>/", inspect.timeline, name="inspect-appraisal"),
+    # HR administrator
+    path("hr/cycles/", hr.cycles, name="hr-cycles"),
+    path("hr/jobs/<int:pk>/", hr.job, name="hr-job"),
+    path("hr/units/<int:pk>/", hr.unit_dashboard, name="hr-unit"),
+    path("hr/import/", hr.organisation_import, name="hr-import"),
+    path("lifecycle/", hr.lifecycle, name="lifecycle"),
+]
