@@ -124,7 +124,7 @@ STORAGES = {
 # Without `collectstatic` (demo, tests) whitenoise serves straight from the apps' static/,
 # and STATIC_ROOT's absence is expected, not worth a warning per process.
 WHITENOISE_USE_FINDERS = True
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+warnings.filterwarnings("ignore", message="No directory at: ")
 # The UI catalogue (msgids in English, Indonesian the default language); `make messages`.
 LOCALE_PATHS = [BASE_DIR / "appraisals" / "locale"]
 LOGIN_URL = "web:login"
