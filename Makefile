@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test install lint clean
+.PHONY: demo test install lint messages clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -21,7 +21,7 @@ demo: $(STAMP)
 	mkdir -p var
 	SQLITE_PATH=var/demo.sqlite3 $(PY) manage.py migrate --noinput -v 0
 	SQLITE_PATH=var/demo.sqlite3 $(PY) manage.py seed_demo --out var/demo-users.json
-	@echo "Kinerja berjalan di / runs at http://127.0.0.1:8000/  (API: /api/docs/)"
+	@echo "Kinerja berjalan di / runs at http://127.0.0.1:8000/  (masuk / sign in: lihat daftar di atas / see the logins above; API: /api/docs/)"
 	SQLITE_PATH=var/demo.sqlite3 $(PY) manage.py runserver 127.0.0.1:8000
 
 # The whole suite; DATABASE_URL (PostgreSQL) switches from SQLite.
@@ -30,6 +30,11 @@ test: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run -v 0
 	$(PY) manage.py spectacular --fail-on-warn --validate --file /dev/null
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The UI's Indonesian catalogue: collect new strings, then (after translating) compile.
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l id --no-obsolete --ignore=".venv/*" --ignore="tests/*" --ignore="var/*" --ignore="benchmarks/*" --ignore="ci-artifacts/*"
+	$(PY) manage.py compilemessages -l id --ignore=".venv/*"
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -69,6 +69,27 @@ LABELS: dict[str, Text] = {
     "running": T("Berjalan", "Running"),
     "done": T("Selesai", "Done"),
     "failed": T("Gagal", "Failed"),
+    # Audited changes that are not transitions (audit event actions)
+    "appraisal.created": T("Penilaian dibuka", "Appraisal opened"),
+    "appraisal.reassigned": T("Pejabat penilai diganti", "Appraiser reassigned"),
+    "plan_item.created": T("Rencana hasil kerja ditambahkan", "Result item added"),
+    "plan_item.updated": T("Rencana hasil kerja diubah", "Result item changed"),
+    "plan_item.deleted": T("Rencana hasil kerja dihapus", "Result item deleted"),
+    "plan_annex.set": T("Lampiran SKP diubah", "Plan annex changed"),
+    "behaviour_expectations.set": T("Ekspektasi perilaku ditetapkan", "Behaviour expectations set"),
+    "check_in.recorded": T("Realisasi berkala dicatat", "Check-in recorded"),
+    "check_in.feedback_given": T("Umpan balik berkala diberikan", "Check-in feedback given"),
+    "evidence.added": T("Bukti dukung ditambahkan", "Evidence added"),
+    "peer_feedback.requested": T("Umpan balik rekan diminta", "Peer feedback requested"),
+    "peer_feedback.received": T("Umpan balik rekan diterima", "Peer feedback received"),
+    "peer_feedback.submitted": T("Umpan balik rekan dikirim", "Peer feedback submitted"),
+    "survey_result.imported": T("Hasil survei diimpor", "Survey result imported"),
+    "survey_results.imported": T("Hasil survei diimpor", "Survey results imported"),
+    "curve.override": T("Pengecualian kurva distribusi", "Distribution curve override"),
+    "organisation_predicate.set": T("Predikat unit ditetapkan", "Unit predicate set"),
+    "employee.left": T("Pegawai berhenti", "Employee left"),
+    "employee.supervisor_changed": T("Atasan langsung diganti", "Supervisor changed"),
+    "employee.transferred": T("Pegawai dimutasi", "Employee transferred"),
 }
 
 

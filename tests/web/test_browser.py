@@ -1,0 +1,181 @@
+"""The pages in a real browser (headless Chromium): each role in turn, pages only."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from appraisals.models import Appraisal, BehaviourValue
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def open_appraisal(b, appraisal):
+    page = b.go(f"/appraisals/{appraisal.pk}/")
+    page.wait_for_selector("#state")
+    return page
+
+
+def state_of(appraisal) -> str:
+    return Appraisal.objects.get(pk=appraisal.pk).state
+
+
+def test_plan_to_decision(org, appraisal, passwords, browser):
+    b = browser
+
+    # Employee: writes the plan and submits it.
+    page = b.login("employee")
+    b.shot("home-employee")
+    page.click(f"a[href='/appraisals/{appraisal.pk}/']")
+    page.click("#edit-plan")
+    page.fill("#result", "Meningkatnya mutu layanan pendidikan dasar")
+    page.fill("#indicator-0-name", "Sekolah terakreditasi B")
+    page.select_option("#indicator-0-aspect", "quantity")
+    page.fill("#indicator-0-target", "12 sekolah")
+    b.shot("plan-editor")
+    page.click("#add-item")
+    page.wait_for_selector("text=Sekolah terakreditasi B")
+    page.click("text=Kembali ke penilaian")
+    page.click("[data-transition=submit_plan]")
+    page.wait_for_selector("[data-state=plan_submitted]")
+    b.logout()
+
+    # Appraiser: the seven expectations, then approves from the list (bulk).
+    page = b.login("appraiser")
+    b.shot("home-appraiser")
+    open_appraisal(b, appraisal)
+    assert page.locator("button[disabled]").count() >= 1  # approve waits for expectations
+    page.click("#edit-expectations")
+    for value in BehaviourValue.values:
+        page.fill(f"#exp-{value}", f"Menunjukkan perilaku {value} dalam tugas")
+    page.click("#save-expectations")
+    page.wait_for_selector("#state")
+    b.go("/appraisals/")
+    page.check(f"input[name=appraisal][value='{appraisal.pk}']")
+    b.shot("appraisal-list")
+    page.click("#bulk-approve")
+    page.wait_for_selector(".messages .success")
+    assert state_of(appraisal) == "in_progress"
+    b.logout()
+
+    # Employee: a check-in, then the self-assessment.
+    page = b.login("employee")
+    open_appraisal(b, appraisal)
+    page.click("#check-ins")
+    indicator = appraisal.plan_items.get().indicators.get()
+    page.fill(f"#realisation-{indicator.pk}", "5 sekolah")
+    page.click("#save-check-in")
+    page.wait_for_selector("text=5 sekolah")
+    b.shot("check-ins")
+    open_appraisal(b, appraisal)
+    page.click("[data-transition=submit_self_assessment]")
+    item = appraisal.plan_items.get()
+    page.fill(f"#realisation_{item.pk}", "12 sekolah terakreditasi B")
+    page.select_option(f"#self_rating_{item.pk}", "meets")
+    page.click("#confirm")
+    page.wait_for_selector("[data-state=self_assessed]")
+    b.logout()
+
+    # Appraiser: review (the predicate shows as the ratings change), dialogue, result.
+    page = b.login("appraiser")
+    open_appraisal(b, appraisal)
+    page.click("[data-transition=submit_review]")
+    page.select_option("#f-result_rating", "above")
+    page.click("#confirm")  # behaviour rating and feedback missing
+    assert page.locator(".field-error").count() >= 2
+    assert page.locator("#f-result_rating").input_value() == "above"  # kept
+    page.select_option("#f-behaviour_rating", "above")
+    page.fill("#f-feedback", "Target tercapai dengan sangat baik.")
+    assert "Sangat Baik" in page.inner_text("#predicate-preview")
+    b.shot("review-form")
+    page.click("#confirm")
+    page.wait_for_selector("[data-state=reviewed]")
+    page.click("[data-transition=record_discussion]")
+    page.fill("#f-summary", "Dialog kinerja akhir tahun.")
+    held = timezone.localtime(timezone.now() - dt.timedelta(hours=2))
+    page.fill("#f-held_at", held.strftime("%Y-%m-%dT%H:%M"))
+    page.click("#confirm")
+    page.wait_for_selector("[data-state=discussed]")
+    page.click("[data-transition=issue_result]")
+    page.wait_for_selector("[data-state=result_issued]")
+    b.logout()
+
+    # Employee: reads the result and accepts it.
+    page = b.login("employee")
+    open_appraisal(b, appraisal)
+    assert page.is_visible("#appeal-countdown")
+    assert "Sangat Baik" in page.inner_text("#predicate")
+    b.shot("result")
+    page.click("[data-transition=accept_result]")
+    page.wait_for_selector("[data-state=final]")
+    b.logout()
+
+    # Panel proposes the follow-up; the authority decides it.
+    page = b.login("panel")
+    open_appraisal(b, appraisal)
+    page.click("[data-transition=propose_decision]")
+    page.select_option("#f-kind", "award")
+    page.fill("#f-details", "Satyalancana Karya Satya")
+    page.click("#confirm")
+    page.wait_for_selector("[data-state=decision_proposed]")
+    b.logout()
+    page = b.login("authority")
+    open_appraisal(b, appraisal)
+    page.click("[data-transition=approve_decision]")
+    page.fill("#f-reference_number", "800/12/BKPSDM/2027")
+    page.fill("#f-effective_date", "2027-02-01")
+    page.click("#confirm")
+    page.wait_for_selector("[data-state=decided]")
+    b.shot("decided-timeline")
+    assert page.locator("#timeline li").count() >= 10
+    assert state_of(appraisal) == "decided"
+
+
+def test_appeal(org, appraisal, passwords, browser, at_state):
+    at_state("result_issued")
+    b = browser
+    page = b.login("employee")
+    open_appraisal(b, appraisal)
+    countdown = page.inner_text("#appeal-countdown .countdown")
+    assert "hari" in countdown  # the script keeps it counting, in Indonesian
+    page.click("[data-transition=file_appeal]")
+    page.click("#confirm")  # no grounds
+    assert page.locator(".field-error").count() == 1
+    page.fill("#f-grounds", "Bukti dukung triwulan IV belum dipertimbangkan.")
+    b.shot("appeal-form")
+    page.click("#confirm")
+    page.wait_for_selector("[data-state=appealed]")
+    b.logout()
+
+    # The appraiser may not decide the appeal on their own rating: no button.
+    page = b.login("appraiser")
+    open_appraisal(b, appraisal)
+    assert page.locator("[data-transition=decide_appeal]").count() == 0
+    b.logout()
+
+    page = b.login("superior")
+    b.shot("home-appeal-reviewer")
+    open_appraisal(b, appraisal)
+    page.click("[data-transition=decide_appeal]")
+    page.select_option("#f-outcome", "revised")
+    page.select_option("#f-result_rating", "above")
+    page.select_option("#f-behaviour_rating", "meets")
+    page.fill("#f-reason", "Bukti dukung diterima.")
+    page.click("#confirm")
+    page.wait_for_selector("[data-state=final]")
+    assert Appraisal.objects.get(pk=appraisal.pk).predicate == "baik"
+    b.shot("appeal-decided")
+
+
+def test_english_switch(org, appraisal, passwords, browser):
+    b = browser
+    page = b.login("employee")
+    assert "Yang perlu saya kerjakan" in page.inner_text("h1")
+    b.go("/profile/")
+    page.select_option("#language", "en")
+    page.wait_for_selector("html[lang=en]")
+    b.go("/")
+    assert "What needs me now" in page.inner_text("h1")
+    b.shot("home-english")
