@@ -236,11 +236,17 @@ def transition(request, pk: int, name: str):
         else:
             messages.success(request, _("Done: %(action)s.") % {"action": t.label})
             return redirect("web:appraisal", pk=appraisal.pk)
+    # Deciding beside the record: the history next to the form (for those who may read it).
+    events = None
+    if appraisal_roles(appraisal, request.user) & HISTORY_READERS:
+        events = audit_events_of(subject=appraisal)
     return render(
         request,
         "web/transition.html",
         {
             "a": appraisal,
+            "events": events,
+            "states": STATE_LABELS,
             "t": t,
             "form": form,
             "errors": errors,
