@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "audit.context.RequestIdMiddleware",
+    "appraisals.web.security.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "settings.urls"

@@ -328,3 +328,11 @@ def test_detail_page_runs_a_fixed_number_of_queries(org, appraisal, pages, at_st
     with CaptureQueriesContext(connection) as many:
         client.get(url("appraisal", appraisal.pk))
     assert len(many) == len(few)
+
+
+def test_pages_allow_scripts_only_from_our_own_files(pages):
+    response = pages("employee").get(url("home"))
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-eval" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "<script>" not in response.content.decode()  # no inline scripts to allow
