@@ -69,6 +69,11 @@ LABELS: dict[str, Text] = {
     "running": T("Berjalan", "Running"),
     "done": T("Selesai", "Done"),
     "failed": T("Gagal", "Failed"),
+    # Check-in frequencies
+    "monthly": T("Bulanan", "Monthly"),
+    "quarterly": T("Triwulanan", "Quarterly"),
+    # Organisation predicate (the curve)
+    "istimewa": T("Istimewa", "Excellent"),
 }
 
 
