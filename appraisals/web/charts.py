@@ -69,7 +69,7 @@ def lifecycle_layout(workflow: Workflow) -> dict:
     for t in workflow.transitions:
         if ANY_STATE in t.source:
             y = mid[t.target]
-            box_x = right + 90
+            box_x = right + 110
             any_boxes.append({"x": box_x, "y": y - NODE_H // 2, "w": 170, "h": NODE_H})
             edges.append(
                 Edge(
@@ -135,7 +135,7 @@ def lifecycle_layout(workflow: Workflow) -> dict:
 
 # -- curve chart ------------------------------------------------------------------------------
 
-CHART_W, CHART_H = 560, 260
+CHART_W, CHART_H = 660, 260
 PLOT_LEFT, PLOT_TOP, PLOT_BOTTOM = 40, 16, 60  # PLOT_BOTTOM: room for the predicate names
 
 
