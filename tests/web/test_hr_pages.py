@@ -300,3 +300,76 @@ def test_lifecycle_diagram_is_drawn_from_the_table_for_everyone(client, org, per
     table = html.split('id="transitions"', 1)[1]
     rows = re.findall(r'<tr data-transition="(\w+)"', table)
     assert rows == [t.name for t in APPRAISAL_WORKFLOW.transitions]
+
+
+# -- organisation import ------------------------------------------------------------------------
+
+
+def _upload(client, data: bytes, name="pegawai.csv", **extra):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    body = {"action": "check", "file": SimpleUploadedFile(name, data), **extra}
+    return client.post(reverse("web:hr-import"), body)
+
+
+def test_import_dry_run_changes_nothing_then_apply_writes_it(client, org):
+    from ..appraisals.importing import STAF1, base_rows, to_csv
+
+    client.force_login(org.users["hr_admin"])
+    assert 'id="import-form"' in client.get(reverse("web:hr-import")).content.decode()
+    before = Employee.objects.count()
+    response = _upload(client, to_csv(base_rows()), effective_date="2026-03-01")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert (
+        'id="import-report" aria-labelledby="report-h" data-ok="true" data-committed="false"'
+        in html
+    )
+    assert re.search(r'data-kind="employees"><th scope="row">[^<]*</th><td>5</td>', html)
+    assert Employee.objects.count() == before and not Employee.objects.filter(nip=STAF1).exists()
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+    assert 'id="import-apply"' in html
+
+    response = client.post(reverse("web:hr-import"), {"action": "apply", "token": token})
+    assert response.status_code == 200
+    assert b'data-committed="true"' in response.content
+    assert Employee.objects.count() == before + 5
+    assert Employee.objects.get(nip=STAF1).unit.code == "DISDIK-B1"
+    # The check is spent: the same token applies nothing twice.
+    again = client.post(reverse("web:hr-import"), {"action": "apply", "token": token})
+    assert again.status_code == 409
+
+
+def test_import_problems_are_listed_per_row_and_nothing_applies(client, org):
+    from ..appraisals.importing import base_rows, to_csv
+
+    rows = base_rows()
+    rows[3]["NIP"] = "123"
+    client.force_login(org.users["hr_admin"])
+    response = _upload(client, to_csv(rows))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'data-ok="false"' in html and 'id="import-problems"' in html
+    assert "<td>5</td>" in html  # the spreadsheet's row number of the bad NIP
+    assert 'id="import-apply"' not in html
+
+
+def test_import_file_errors_show_beside_the_field(client, org):
+    client.force_login(org.users["hr_admin"])
+    response = _upload(client, b"\x00\x01", name="pegawai.pdf", effective_date="2026-02-30")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert re.search(r'id="i-effective_date"[^>]*aria-invalid="true"', html)
+    response = _upload(client, b"\x00\x01", name="pegawai.pdf")
+    assert re.search(r'id="i-file"[^>]*aria-invalid="true"', response.content.decode())
+
+
+def test_apply_needs_this_sessions_own_check(client, org):
+    client.force_login(org.users["hr_admin"])
+    response = client.post(reverse("web:hr-import"), {"action": "apply", "token": "../../etc"})
+    assert response.status_code == 409
+
+
+@pytest.mark.parametrize("persona", ["employee", "inspector", "authority", "panel"])
+def test_import_is_for_hr_admins_only(client, org, persona):
+    assert page(client, org.users[persona], reverse("web:hr-import")).status_code == 403
