@@ -7,14 +7,10 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from workflow.errors import ActionForbidden, NotFound
-from workflow.text import Text
-
 from ..models import BulkJob, Cycle
-from ..policies import profile_of
-from ..services.jobs import ONLY_HR, cycle_open_job_start
-
-JOB_NOT_FOUND = Text(id="Pekerjaan tidak ditemukan.", en="Job not found.")
+from ..selectors import bulk_job_get_visible
+from ..services.cycles import cycle_create
+from ..services.jobs import cycle_open_job_start
 
 
 class CycleSerializer(serializers.ModelSerializer):
@@ -68,13 +64,7 @@ class CycleListView(generics.ListCreateAPIView):
     queryset = Cycle.objects.select_related("instansi").order_by("-year", "id")
 
     def perform_create(self, serializer):
-        instansi = serializer.validated_data["instansi"]
-        if "hr_admin" not in profile_of(self.request.user).holds_in(instansi.path):
-            raise ActionForbidden(ONLY_HR)
-        cycle = Cycle(**serializer.validated_data)
-        cycle._history_user, cycle._change_reason = self.request.user, "cycle.created"
-        cycle.save()
-        serializer.instance = cycle
+        serializer.instance = cycle_create(actor=self.request.user, **serializer.validated_data)
 
 
 class CycleDetailView(generics.RetrieveAPIView):
@@ -98,14 +88,5 @@ class CycleOpenView(APIView):
 class BulkJobView(APIView):
     @extend_schema(responses=BulkJobSerializer, summary="Progress of a bulk job")
     def get(self, request, pk: int):
-        job = BulkJob.objects.select_related("cycle__instansi").filter(pk=pk).first()
-        allowed = job is not None and (
-            job.requested_by_id == request.user.pk
-            or (
-                job.cycle
-                and "hr_admin" in profile_of(request.user).holds_in(job.cycle.instansi.path)
-            )
-        )
-        if not allowed:
-            raise NotFound(JOB_NOT_FOUND)
+        job = bulk_job_get_visible(user=request.user, pk=pk)
         return Response(BulkJobSerializer(job).data)

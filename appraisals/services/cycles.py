@@ -11,8 +11,26 @@ from django.utils import timezone
 
 from audit.bulk import history_rows, insert_rows
 from audit.services import audit_events_open_chains
+from workflow.errors import ActionForbidden
+from workflow.text import Text
 
 from ..models import ActingAssignment, Appraisal, Cycle, Employee, SupervisorRelation, Unit
+from ..policies import profile_of
+
+ONLY_HR_CREATE = Text(
+    id="Hanya pengelola kinerja (BKD/BKPSDM) instansi ini yang dapat membuat siklus.",
+    en="Only an HR administrator of this instansi can create a cycle.",
+)
+
+
+def cycle_create(*, actor, instansi: Unit, **fields) -> Cycle:
+    """A new cycle of `instansi` (fields as validated by the API's CycleSerializer)."""
+    if "hr_admin" not in profile_of(actor).holds_in(instansi.path):
+        raise ActionForbidden(ONLY_HR_CREATE)
+    cycle = Cycle(instansi=instansi, **fields)
+    cycle._history_user, cycle._change_reason = actor, "cycle.created"
+    cycle.save()
+    return cycle
 
 
 def _valid_on(on) -> Q:

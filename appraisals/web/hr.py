@@ -1,29 +1,268 @@
-"""The HR administrator's pages: cycles, bulk jobs, unit dashboards, organisation import."""
+"""The HR administrator's pages: cycles, bulk jobs, unit dashboards; the lifecycle diagram.
 
+Every read goes through the API's own scoping (selectors, the calibration
+rule) and every write through the API's own service, so a page can do exactly
+what the API lets the same user do.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from workflow.errors import NotFound, WorkflowError
+from workflow.services import serializer_problems
+
+from ..api.calibration import unit_get_visible
+from ..api.cycles import CycleSerializer
+from ..curve import RULES
+from ..lifecycle import APPRAISAL_WORKFLOW
+from ..models import Appraisal, BulkJob, Cycle, Unit
+from ..policies import profile_of
+from ..selectors import bulk_job_get_visible, cycle_list_managed
+from ..services.calibration import curve_report, governing_predicate
+from ..services.cycles import cycle_create
+from ..services.jobs import cycle_open_job_start
+from .charts import curve_chart, lifecycle_layout, predicate_bands
+from .errors import PageErrors
+
+PAGE_SIZE = 25
+CYCLE_FIELDS = (
+    "name",
+    "instansi",
+    "year",
+    "starts_on",
+    "ends_on",
+    "check_in_frequency",
+    "appeal_window_days",
+    "appeal_decision_days",
+)
+
+
+def hr_scopes(user) -> list[str]:
+    """Unit paths the user administers; the HR pages are theirs alone (else 403)."""
+    paths = profile_of(user).scope_paths(("hr_admin",))
+    if not paths:
+        raise PermissionDenied
+    return paths
+
+
+def _cycle_managed_or_404(user, pk) -> Cycle:
+    cycle = cycle_list_managed(user=user).filter(pk=pk).first()
+    if cycle is None:
+        raise Http404
+    return cycle
+
+
+# -- cycles ------------------------------------------------------------------------------------
+
+
+def _cycle_form(request, paths: list[str]) -> dict:
+    posted = request.POST if request.method == "POST" else {}
+    today = timezone.localdate()
+    defaults = {
+        "year": str(today.year),
+        "starts_on": f"{today.year}-01-01",
+        "ends_on": f"{today.year}-12-31",
+        "check_in_frequency": Cycle.CheckInFrequency.QUARTERLY,
+        "appeal_window_days": "14",
+        "appeal_decision_days": "14",
+    }
+    values = {f: posted.get(f, "") if posted else defaults.get(f, "") for f in CYCLE_FIELDS}
+    instansi_q = Q(path__in=paths)
+    for path in paths:
+        instansi_q |= Q(kind=Unit.Kind.INSTANSI, path__startswith=path)
+    return {
+        "values": values,
+        "instansi_choices": Unit.objects.filter(instansi_q).order_by("path"),
+        "frequencies": Cycle.CheckInFrequency.choices,
+    }
+
+
+def _cycles_page(request, *, errors: PageErrors | None = None, status: int = 200):
+    paths = hr_scopes(request.user)
+    profile = profile_of(request.user)
+    last_job = BulkJob.objects.filter(cycle=OuterRef("pk")).order_by("-id").values("id")[:1]
+    cycles = cycle_list_managed(user=request.user).annotate(
+        appraisal_count=Count("appraisals"), last_job=Subquery(last_job)
+    )
+    page = Paginator(cycles, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        (
+            cycle,
+            cycle.status == Cycle.Status.OPEN
+            and "hr_admin" in profile.holds_in(cycle.instansi.path),
+        )
+        for cycle in page
+    ]
+    # The units an HR admin looks after and their direct children: the dashboards' way in.
+    units = Unit.objects.filter(Q(path__in=paths) | Q(parent__path__in=paths)).order_by("path")
+    return render(
+        request,
+        "web/hr_cycles.html",
+        {
+            "page": page,
+            "rows": rows,
+            "units": units,
+            "form": _cycle_form(request, paths),
+            "errors": errors or PageErrors(),
+        },
+        status=status,
+    )
 
 
 @login_required
 def cycles(request):
-    return HttpResponse("TODO", status=501)
+    """The cycles an HR admin works with; a new cycle is created here (POST)."""
+    hr_scopes(request.user)
+    if request.method != "POST":
+        return _cycles_page(request)
+    data = {f: request.POST.get(f, "").strip() for f in CYCLE_FIELDS}
+    # Blank optional fields fall back to the model's defaults, as when the API omits them.
+    data = {k: v for k, v in data.items() if v or k in ("name", "instansi", "year")}
+    serializer = CycleSerializer(data=data)
+    errors = PageErrors()
+    if not serializer.is_valid():
+        for problem in serializer_problems(serializer.errors):
+            errors.add(problem.message, problem.field)
+        errors.status = 400
+    else:
+        try:
+            cycle = cycle_create(actor=request.user, **serializer.validated_data)
+        except WorkflowError as error:
+            errors = PageErrors.of(error)
+            errors.fields = {"instansi": list(errors.general)}
+            errors.general = []
+        else:
+            messages.success(request, _("Cycle created: %(name)s.") % {"name": cycle.name})
+            return redirect("web:hr-cycles")
+    return _cycles_page(request, errors=errors, status=errors.status)
+
+
+@login_required
+@require_POST
+def cycle_open(request, pk: int):
+    """Start the bulk job that opens the cycle, as POST /api/cycles/{id}/open/ does."""
+    hr_scopes(request.user)
+    cycle = _cycle_managed_or_404(request.user, pk)
+    try:
+        job = cycle_open_job_start(cycle=cycle, actor=request.user)
+    except WorkflowError as error:
+        return _cycles_page(request, errors=PageErrors.of(error), status=error.status)
+    return redirect("web:hr-job", pk=job.pk)
+
+
+# -- bulk job ------------------------------------------------------------------------------------
 
 
 @login_required
 def job(request, pk: int):
-    return HttpResponse("TODO", status=501)
+    """A bulk job's progress; while it runs the fragment polls itself (htmx)."""
+    try:
+        bulk = bulk_job_get_visible(user=request.user, pk=pk)
+    except NotFound:
+        raise Http404 from None
+    finished = bulk.status in (BulkJob.Status.DONE, BulkJob.Status.FAILED)
+    # A finished job's bar is full; its text still tells how many were created.
+    maximum = max(bulk.total, 1)
+    value = maximum if bulk.status == BulkJob.Status.DONE else min(bulk.done, maximum)
+    context = {
+        "job": bulk,
+        "finished": finished,
+        "value": value,
+        "max": maximum,
+    }
+    template = "web/_job.html" if request.headers.get("HX-Request") else "web/hr_job.html"
+    return render(request, template, context)
+
+
+# -- unit dashboard ------------------------------------------------------------------------
+
+
+def _dashboard_cycle(request, unit: Unit) -> tuple[Cycle | None, list[Cycle]]:
+    """The cycle asked for (?cycle=), else the latest open one, among the unit's instansi's."""
+    ancestors = [int(part) for part in unit.path.strip("/").split("/") if part]
+    choices = list(Cycle.objects.filter(instansi_id__in=ancestors).order_by("-year", "-id"))
+    raw = request.GET.get("cycle", "")
+    if raw:
+        chosen = next((c for c in choices if str(c.pk) == raw), None)
+        if chosen is None:
+            raise Http404
+        return chosen, choices
+    open_ = [c for c in choices if c.status == Cycle.Status.OPEN]
+    return (open_ or choices or [None])[0], choices
 
 
 @login_required
 def unit_dashboard(request, pk: int):
-    return HttpResponse("TODO", status=501)
+    """Progress per state and the predicate distribution against the allowed curve.
+
+    Visible to whoever may read the unit's calibration through the API.
+    """
+    try:
+        unit = unit_get_visible(user=request.user, pk=pk)
+    except NotFound:
+        raise Http404 from None
+    cycle, choices = _dashboard_cycle(request, unit)
+    context = {"unit": unit, "cycle": cycle, "cycles": choices}
+    if cycle is not None:
+        counts = dict(
+            Appraisal.objects.filter(cycle=cycle, unit__path__startswith=unit.path)
+            .order_by()
+            .values_list("state")
+            .annotate(n=Count("id"))
+            .values_list("state", "n")
+        )
+        total = sum(counts.values())
+        report = curve_report(unit=unit, cycle=cycle)
+        governing = governing_predicate(unit_path=unit.path, cycle_id=cycle.pk)
+        bands = predicate_bands(report)
+        context.update(
+            states=[
+                {"name": s.name, "label": s.label, "count": counts.get(s.name, 0)}
+                for s in APPRAISAL_WORKFLOW.states
+            ],
+            total=total,
+            report=report,
+            curve_unit=governing.unit if governing else unit,
+            bands=bands,
+            chart=curve_chart(bands, report.size),
+            has_curve=report.organisation_predicate in RULES,
+        )
+    return render(request, "web/hr_unit.html", context)
 
 
-@login_required
-def organisation_import(request):
-    return HttpResponse("TODO", status=501)
+# -- lifecycle diagram ------------------------------------------------------------------------
 
 
 @login_required
 def lifecycle(request):
-    return HttpResponse("TODO", status=501)
+    """The appraisal lifecycle drawn from its table, and the table itself."""
+    workflow = APPRAISAL_WORKFLOW
+    states = {s.name: s.label for s in workflow.states}
+    transitions = [
+        {
+            "name": t.name,
+            "label": t.label,
+            "sources": [states.get(s, s) for s in t.source if s in states],
+            "any_source": "*" in t.source,
+            "target": states[t.target],
+            "roles": sorted(t.roles),
+            "reason_required": t.reason_required,
+            "conditions": [g.message for g in t.conditions],
+        }
+        for t in workflow.transitions
+    ]
+    return render(
+        request,
+        "web/lifecycle.html",
+        {"workflow": workflow, "diagram": lifecycle_layout(workflow), "transitions": transitions},
+    )

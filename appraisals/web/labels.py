@@ -90,6 +90,11 @@ LABELS: dict[str, Text] = {
     "employee.left": T("Pegawai berhenti", "Employee left"),
     "employee.supervisor_changed": T("Atasan langsung diganti", "Supervisor changed"),
     "employee.transferred": T("Pegawai dimutasi", "Employee transferred"),
+    # Check-in frequencies
+    "monthly": T("Bulanan", "Monthly"),
+    "quarterly": T("Triwulanan", "Quarterly"),
+    # Organisation predicate (the curve)
+    "istimewa": T("Istimewa", "Excellent"),
 }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import auth, hr, inspect, plan, views
+from . import auth, hr, hr_import, inspect, plan, views
 
 app_name = "web"
 urlpatterns = [
@@ -20,8 +20,9 @@ urlpatterns = [
     path("inspect/appraisals/<int:pk>/", inspect.timeline, name="inspect-appraisal"),
     # HR administrator
     path("hr/cycles/", hr.cycles, name="hr-cycles"),
+    path("hr/cycles/<int:pk>/open/", hr.cycle_open, name="hr-cycle-open"),
     path("hr/jobs/<int:pk>/", hr.job, name="hr-job"),
     path("hr/units/<int:pk>/", hr.unit_dashboard, name="hr-unit"),
-    path("hr/import/", hr.organisation_import, name="hr-import"),
+    path("hr/import/", hr_import.organisation_import, name="hr-import"),
     path("lifecycle/", hr.lifecycle, name="lifecycle"),
 ]

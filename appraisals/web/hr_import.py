@@ -1,0 +1,164 @@
+"""The HR administrator's organisation import: a dry run first, then the same file applied.
+
+Parsing, checking and writing are `appraisals.imports`' (as for the
+`import_organisation` command); this page only carries the file between the
+two steps. The uploaded bytes are kept under MEDIA_ROOT/imports with a random
+name held in the user's session, together with their SHA-256: the apply step
+accepts only the token of this session's own dry run and only the unchanged
+bytes, so no one can apply a file they did not check, nor reach another
+user's. The apply step checks everything again inside its transaction, so a
+change made between the two steps is reported, not written over.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import imports
+from .errors import PageErrors
+from .hr import hr_scopes
+
+SESSION_KEY = "hr_import"
+MAX_BYTES = 20 * 1024 * 1024
+# Files of dry runs never applied are removed after a day.
+STALE_SECONDS = 24 * 3600
+# A report lists this many problems; the command's --errors-out gives them all.
+ERRORS_SHOWN = 500
+
+
+def _store() -> Path:
+    folder = Path(settings.MEDIA_ROOT) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _file_of(token: str) -> Path:
+    # token_urlsafe's alphabet only: the name can never leave the folder.
+    if not token or not all(c.isalnum() or c in "-_" for c in token):
+        raise ValueError("bad token")
+    return _store() / f"{token}.upload"
+
+
+def _forget(request) -> None:
+    pending = request.session.pop(SESSION_KEY, None)
+    if pending:
+        _file_of(pending["token"]).unlink(missing_ok=True)
+
+
+def _sweep() -> None:
+    cutoff = time.time() - STALE_SECONDS
+    for path in _store().glob("*.upload"):
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+
+
+def _effective_date(raw: str, errors: PageErrors) -> dt.date | None:
+    if not raw:
+        return timezone.localdate()
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        errors.add(_("Enter a date as YYYY-MM-DD."), "effective_date")
+        return None
+
+
+def _run(request, *, data: bytes, name: str, on: dt.date, commit: bool, errors: PageErrors):
+    try:
+        source = imports.source_from_bytes(data=data, name=name)
+    except imports.ImportFileError as error:
+        errors.add(error.message, "file")
+        return None
+    return imports.organisation_import(
+        rows_source=source, actor=request.user, commit=commit, effective_date=on
+    )
+
+
+def _check(request, errors: PageErrors) -> tuple[imports.ImportReport | None, str | None]:
+    upload = request.FILES.get("file")
+    on = _effective_date(request.POST.get("effective_date", "").strip(), errors)
+    if upload is None:
+        errors.add(_("Choose a CSV or XLSX file."), "file")
+    elif upload.size > MAX_BYTES:
+        errors.add(_("The file is larger than 20 MB."), "file")
+    if errors:
+        return None, None
+    data = upload.read()
+    report = _run(request, data=data, name=upload.name, on=on, commit=False, errors=errors)
+    if report is None or not report.ok or not report.changes:
+        return report, None
+    _forget(request)
+    _sweep()
+    token = secrets.token_urlsafe(24)
+    _file_of(token).write_bytes(data)
+    request.session[SESSION_KEY] = {
+        "token": token,
+        "name": upload.name,
+        "effective_date": on.isoformat(),
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }
+    return report, token
+
+
+def _apply(request, errors: PageErrors) -> imports.ImportReport | None:
+    pending = request.session.get(SESSION_KEY)
+    token = request.POST.get("token", "")
+    data = None
+    if pending and secrets.compare_digest(pending["token"], token):
+        try:
+            data = _file_of(token).read_bytes()
+        except (OSError, ValueError):
+            data = None
+    if data is None or hashlib.sha256(data).hexdigest() != pending["sha256"]:
+        errors.add(_("This check is no longer available; upload the file again."))
+        errors.status = 409
+        return None
+    report = _run(
+        request,
+        data=data,
+        name=pending["name"],
+        on=dt.date.fromisoformat(pending["effective_date"]),
+        commit=True,
+        errors=errors,
+    )
+    # Applied or refused, the check is spent: a new attempt starts from the file.
+    _forget(request)
+    return report
+
+
+@login_required
+def organisation_import(request):
+    hr_scopes(request.user)
+    errors = PageErrors()
+    report, token = None, None
+    if request.method == "POST":
+        if request.POST.get("action") == "apply":
+            report = _apply(request, errors)
+        else:
+            report, token = _check(request, errors)
+    status = (errors.status if errors.status != 200 else 400) if errors else 200
+    if report is not None and not report.ok:
+        status = 400
+    return render(
+        request,
+        "web/hr_import.html",
+        {
+            "report": report,
+            "token": token,
+            "errors": errors,
+            "problems": report.errors[:ERRORS_SHOWN] if report else [],
+            "hidden_problems": max(len(report.errors) - ERRORS_SHOWN, 0) if report else 0,
+            "effective_date": request.POST.get("effective_date", "")
+            or timezone.localdate().isoformat(),
+        },
+        status=status,
+    )
