@@ -179,3 +179,44 @@ def test_english_switch(org, appraisal, passwords, browser):
     b.go("/")
     assert "What needs me now" in page.inner_text("h1")
     b.shot("home-english")
+
+
+def test_inspector_timeline_and_verification(org, appraisal, passwords, browser, at_state):
+    at_state("final")
+    b = browser
+    page = b.login("inspector")
+    b.go("/inspect/")
+    page.wait_for_selector("#audit-search")
+    b.shot("audit-search")
+    page.locator("#audit-search button[type=submit]").first.click()
+    page.wait_for_selector("#audit-results")
+    b.go(f"/inspect/appraisals/{appraisal.pk}/")
+    badge = page.wait_for_selector("#verify-badge")
+    assert badge.get_attribute("data-ok") == "true"
+    assert page.locator("#timeline li").count() >= 8
+    assert page.get_attribute("#bundle-download", "href")
+    b.shot("inspector-timeline")
+    # Nothing to press: the inspector reads, never writes.
+    open_appraisal(b, appraisal)
+    assert page.locator("[data-transition]").count() == 0
+
+
+def test_hr_admin_opens_a_cycle_and_watches_it_finish(org, passwords, browser):
+    b = browser
+    page = b.login("hr_admin")
+    b.go("/hr/cycles/")
+    b.shot("cycles")
+    page.click(f"#open-cycle-{org.cycle.pk}")
+    job = page.wait_for_selector("#job[data-status=done]")
+    progress = page.locator("#job-progress")
+    assert progress.get_attribute("value") == progress.get_attribute("max")
+    assert int(progress.get_attribute("max")) == Appraisal.objects.filter(cycle=org.cycle).count()
+    assert job.is_visible()
+    b.shot("job-done")
+    b.go(f"/hr/units/{org.dinas.pk}/?cycle={org.cycle.pk}")
+    page.wait_for_selector("#dashboard-chart")
+    page.wait_for_selector("#state-counts")
+    b.shot("unit-dashboard")
+    b.go("/lifecycle/")
+    page.wait_for_selector("#lifecycle-diagram")
+    b.shot("lifecycle")
