@@ -1,14 +1,209 @@
-"""The inspector's pages: search over audit events, an appraisal's verified timeline."""
+"""The inspector's pages: search over audit events, the read-access log, an
+appraisal's verified timeline. Inspectors read, never write.
+
+The filters, scopes and the inspector check are the audit API's own
+(audit/api/views.py): a page and the API answer the same question the same way.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
+
+from audit import hooks
+from audit.api.views import AuditEventFilter, ReadAccessFilter
+from audit.selectors import audit_events_of, audit_events_visible, read_accesses_visible
+from audit.services import read_access_record, subject_key
+from audit.verify import verify_subject
+
+from ..lifecycle import APPRAISAL_WORKFLOW
+from ..models import Unit
+from ..policies import appraisal_roles
+from ..selectors import appraisal_list_visible
+from .views import visible_or_404
+
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200  # the API's bound (appraisals/api/pagination.py)
+APPRAISAL_TYPE = "appraisals.appraisal"
+ACTION_LABELS = {t.name: t.label for t in APPRAISAL_WORKFLOW.transitions}
+# What each verification problem means, for the badge (audit.verify.KINDS in words).
+PROBLEMS = {
+    "hash_mismatch": _("the event's content does not match its hash (edited or moved)"),
+    "broken_link": _("the link to the previous event is broken (inserted, deleted or reordered)"),
+    "sequence_gap": _("a sequence number is missing before this event (deleted)"),
+    "sealed_event_changed": _("differs from what a checkpoint sealed (rewritten from here on)"),
+    "truncated_tail": _("sealed events from here on are gone"),
+    "unsealed_event": _("sits among sealed events but no checkpoint sealed it (inserted later)"),
+    "record_disagrees": _("the live record's state or version is not the chain's last event's"),
+    "record_missing": _("the chain's subject has no live record"),
+    "chain_missing": _("the live record has no chain"),
+    "checkpoint_signature": _("a checkpoint's signature does not verify"),
+    "checkpoint_entries": _("a checkpoint's stored leaves do not hash to its signed root"),
+    "checkpoint_key_missing": _("no key to check checkpoint signatures with"),
+}
 
 
-@login_required
+def inspector_required(view):
+    """Signed in (else to the login page), an inspector (else 403, as the API's
+    IsInspector) and reading only (GET/HEAD; anything else is 405)."""
+
+    @login_required
+    @require_safe
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not hooks.is_inspector(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _page_size(raw) -> int:
+    try:
+        return max(1, min(int(raw), MAX_PAGE_SIZE))
+    except (TypeError, ValueError):
+        return PAGE_SIZE
+
+
+def _filtered(request, filter_class, queryset):
+    """The API's FilterSet over the GET query; (queryset, field errors)."""
+    data = request.GET.copy()
+    for name in ("page", "page_size"):
+        data.pop(name, None)
+    filterset = filter_class(data, queryset=queryset)
+    if not filterset.is_valid():
+        # The API answers 400 and lists nothing: so does the page.
+        return queryset.none(), {k: [str(m) for m in v] for k, v in filterset.errors.items()}
+    return filterset.qs, {}
+
+
+def _pager_query(request) -> str:
+    return urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
+
+
+def _appraisal_names(user, subjects) -> dict[str, str]:
+    """Employee names of the appraisals among (subject_type, subject_id), one query."""
+    ids = {int(i) for t, i in subjects if t == APPRAISAL_TYPE and i.isdigit()}
+    if not ids:
+        return {}
+    rows = appraisal_list_visible(user=user).filter(pk__in=ids).values_list("pk", "employee__name")
+    return {str(pk): name for pk, name in rows}
+
+
+def _subject_row(subject_type: str, subject_id: str, names: dict) -> dict:
+    is_appraisal = subject_type == APPRAISAL_TYPE and subject_id.isdigit()
+    return {
+        "code": f"{subject_type}:{subject_id}",
+        "name": names.get(subject_id, "") if is_appraisal else "",
+        "url": reverse("web:inspect-appraisal", args=[subject_id]) if is_appraisal else "",
+    }
+
+
+def _scoped_units(user):
+    """The units the inspector may search by (their scopes' subtrees), for the unit filter."""
+    scopes = Q(pk__in=[])
+    for path in hooks.inspector_scopes(user):
+        scopes |= Q(path__startswith=path)
+    return Unit.objects.filter(scopes).order_by("path").values_list("pk", "name")
+
+
+@inspector_required
 def search(request):
-    return HttpResponse("TODO", status=501)
+    """Audit events in the inspector's scope, filtered as GET /api/audit/events/ is."""
+    visible = audit_events_visible(user=request.user).order_by("-at", "-id")
+    events, errors = _filtered(request, AuditEventFilter, visible)
+    page = Paginator(events, _page_size(request.GET.get("page_size"))).get_page(
+        request.GET.get("page")
+    )
+    rows = list(page)
+    names = _appraisal_names(request.user, [(e.subject_type, e.subject_id) for e in rows])
+    return render(
+        request,
+        "web/inspect_search.html",
+        {
+            "page": page,
+            "rows": [(e, _subject_row(e.subject_type, e.subject_id, names)) for e in rows],
+            "q": request.GET,
+            "errors": errors,
+            "units": _scoped_units(request.user),
+            "actions": ACTION_LABELS,
+            "pager_query": _pager_query(request),
+        },
+        status=400 if errors else 200,
+    )
 
 
-@login_required
+@inspector_required
+def reads(request):
+    """Who opened whose record, newest first, as GET /api/audit/reads/ answers."""
+    visible = read_accesses_visible(user=request.user).order_by("-at", "-id")
+    accesses, errors = _filtered(request, ReadAccessFilter, visible)
+    page = Paginator(accesses, _page_size(request.GET.get("page_size"))).get_page(
+        request.GET.get("page")
+    )
+    rows = list(page)
+    names = _appraisal_names(request.user, [(r.subject_type, r.subject_id) for r in rows])
+    return render(
+        request,
+        "web/inspect_reads.html",
+        {
+            "page": page,
+            "rows": [(r, _subject_row(r.subject_type, r.subject_id, names)) for r in rows],
+            "q": request.GET,
+            "errors": errors,
+            "units": _scoped_units(request.user),
+            "pager_query": _pager_query(request),
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _verification(subject_type: str, subject_id: str) -> dict:
+    report = verify_subject(subject_type=subject_type, subject_id=subject_id)
+    problems = [{**p, "text": PROBLEMS.get(p["problem"], p["problem"])} for p in report.problems]
+    first = next((p for p in problems if "seq" in p), None)
+    return {
+        "ok": report.ok,
+        "problems": problems,
+        "seq": first["seq"] if first else None,
+        "broken": {p["seq"] for p in problems if "seq" in p},
+        "checkpoints": report.checkpoints,
+    }
+
+
+@inspector_required
 def timeline(request, pk: int):
-    return HttpResponse("TODO", status=501)
+    """The appraisal's every event, oldest first, with its chain verified from the stored rows."""
+    appraisal = visible_or_404(request.user, pk)
+    if "inspector" not in appraisal_roles(appraisal, request.user):
+        # Visible for another reason (own appraisal, appraiser...) but outside the
+        # inspector's scope: the API's bundle answers "no such subject" too.
+        raise Http404
+    read_access_record(
+        reader=request.user, subject=appraisal, purpose="web.inspect", scope=appraisal.unit.path
+    )
+    subject_type, subject_id = subject_key(appraisal)
+    events = list(audit_events_of(subject=appraisal))
+    return render(
+        request,
+        "web/inspect_timeline.html",
+        {
+            "a": appraisal,
+            "events": events,
+            "actions": ACTION_LABELS,
+            "verify": _verification(subject_type, subject_id),
+            "bundle_url": reverse("audit-bundle")
+            + "?"
+            + urlencode({"subject": f"{subject_type}:{subject_id}"}),
+        },
+    )

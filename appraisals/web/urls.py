@@ -17,6 +17,7 @@ urlpatterns = [
     path("appraisals/<int:pk>/check-ins/", plan.check_ins, name="check-ins"),
     # Inspector (audit)
     path("inspect/", inspect.search, name="inspect"),
+    path("inspect/reads/", inspect.reads, name="inspect-reads"),
     path("inspect/appraisals/<int:pk>/", inspect.timeline, name="inspect-appraisal"),
     # HR administrator
     path("hr/cycles/", hr.cycles, name="hr-cycles"),

@@ -18,8 +18,9 @@ from .chains import Context, check_chains
 from .records import check_records, stateful_types
 from .report import KINDS, Report
 from .seals import check_checkpoints
+from .subject import verify_subject
 
-__all__ = ["KINDS", "Report", "verify_audit", "verify_chains"]
+__all__ = ["KINDS", "Report", "verify_audit", "verify_chains", "verify_subject"]
 
 
 def _ordered(report: Report) -> Report:

@@ -39,6 +39,15 @@ def _live_rows(model):
     return qs.iterator(chunk_size=CHUNK)
 
 
+def check_head(subject: str, state, version, head: Head, report: Report) -> None:
+    """One live record's state and version against its chain's head."""
+    where = {"subject": subject, "seq": head.seq, "event_id": head.event_id}
+    if state != head.to_state:
+        report.add("record_disagrees", **where, field="state", record=state, chain=head.to_state)
+    if head.version is not NO_VERSION and version != head.version:
+        report.add("record_disagrees", **where, field="version", record=version, chain=head.version)
+
+
 def check_records(heads: dict[str, dict[str, Head]], report: Report) -> None:
     for subject_type, by_id in heads.items():
         model = stateful_model(subject_type)
@@ -51,15 +60,7 @@ def check_records(heads: dict[str, dict[str, Head]], report: Report) -> None:
             if head is None:
                 report.add("chain_missing", subject=subject, seq=1)
                 continue
-            where = {"subject": subject, "seq": head.seq, "event_id": head.event_id}
-            if state != head.to_state:
-                report.add(
-                    "record_disagrees", **where, field="state", record=state, chain=head.to_state
-                )
-            if head.version is not NO_VERSION and version != head.version:
-                report.add(
-                    "record_disagrees", **where, field="version", record=version, chain=head.version
-                )
+            check_head(subject, state, version, head, report)
         for subject_id, head in left.items():
             report.add(
                 "record_missing",

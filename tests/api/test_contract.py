@@ -226,9 +226,11 @@ def test_healthz_with_real_broker(db):
 
 
 def test_schema_documents_the_error_shape_everywhere(org, api):
-    schema = api(org.users["employee"]).get(
-        "/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json"
-    ).json()
+    schema = (
+        api(org.users["employee"])
+        .get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+        .json()
+    )
     assert "Error" in schema["components"]["schemas"]
     transition = schema["paths"]["/api/appraisals/{id}/transitions/{name}/"]["post"]
     assert {"400", "403", "404", "409", "412", "422"} <= set(transition["responses"])
@@ -246,9 +248,11 @@ def test_unrouted_api_urls_answer_in_the_error_shape(org, api):
 
 
 def test_blank_self_rating_is_documented(org, api):
-    schema = api(org.users["employee"]).get(
-        "/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json"
-    ).json()
+    schema = (
+        api(org.users["employee"])
+        .get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+        .json()
+    )
     rating = schema["components"]["schemas"]["PlanItem"]["properties"]["self_rating"]
     refs = {option.get("$ref", "") for option in rating["oneOf"]}
     assert "#/components/schemas/BlankEnum" in refs
