@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from workflow.errors import NotFound
+from workflow.errors import ActionForbidden, NotFound
 from workflow.text import Text
 
 from .models import Appraisal
-from .policies import appraisal_visibility
+from .policies import appraisal_visibility, employee_visibility, profile_of, unit_visibility
 
 APPRAISAL_RELATED = ("employee", "cycle", "unit", "appraiser", "appeal_reviewer")
 APPRAISAL_NOT_FOUND = Text(id="Penilaian tidak ditemukan.", en="Appraisal not found.")
+UNIT_NOT_FOUND = Text(id="Unit tidak ditemukan.", en="Unit not found.")
+EMPLOYEE_NOT_FOUND = Text(id="Pegawai tidak ditemukan.", en="Employee not found.")
 
 
 def appraisal_list_visible(*, user) -> QuerySet[Appraisal]:
@@ -28,3 +30,32 @@ def appraisal_get_visible(*, user, pk) -> Appraisal:
         return appraisal_list_visible(user=user).get(pk=pk)
     except (Appraisal.DoesNotExist, ValueError, TypeError):
         raise NotFound(APPRAISAL_NOT_FOUND) from None
+
+
+def unit_get_for(*, user, pk, roles, refusal: Text):
+    """A unit `user` may do something with: 404 when it is not theirs to see (the
+    directory's visibility), 403 when they see it but hold none of `roles` over it."""
+    from .models import Unit
+
+    unit = Unit.objects.filter(unit_visibility(user), pk=pk).first()
+    if unit is None:
+        raise NotFound(UNIT_NOT_FOUND)
+    if not profile_of(user).holds_in(unit.path) & set(roles):
+        raise ActionForbidden(refusal)
+    return unit
+
+
+def employee_get_for(*, user, pk, roles, refusal: Text):
+    """An employee `user` may act on: 404 when invisible to them, 403 when visible
+    but none of `roles` is held over the employee's unit. Checked before the body
+    is read, so a refusal does not depend on what was sent."""
+    from .models import Employee
+
+    employee = (
+        Employee.objects.select_related("unit").filter(employee_visibility(user), pk=pk).first()
+    )
+    if employee is None:
+        raise NotFound(EMPLOYEE_NOT_FOUND)
+    if not profile_of(user).holds_in(employee.unit.path) & set(roles):
+        raise ActionForbidden(refusal)
+    return employee
