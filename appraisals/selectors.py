@@ -8,7 +8,13 @@ from workflow.errors import ActionForbidden, NotFound
 from workflow.text import Text
 
 from .models import Appraisal
-from .policies import appraisal_visibility, employee_visibility, profile_of, unit_visibility
+from .policies import (
+    appraisal_roles,
+    appraisal_visibility,
+    employee_visibility,
+    profile_of,
+    unit_visibility,
+)
 
 APPRAISAL_RELATED = ("employee", "cycle", "unit", "appraiser", "appeal_reviewer")
 APPRAISAL_NOT_FOUND = Text(id="Penilaian tidak ditemukan.", en="Appraisal not found.")
@@ -59,3 +65,21 @@ def employee_get_for(*, user, pk, roles, refusal: Text):
     if not profile_of(user).holds_in(employee.unit.path) & set(roles):
         raise ActionForbidden(refusal)
     return employee
+
+
+def appraisal_get_for(*, user, pk, role: str, refusal: Text) -> Appraisal:
+    """A visible appraisal on which `user` holds `role`: 404 unseen, 403 otherwise.
+
+    Views call it before validating a body, so who may write is decided before
+    what was written; the service checks again under the appraisal's lock.
+    """
+    appraisal = appraisal_get_visible(user=user, pk=pk)
+    if role not in appraisal_roles(appraisal, user):
+        raise ActionForbidden(refusal)
+    return appraisal
+
+
+def hr_admin_anywhere_check(*, user, refusal: Text) -> None:
+    """For writes whose instansi is named in the body: no HR scope at all is 403 up front."""
+    if not profile_of(user).scope_paths(("hr_admin",)):
+        raise ActionForbidden(refusal)

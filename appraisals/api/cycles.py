@@ -12,6 +12,7 @@ from workflow.text import Text
 
 from ..models import BulkJob, Cycle
 from ..policies import profile_of
+from ..selectors import hr_admin_anywhere_check
 from ..services.jobs import ONLY_HR, cycle_open_job_start
 
 JOB_NOT_FOUND = Text(id="Pekerjaan tidak ditemukan.", en="Job not found.")
@@ -66,6 +67,11 @@ class BulkJobSerializer(serializers.ModelSerializer):
 class CycleListView(generics.ListCreateAPIView):
     serializer_class = CycleSerializer
     queryset = Cycle.objects.select_related("instansi").order_by("-year", "id")
+
+    def create(self, request, *args, **kwargs):
+        # The instansi is in the body; who holds no HR scope at all is refused before it is read.
+        hr_admin_anywhere_check(user=request.user, refusal=ONLY_HR)
+        return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer):
         instansi = serializer.validated_data["instansi"]
