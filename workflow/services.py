@@ -39,6 +39,10 @@ from .models import IdempotencyRecord
 from .signals import transition_applied, transition_committed
 from .text import Text
 
+UNKNOWN_FIELD = Text(
+    id="Isian {field} tidak dikenal untuk transisi ini.",
+    en="{field} is not a field of this transition.",
+)
 REASON_REQUIRED = Text(id="Alasan wajib diisi.", en="A reason is required.")
 
 
@@ -106,6 +110,13 @@ def _validate_payload(t: Transition, obj: Any, payload: dict, reason: str) -> di
     if t.reason_required and not reason.strip():
         problems.append(Problem(code="required", message=REASON_REQUIRED, field="reason"))
     data: dict = {}
+    # A field the transition does not take is refused, never silently dropped: a
+    # caller sending ratings or a decision where they have no say must hear "no".
+    known = set(t.payload().fields) if t.payload is not None else set()
+    for name in sorted(set(payload) - known, key=str):
+        problems.append(
+            Problem(code="unknown_field", message=UNKNOWN_FIELD.format(field=name), field=name)
+        )
     if t.payload is not None:
         serializer = t.payload(data=payload, context={"obj": obj})
         if serializer.is_valid():

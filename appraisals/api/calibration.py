@@ -12,20 +12,30 @@ from workflow.text import Text
 
 from ..curve import OrganisationPredicate
 from ..models import Cycle, Unit
-from ..policies import profile_of
-from ..services.calibration import curve_override_record, curve_report, unit_predicate_set
+from ..selectors import unit_get_for
+from ..services.calibration import (
+    ONLY_AUTHORITY,
+    curve_override_record,
+    curve_report,
+    unit_predicate_set,
+)
 
 CALIBRATION_READERS = {"authority", "panel", "hr_admin", "inspector"}
-UNIT_NOT_FOUND = Text(id="Unit tidak ditemukan.", en="Unit not found.")
+NOT_A_READER = Text(
+    id="Hanya PPK, tim penilai kinerja, admin kepegawaian dan inspektur melihat kalibrasi unit.",
+    en="Only the authority, the panel, HR admins and inspectors see a unit's calibration.",
+)
 CYCLE_NOT_FOUND = Text(id="Siklus penilaian tidak ditemukan.", en="Cycle not found.")
 
 
 def unit_get_visible(*, user, pk) -> Unit:
-    """A unit the user holds an assigned role over; otherwise 404."""
-    unit = Unit.objects.filter(pk=pk).first()
-    if unit is None or not profile_of(user).holds_in(unit.path) & CALIBRATION_READERS:
-        raise NotFound(UNIT_NOT_FOUND)
-    return unit
+    """A unit the user holds an assigned role over: 404 if unseen, 403 if only seen."""
+    return unit_get_for(user=user, pk=pk, roles=CALIBRATION_READERS, refusal=NOT_A_READER)
+
+
+def unit_get_for_authority(*, user, pk) -> Unit:
+    """Refused before the body is read; the service checks the authority again."""
+    return unit_get_for(user=user, pk=pk, roles={"authority"}, refusal=ONLY_AUTHORITY)
 
 
 def _cycle(pk) -> Cycle:
@@ -95,7 +105,7 @@ class UnitPredicateView(APIView):
         summary="Set the organisation predicate of a unit for a cycle (authority)",
     )
     def post(self, request, pk: int):
-        unit = unit_get_visible(user=request.user, pk=pk)
+        unit = unit_get_for_authority(user=request.user, pk=pk)
         data = UnitPredicateIn(data=request.data)
         data.is_valid(raise_exception=True)
         cycle = _cycle(data.validated_data["cycle"])
@@ -116,7 +126,7 @@ class CurveOverrideView(APIView):
         summary="Record an override of the curve, with a reason (authority)",
     )
     def post(self, request, pk: int):
-        unit = unit_get_visible(user=request.user, pk=pk)
+        unit = unit_get_for_authority(user=request.user, pk=pk)
         data = CurveOverrideIn(data=request.data)
         data.is_valid(raise_exception=True)
         cycle = _cycle(data.validated_data["cycle"])

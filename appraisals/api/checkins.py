@@ -18,7 +18,7 @@ from workflow.text import Text
 
 from ..models import Appraisal, CheckIn, Evidence
 from ..predicate import Rating
-from ..selectors import appraisal_get_visible
+from ..selectors import appraisal_get_for, appraisal_get_visible
 from ..services import checkins as service
 from ..services import evidence as evidence_service
 from .views import expected_version
@@ -198,7 +198,9 @@ class CheckInListView(APIView):
         "out lose their entry); 201 when the period is new, 200 when it is updated.",
     )
     def post(self, request, pk: int):
-        appraisal = appraisal_get_visible(user=request.user, pk=pk)
+        appraisal = appraisal_get_for(
+            user=request.user, pk=pk, role="employee", refusal=service.ONLY_EMPLOYEE
+        )
         data = CheckInInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -230,7 +232,9 @@ class CheckInFeedbackView(APIView):
         summary="The appraiser's feedback on a check-in",
     )
     def post(self, request, pk: int, period: int):
-        appraisal = appraisal_get_visible(user=request.user, pk=pk)
+        appraisal = appraisal_get_for(
+            user=request.user, pk=pk, role="appraiser", refusal=service.ONLY_APPRAISER
+        )
         data = FeedbackInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         service.check_in_feedback_give(

@@ -8,8 +8,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..models import BehaviourValue, PlanAnnex, PlanItem
-from ..selectors import appraisal_get_visible
-from ..services.content import behaviour_expectations_set, plan_annex_set
+from ..selectors import appraisal_get_for, appraisal_get_visible
+from ..services.content import (
+    ONLY_APPRAISER,
+    ONLY_EMPLOYEE,
+    behaviour_expectations_set,
+    plan_annex_set,
+)
 from .views import expected_version
 
 
@@ -58,7 +63,9 @@ class BehaviourExpectationsView(APIView):
         summary="Set expectations (appraiser, before the plan is agreed)",
     )
     def put(self, request, pk: int):
-        appraisal = appraisal_get_visible(user=request.user, pk=pk)
+        appraisal = appraisal_get_for(
+            user=request.user, pk=pk, role="appraiser", refusal=ONLY_APPRAISER
+        )
         data = ExpectationsIn(data=request.data)
         data.is_valid(raise_exception=True)
         behaviour_expectations_set(
@@ -85,7 +92,9 @@ class PlanAnnexView(APIView):
         summary="Write the annexes (employee, draft only)",
     )
     def put(self, request, pk: int):
-        appraisal = appraisal_get_visible(user=request.user, pk=pk)
+        appraisal = appraisal_get_for(
+            user=request.user, pk=pk, role="employee", refusal=ONLY_EMPLOYEE
+        )
         data = AnnexSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         annex = plan_annex_set(

@@ -8,9 +8,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..models import BulkJob, Cycle
-from ..selectors import bulk_job_get_visible
+from ..selectors import bulk_job_get_visible, hr_admin_anywhere_check
 from ..services.cycles import cycle_create
-from ..services.jobs import cycle_open_job_start
+from ..services.jobs import ONLY_HR, cycle_open_job_start
 
 
 class CycleSerializer(serializers.ModelSerializer):
@@ -62,6 +62,11 @@ class BulkJobSerializer(serializers.ModelSerializer):
 class CycleListView(generics.ListCreateAPIView):
     serializer_class = CycleSerializer
     queryset = Cycle.objects.select_related("instansi").order_by("-year", "id")
+
+    def create(self, request, *args, **kwargs):
+        # The instansi is in the body; who holds no HR scope at all is refused before it is read.
+        hr_admin_anywhere_check(user=request.user, refusal=ONLY_HR)
+        return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer):
         serializer.instance = cycle_create(actor=self.request.user, **serializer.validated_data)

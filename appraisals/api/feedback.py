@@ -8,7 +8,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from ..models import Cycle, PeerFeedback, SurveyResult
-from ..selectors import appraisal_get_visible
+from ..selectors import appraisal_get_for, appraisal_get_visible, hr_admin_anywhere_check
 from ..services import feedback as peers
 from ..services import surveys
 from .views import expected_version
@@ -86,7 +86,9 @@ class PeerFeedbackView(generics.GenericAPIView):
         "of the appraisal, as the appraiser's GET does.",
     )
     def post(self, request, pk: int):
-        appraisal = appraisal_get_visible(user=request.user, pk=pk)
+        appraisal = appraisal_get_for(
+            user=request.user, pk=pk, role="appraiser", refusal=peers.ONLY_APPRAISER
+        )
         data = PeerFeedbackRequestInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         peers.peer_feedback_request(
@@ -198,6 +200,8 @@ class SurveyImportView(generics.GenericAPIView):
         summary="Import public satisfaction survey results (HR admin; dry run by default)",
     )
     def post(self, request):
+        # Before the body is parsed: who holds no HR scope at all is refused whatever they send.
+        hr_admin_anywhere_check(user=request.user, refusal=surveys.ONLY_HR)
         data = SurveyImportInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]

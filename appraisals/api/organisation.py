@@ -7,27 +7,24 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from workflow.errors import NotFound
-from workflow.text import Text
-
 from ..models import Employee, Position, Unit
-from ..policies import ASSIGNED_ROLES, profile_of
+from ..selectors import employee_get_for
 from ..services.changes import (
     LEAVE_REASONS,
+    ONLY_HR,
     employee_leave,
     employee_supervisor_change,
     employee_transfer,
 )
 
-EMPLOYEE_NOT_FOUND = Text(id="Pegawai tidak ditemukan.", en="Employee not found.")
-
 
 def employee_get_for_staff_office(*, user, pk) -> Employee:
-    """An employee inside one of the user's assigned scopes; otherwise 404."""
-    employee = Employee.objects.select_related("unit").filter(pk=pk).first()
-    if employee is None or not profile_of(user).holds_in(employee.unit.path) & set(ASSIGNED_ROLES):
-        raise NotFound(EMPLOYEE_NOT_FOUND)
-    return employee
+    """An employee an HR admin acts on: 404 if unseen, 403 if seen by anyone else.
+
+    Refused before the body is validated; the service checks again (and the
+    destination unit of a transfer) under its own rules.
+    """
+    return employee_get_for(user=user, pk=pk, roles={"hr_admin"}, refusal=ONLY_HR)
 
 
 class SupervisorChangeIn(serializers.Serializer):

@@ -126,6 +126,17 @@ class PlanItemSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id", "realisation", "self_rating"]
 
+    def validate(self, attrs):
+        # Realisation and self-rating come only through submit_self_assessment; sent
+        # here they are refused rather than silently dropped.
+        sent = set(self.initial_data) if isinstance(self.initial_data, dict) else set()
+        refused = sorted(sent & {"realisation", "self_rating"})
+        if refused:
+            raise serializers.ValidationError(
+                dict.fromkeys(refused, "Diisi lewat penilaian mandiri / set by the self-assessment")
+            )
+        return attrs
+
 
 class TransitionRequestSerializer(serializers.Serializer):
     """The body of a transition: `reason` plus the transition's own payload."""

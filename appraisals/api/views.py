@@ -22,9 +22,14 @@ from workflow.text import Text
 
 from ..models import Appraisal, PlanItem
 from ..policies import appraisal_roles, contract_roles, profile_of
-from ..selectors import APPRAISAL_RELATED, appraisal_get_visible, appraisal_list_visible
+from ..selectors import (
+    APPRAISAL_RELATED,
+    appraisal_get_for,
+    appraisal_get_visible,
+    appraisal_list_visible,
+)
 from ..services.organisation import supervisor_resolve
-from ..services.plan import plan_item_create, plan_item_delete, plan_item_update
+from ..services.plan import ONLY_EMPLOYEE, plan_item_create, plan_item_delete, plan_item_update
 from .serializers import (
     AppraisalListSerializer,
     AppraisalSerializer,
@@ -208,6 +213,12 @@ class _PlanItemMixin:
     def appraisal(self) -> Appraisal:
         return appraisal_get_visible(user=self.request.user, pk=self.kwargs["pk"])
 
+    def writable(self) -> Appraisal:
+        """Only the employee writes the plan: refused before the body is read."""
+        return appraisal_get_for(
+            user=self.request.user, pk=self.kwargs["pk"], role="employee", refusal=ONLY_EMPLOYEE
+        )
+
     def item(self, appraisal: Appraisal) -> PlanItem:
         try:
             return appraisal.plan_items.prefetch_related("indicators").get(pk=self.kwargs["item"])
@@ -232,7 +243,7 @@ class PlanItemListView(_PlanItemMixin, APIView):
         summary="Add a result item (employee, draft only)",
     )
     def post(self, request, pk: int):
-        appraisal = self.appraisal()
+        appraisal = self.writable()
         serializer = PlanItemSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -259,7 +270,7 @@ class PlanItemDetailView(_PlanItemMixin, APIView):
         summary="Change a result item (employee, draft only)",
     )
     def patch(self, request, pk: int, item: int):
-        appraisal = self.appraisal()
+        appraisal = self.writable()
         current = self.item(appraisal)
         serializer = PlanItemSerializer(current, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -274,7 +285,7 @@ class PlanItemDetailView(_PlanItemMixin, APIView):
 
     @extend_schema(responses={204: None}, summary="Delete a result item (employee, draft only)")
     def delete(self, request, pk: int, item: int):
-        appraisal = self.appraisal()
+        appraisal = self.writable()
         plan_item_delete(
             item=self.item(appraisal),
             actor=request.user,

@@ -147,7 +147,9 @@ def test_issue_allowed_when_curve_holds(org, rated_unit, api):
 @pytest.mark.django_db
 def test_calibration_is_scoped(org, api):
     url = f"/api/units/{org.dinas.pk}/calibration/"
-    assert api(org.users["employee"]).get(url, {"cycle": org.cycle.pk}).status_code == 404
+    # The employee sees their own unit in the directory: forbidden, not hidden.
+    assert api(org.users["employee"]).get(url, {"cycle": org.cycle.pk}).status_code == 403
+    assert api(org.users["outsider"]).get(url, {"cycle": org.cycle.pk}).status_code == 404
     assert api(org.users["inspector"]).get(url, {"cycle": org.cycle.pk}).status_code == 200
     r = api(org.users["panel"]).post(
         f"/api/units/{org.dinas.pk}/predicate/",

@@ -133,7 +133,9 @@ def test_future_dated_change_is_refused(org, appraisal, api):
 @pytest.mark.parametrize(
     ("persona", "status"),
     [
-        ("appraiser", 404),
+        # The appraiser sees whom they rate (the directory), so it is 403, not 404.
+        ("appraiser", 403),
+        ("other_appraiser", 404),
         ("inspector", 403),
         ("authority", 403),
     ],
