@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "audit.context.RequestIdMiddleware",
     "appraisals.web.security.ContentSecurityPolicyMiddleware",
+    "appraisals.web.errors.WorkflowErrorPages",
 ]
 
 ROOT_URLCONF = "settings.urls"

@@ -34,3 +34,31 @@ class PageErrors:
                 out.general.append(str(problem.message))
         out.fields = dict(out.fields)
         return out
+
+
+class WorkflowErrorPages:
+    """A NotFound or ActionForbidden a page lets through answers 404 or 403 pages, not 500.
+
+    The API's own exception handler answers it before this middleware sees it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.core.exceptions import PermissionDenied
+        from django.http import Http404
+        from django.views.defaults import page_not_found, permission_denied
+
+        from workflow.errors import ActionForbidden, NotFound
+
+        if request.path.startswith("/api/"):
+            return None
+        if isinstance(exception, NotFound):
+            return page_not_found(request, Http404(str(exception.message)))
+        if isinstance(exception, ActionForbidden):
+            return permission_denied(request, PermissionDenied(str(exception.message)))
+        return None

@@ -261,10 +261,16 @@ def test_dashboard_is_for_the_calibration_readers(client, org, persona):
     assert page(client, org.users[persona], url).status_code == 200
 
 
-@pytest.mark.parametrize("persona", ["employee", "appraiser", "superior", "outsider"])
-def test_dashboard_is_not_found_for_others(client, org, persona):
+@pytest.mark.parametrize("persona", ["employee", "appraiser", "superior"])
+def test_dashboard_is_forbidden_to_the_units_own_staff(client, org, persona):
+    # They see their unit in the directory (the API answers 403 too), not its calibration.
     url = reverse("web:hr-unit", args=[org.dinas.pk])
-    assert page(client, org.users[persona], url).status_code == 404
+    assert page(client, org.users[persona], url).status_code == 403
+
+
+def test_dashboard_is_not_found_for_other_units_staff(client, org):
+    url = reverse("web:hr-unit", args=[org.dinas.pk])
+    assert page(client, org.users["outsider"], url).status_code == 404
 
 
 def test_dashboard_of_an_unknown_cycle_is_not_found(client, org):
