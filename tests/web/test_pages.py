@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from appraisals.models import Appraisal, BehaviourValue
+from appraisals.models.appraisal import Indicator
 from appraisals.services.cycles import cycle_open
 from tests.factories import EmployeeFactory, supervise
-from tests.flow import add_plan_item
+from tests.flow import add_plan_item, advance
 from workflow.actors import system_actor
 from workflow.services import perform
 
@@ -336,3 +337,42 @@ def test_pages_allow_scripts_only_from_our_own_files(pages):
     assert "script-src 'self'" in policy and "unsafe-eval" not in policy
     assert "frame-ancestors 'none'" in policy
     assert "<script>" not in response.content.decode()  # no inline scripts to allow
+
+
+def test_plan_and_check_in_pages_run_a_fixed_number_of_queries(org, appraisal, pages):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from appraisals.services.checkins import check_in_record
+
+    client = pages("employee")
+    add_plan_item(appraisal, org.users["employee"])
+
+    def measure(path):
+        client.get(path)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        return len(queries)
+
+    few = measure(url("plan", appraisal.pk))
+    for _ in range(8):
+        add_plan_item(appraisal, org.users["employee"])
+    assert measure(url("plan", appraisal.pk)) == few
+
+    appraisal = advance(appraisal, "in_progress", users=org.users)
+    indicators = list(Indicator.objects.filter(item__appraisal=appraisal))
+
+    def record(period, n):
+        appraisal.refresh_from_db()
+        check_in_record(
+            appraisal=appraisal,
+            actor=org.users["employee"],
+            period=period,
+            entries=[{"indicator": i.pk, "realisation": f"{n}"} for i in indicators[:n]],
+        )
+
+    record(1, 1)
+    few = measure(url("check-ins", appraisal.pk))
+    for period in (2, 3, 4):
+        record(period, len(indicators))
+    assert measure(url("check-ins", appraisal.pk)) == few
