@@ -16,6 +16,7 @@ MENU = (
     ("web:appraisals", _("Appraisals"), ()),
     ("web:inspect", _("Audit"), ("inspector",)),
     ("web:hr-cycles", _("Cycles"), ("hr_admin",)),
+    ("web:hr-units", _("Unit dashboards"), ("hr_admin", "panel", "authority", "inspector")),
     ("web:hr-import", _("Organisation import"), ("hr_admin",)),
     ("web:lifecycle", _("Lifecycle"), ()),
 )

@@ -243,6 +243,20 @@ def unit_dashboard(request, pk: int):
 # -- lifecycle diagram ------------------------------------------------------------------------
 
 
+DASHBOARD_READERS = ("hr_admin", "panel", "authority", "inspector")
+
+
+@login_required
+def dashboards(request):
+    """The way into the unit dashboards for all who may read them (not only HR)."""
+    paths = profile_of(request.user).scope_paths(DASHBOARD_READERS)
+    if not paths:
+        raise PermissionDenied
+    units = Unit.objects.filter(Q(path__in=paths) | Q(parent__path__in=paths)).order_by("path")
+    page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "web/hr_dashboards.html", {"page": page})
+
+
 @login_required
 def lifecycle(request):
     """The appraisal lifecycle drawn from its table, and the table itself."""

@@ -23,6 +23,7 @@ urlpatterns = [
     path("hr/cycles/", hr.cycles, name="hr-cycles"),
     path("hr/cycles/<int:pk>/open/", hr.cycle_open, name="hr-cycle-open"),
     path("hr/jobs/<int:pk>/", hr.job, name="hr-job"),
+    path("hr/units/", hr.dashboards, name="hr-units"),
     path("hr/units/<int:pk>/", hr.unit_dashboard, name="hr-unit"),
     path("hr/import/", hr_import.organisation_import, name="hr-import"),
     path("lifecycle/", hr.lifecycle, name="lifecycle"),

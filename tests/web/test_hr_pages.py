@@ -379,3 +379,15 @@ def test_apply_needs_this_sessions_own_check(client, org):
 @pytest.mark.parametrize("persona", ["employee", "inspector", "authority", "panel"])
 def test_import_is_for_hr_admins_only(client, org, persona):
     assert page(client, org.users[persona], reverse("web:hr-import")).status_code == 403
+
+
+@pytest.mark.parametrize("persona", ["hr_admin", "panel", "authority", "inspector"])
+def test_dashboards_index_leads_the_readers_to_their_units(client, org, persona):
+    response = page(client, org.users[persona], reverse("web:hr-units"))
+    assert response.status_code == 200
+    assert reverse("web:hr-unit", args=[org.dinas.pk]) in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["employee", "appraiser", "outsider"])
+def test_dashboards_index_is_forbidden_to_staff(client, org, persona):
+    assert page(client, org.users[persona], reverse("web:hr-units")).status_code == 403

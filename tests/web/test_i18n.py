@@ -171,8 +171,8 @@ def main_pages(org, appraisal, at_state):
             f"/appraisals/{pk}/check-ins/",
             "/lifecycle/",
         ],
-        "inspector": ["/inspect/", f"/inspect/appraisals/{pk}/"],
-        "hr_admin": ["/hr/cycles/", f"/hr/units/{org.dinas.pk}/", "/hr/import/"],
+        "inspector": ["/inspect/", "/inspect/reads/", f"/inspect/appraisals/{pk}/"],
+        "hr_admin": ["/hr/cycles/", "/hr/units/", f"/hr/units/{org.dinas.pk}/", "/hr/import/"],
         None: ["/login/"],
     }
 
