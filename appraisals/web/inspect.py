@@ -117,45 +117,17 @@ def _scoped_units(user):
     return Unit.objects.filter(scopes).order_by("path").values_list("pk", "name")
 
 
-@inspector_required
-def search(request):
-    """Audit events in the inspector's scope, filtered as GET /api/audit/events/ is."""
-    visible = audit_events_visible(user=request.user).order_by("-at", "-id")
-    events, errors = _filtered(request, AuditEventFilter, visible)
-    page = Paginator(events, _page_size(request.GET.get("page_size"))).get_page(
-        request.GET.get("page")
-    )
-    rows = list(page)
-    names = _appraisal_names(request.user, [(e.subject_type, e.subject_id) for e in rows])
-    return render(
-        request,
-        "web/inspect_search.html",
-        {
-            "page": page,
-            "rows": [(e, _subject_row(e.subject_type, e.subject_id, names)) for e in rows],
-            "q": request.GET,
-            "errors": errors,
-            "units": _scoped_units(request.user),
-            "actions": ACTION_LABELS,
-            "pager_query": _pager_query(request),
-        },
-        status=400 if errors else 200,
-    )
-
-
-@inspector_required
-def reads(request):
-    """Who opened whose record, newest first, as GET /api/audit/reads/ answers."""
-    visible = read_accesses_visible(user=request.user).order_by("-at", "-id")
-    accesses, errors = _filtered(request, ReadAccessFilter, visible)
-    page = Paginator(accesses, _page_size(request.GET.get("page_size"))).get_page(
+def _listing(request, filter_class, visible, template: str, **extra):
+    """A filtered, paginated page of audit rows, each with its appraisal when it is one."""
+    found, errors = _filtered(request, filter_class, visible.order_by("-at", "-id"))
+    page = Paginator(found, _page_size(request.GET.get("page_size"))).get_page(
         request.GET.get("page")
     )
     rows = list(page)
     names = _appraisal_names(request.user, [(r.subject_type, r.subject_id) for r in rows])
     return render(
         request,
-        "web/inspect_reads.html",
+        template,
         {
             "page": page,
             "rows": [(r, _subject_row(r.subject_type, r.subject_id, names)) for r in rows],
@@ -163,9 +135,26 @@ def reads(request):
             "errors": errors,
             "units": _scoped_units(request.user),
             "pager_query": _pager_query(request),
+            **extra,
         },
         status=400 if errors else 200,
     )
+
+
+@inspector_required
+def search(request):
+    """Audit events in the inspector's scope, filtered as GET /api/audit/events/ is."""
+    visible = audit_events_visible(user=request.user)
+    return _listing(
+        request, AuditEventFilter, visible, "web/inspect_search.html", actions=ACTION_LABELS
+    )
+
+
+@inspector_required
+def reads(request):
+    """Who opened whose record, newest first, as GET /api/audit/reads/ answers."""
+    visible = read_accesses_visible(user=request.user)
+    return _listing(request, ReadAccessFilter, visible, "web/inspect_reads.html")
 
 
 def _verification(subject_type: str, subject_id: str) -> dict:
