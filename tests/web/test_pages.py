@@ -376,3 +376,39 @@ def test_plan_and_check_in_pages_run_a_fixed_number_of_queries(org, appraisal, p
     for period in (2, 3, 4):
         record(period, len(indicators))
     assert measure(url("check-ins", appraisal.pk)) == few
+
+
+def test_decision_form_with_history_runs_a_fixed_number_of_queries(org, appraisal, pages):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = pages("appraiser")
+    add_plan_item(appraisal, org.users["employee"])
+    appraisal = advance(appraisal, "self_assessed", users=org.users)
+    path = url("transition", appraisal.pk, "submit_review")
+
+    def measure():
+        client.get(path)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        return len(queries)
+
+    few = measure()
+    for _ in range(6):  # more history beside the form
+        appraisal.refresh_from_db()
+        perform(appraisal, "return_self_assessment", actor=org.users["appraiser"], reason="x")
+        appraisal = advance_self_assessment(appraisal, org)
+    assert measure() == few
+
+
+def advance_self_assessment(appraisal, org):
+    appraisal.refresh_from_db()
+    items = [
+        {"id": i, "realisation": "ok", "self_rating": "meets"}
+        for i in appraisal.plan_items.values_list("id", flat=True)
+    ]
+    perform(
+        appraisal, "submit_self_assessment", actor=org.users["employee"], payload={"items": items}
+    )
+    appraisal.refresh_from_db()
+    return appraisal
