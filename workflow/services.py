@@ -44,6 +44,11 @@ UNKNOWN_FIELD = Text(
     en="{field} is not a field of this transition.",
 )
 REASON_REQUIRED = Text(id="Alasan wajib diisi.", en="A reason is required.")
+REASON_MAX_LENGTH = 10000
+REASON_INVALID = Text(
+    id=f"Alasan paling banyak {REASON_MAX_LENGTH} karakter, tanpa karakter NUL.",
+    en=f"A reason has at most {REASON_MAX_LENGTH} characters and no NUL character.",
+)
 
 
 @dataclass(frozen=True)
@@ -109,6 +114,8 @@ def _validate_payload(t: Transition, obj: Any, payload: dict, reason: str) -> di
     problems: list[Problem] = []
     if t.reason_required and not reason.strip():
         problems.append(Problem(code="required", message=REASON_REQUIRED, field="reason"))
+    if len(reason) > REASON_MAX_LENGTH or "\x00" in reason:
+        problems.append(Problem(code="invalid", message=REASON_INVALID, field="reason"))
     data: dict = {}
     # A field the transition does not take is refused, never silently dropped: a
     # caller sending ratings or a decision where they have no say must hear "no".

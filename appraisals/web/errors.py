@@ -24,6 +24,18 @@ class PageErrors:
             self.general.append(str(message))
 
     @classmethod
+    def invalid(cls, serializer_errors, rename=None) -> PageErrors:
+        """A serializer's errors (the API's own validation), each beside its field."""
+        from workflow.services import serializer_problems
+
+        out = cls(status=400)
+        for problem in serializer_problems(serializer_errors):
+            field = (rename or {}).get(problem.field, problem.field)
+            out.add(problem.message, field)
+        out.fields = dict(out.fields)
+        return out
+
+    @classmethod
     def of(cls, error: WorkflowError) -> PageErrors:
         out = cls(status=error.status)
         out.general.append(str(error.message))

@@ -14,6 +14,12 @@ from django.utils.translation import gettext as _
 from workflow.errors import WorkflowError
 from workflow.services import serializer_problems
 
+from ..api.checkins import (
+    CheckInInSerializer,
+    EvidenceLinkInSerializer,
+    EvidenceUploadInSerializer,
+)
+from ..api.content import ExpectationsIn
 from ..api.serializers import PlanItemSerializer
 from ..models import Appraisal, BehaviourValue, PlanItem
 from ..models.appraisal import Indicator, Perspective
@@ -69,7 +75,12 @@ def plan_editor(request, pk: int):
     if request.method == "POST":
         try:
             if request.POST.get("delete"):
-                item = appraisal.plan_items.filter(pk=request.POST["delete"]).first()
+                raw = request.POST["delete"]
+                item = (
+                    appraisal.plan_items.filter(pk=int(raw)).first()
+                    if raw.isdigit() and len(raw) < 19
+                    else None
+                )
                 if item is None:
                     errors.add(_("That result item no longer exists."))
                 else:
@@ -142,21 +153,32 @@ def expectations(request, pk: int):
     errors = PageErrors()
     current = {e.value: e.expectation for e in appraisal.behaviour_expectations.all()}
     if request.method == "POST":
-        wanted = {v: request.POST.get(v, "")[:5000] for v in BehaviourValue.values}
-        try:
-            behaviour_expectations_set(
-                appraisal=appraisal,
-                actor=request.user,
-                expectations=wanted,
-                expected_version=_version(request),
-            )
-        except WorkflowError as error:
-            errors = PageErrors.of(error)
-            current = wanted
-            appraisal.refresh_from_db()
+        wanted = {v: request.POST.get(v, "") for v in BehaviourValue.values}
+        form = ExpectationsIn(
+            data={"expectations": [{"value": v, "expectation": t} for v, t in wanted.items()]}
+        )
+        if not form.is_valid():
+            rename = {
+                f"expectations[{i}].expectation": v for i, v in enumerate(BehaviourValue.values)
+            }
+            errors, current = PageErrors.invalid(form.errors, rename), wanted
         else:
-            messages.success(request, _("Behaviour expectations saved."))
-            return redirect("web:appraisal", pk=appraisal.pk)
+            try:
+                behaviour_expectations_set(
+                    appraisal=appraisal,
+                    actor=request.user,
+                    expectations={
+                        e["value"]: e["expectation"] for e in form.validated_data["expectations"]
+                    },
+                    expected_version=_version(request),
+                )
+            except WorkflowError as error:
+                errors = PageErrors.of(error)
+                current = wanted
+                appraisal.refresh_from_db()
+            else:
+                messages.success(request, _("Behaviour expectations saved."))
+                return redirect("web:appraisal", pk=appraisal.pk)
     return render(
         request,
         "web/expectations.html",
@@ -179,39 +201,17 @@ def check_ins(request, pk: int):
     )
     periods = range(1, check_in_period_count(appraisal.cycle) + 1)
     if request.method == "POST":
-        period = request.POST.get("period", "")
         try:
-            if not period.isdigit() or int(period) not in periods:
-                errors.add(_("Choose a period."), "period")
-                errors.status = 400
-            elif request.POST.get("kind") == "evidence":
-                evidence_add(
-                    appraisal=appraisal,
-                    actor=request.user,
-                    period=int(period),
-                    upload=request.FILES.get("file"),
-                    url=request.POST.get("url", "").strip(),
-                    name=request.POST.get("name", "").strip()[:255],
-                    expected_version=_version(request),
-                )
-                messages.success(request, _("Evidence added."))
-                return redirect("web:check-ins", pk=appraisal.pk)
+            if request.POST.get("kind") == "evidence":
+                errors = _evidence_add(request, appraisal)
+                if not errors:
+                    messages.success(request, _("Evidence added."))
+                    return redirect("web:check-ins", pk=appraisal.pk)
             else:
-                entries = [
-                    {"indicator": i.pk, "realisation": request.POST.get(f"realisation-{i.pk}", "")}
-                    for i in indicators
-                    if request.POST.get(f"realisation-{i.pk}", "").strip()
-                ]
-                check_in_record(
-                    appraisal=appraisal,
-                    actor=request.user,
-                    period=int(period),
-                    note=request.POST.get("note", "")[:10000],
-                    entries=entries,
-                    expected_version=_version(request),
-                )
-                messages.success(request, _("Check-in saved."))
-                return redirect("web:check-ins", pk=appraisal.pk)
+                errors = _check_in_record(request, appraisal, indicators)
+                if not errors:
+                    messages.success(request, _("Check-in saved."))
+                    return redirect("web:check-ins", pk=appraisal.pk)
         except WorkflowError as error:
             errors = PageErrors.of(error)
         appraisal.refresh_from_db()
@@ -220,7 +220,14 @@ def check_ins(request, pk: int):
         "web/check_ins.html",
         {
             "a": appraisal,
-            "indicators": indicators,
+            "indicators": [
+                (
+                    i,
+                    request.POST.get(f"realisation-{i.pk}", ""),
+                    errors.fields.get(f"realisation-{i.pk}", []),
+                )
+                for i in indicators
+            ],
             "periods": periods,
             "check_ins": appraisal.check_ins.prefetch_related("entries", "evidence"),
             "writable": "employee" in appraisal_roles(appraisal, request.user),
@@ -229,3 +236,64 @@ def check_ins(request, pk: int):
         },
         status=errors.status if errors else 200,
     )
+
+
+def _check_in_record(request, appraisal: Appraisal, indicators) -> PageErrors:
+    """Validated as the API validates a check-in, then recorded by the same service."""
+    entries = [
+        {"indicator": i.pk, "realisation": request.POST.get(f"realisation-{i.pk}", "")}
+        for i in indicators
+        if request.POST.get(f"realisation-{i.pk}", "").strip()
+    ]
+    form = CheckInInSerializer(
+        data={
+            "period": request.POST.get("period", ""),
+            "note": request.POST.get("note", ""),
+            "entries": entries,
+        }
+    )
+    if not form.is_valid():
+        rename = {
+            f"entries[{n}].realisation": f"realisation-{e['indicator']}"
+            for n, e in enumerate(entries)
+        }
+        return PageErrors.invalid(form.errors, rename)
+    data = form.validated_data
+    check_in_record(
+        appraisal=appraisal,
+        actor=request.user,
+        period=data["period"],
+        note=data["note"],
+        entries=[dict(e) for e in data["entries"]],
+        expected_version=_version(request),
+    )
+    return PageErrors()
+
+
+def _evidence_add(request, appraisal: Appraisal) -> PageErrors:
+    """A file or a link, validated as the API validates them, added by the same service."""
+    upload = request.FILES.get("file")
+    name = request.POST.get("name", "")
+    if upload is not None:
+        form = EvidenceUploadInSerializer(data={"file": upload, "name": name})
+    else:
+        form = EvidenceLinkInSerializer(
+            data={"kind": "link", "url": request.POST.get("url", ""), "name": name}
+        )
+    period = request.POST.get("period", "")
+    if not form.is_valid() or not period.isdigit() or len(period) > 4:
+        errors = PageErrors.invalid(form.errors if not form.is_valid() else {})
+        if not period.isdigit() or len(period) > 4:
+            errors.add(_("Choose a period."), "period")
+        return errors
+    data = form.validated_data
+    evidence_add(
+        appraisal=appraisal,
+        actor=request.user,
+        period=int(period),
+        upload=data.get("file"),
+        url=data.get("url", ""),
+        name=data["name"],
+        expected_version=_version(request),
+    )
+    return PageErrors()
