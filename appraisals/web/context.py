@@ -14,6 +14,7 @@ STATE_LABELS = {s.name: s.label for s in APPRAISAL_WORKFLOW.states}
 MENU = (
     ("web:home", _("Home"), ()),
     ("web:appraisals", _("Appraisals"), ()),
+    ("web:peer-feedback", _("Peer feedback"), ("staff",)),
     ("web:inspect", _("Audit"), ("inspector",)),
     ("web:hr-cycles", _("Cycles"), ("hr_admin",)),
     ("web:hr-units", _("Unit dashboards"), ("hr_admin", "panel", "authority", "inspector")),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import auth, hr, hr_import, inspect, plan, views
+from . import auth, feedback, hr, hr_import, inspect, plan, views
 
 app_name = "web"
 urlpatterns = [
@@ -15,6 +15,7 @@ urlpatterns = [
     path("appraisals/<int:pk>/plan/", plan.plan_editor, name="plan"),
     path("appraisals/<int:pk>/expectations/", plan.expectations, name="expectations"),
     path("appraisals/<int:pk>/check-ins/", plan.check_ins, name="check-ins"),
+    path("peer-feedback/", feedback.requests, name="peer-feedback"),
     # Inspector (audit)
     path("inspect/", inspect.search, name="inspect"),
     path("inspect/reads/", inspect.reads, name="inspect-reads"),

@@ -25,7 +25,9 @@ from ..models import Appeal, Appraisal
 from ..policies import SYSTEM, appraisal_roles, holders_filter
 from ..predicate import MATRIX
 from ..selectors import appraisal_get_visible, appraisal_list_visible
+from ..services.feedback import peer_feedback_requests_open
 from .errors import PageErrors
+from .feedback import peer_feedback_for
 from .forms import TransitionForm
 from .labels import label
 
@@ -98,7 +100,13 @@ def home(request):
     return render(
         request,
         "web/home.html",
-        {"page": page, "rows": rows, "by_state": by_state, "now": timezone.now()},
+        {
+            "page": page,
+            "rows": rows,
+            "by_state": by_state,
+            "now": timezone.now(),
+            "peer_requests": peer_feedback_requests_open(user=request.user).count(),
+        },
     )
 
 
@@ -199,6 +207,7 @@ def appraisal_detail(request, pk: int):
             "appeal": appeal,
             "decision": decision,
             "actions": _actions(appraisal, request.user),
+            "peer_feedback": peer_feedback_for(appraisal, request.user),
             "now": timezone.now(),
         },
     )

@@ -160,7 +160,14 @@ def main_pages(org, appraisal, at_state):
     at_state("self_assessed")
     pk = appraisal.pk
     return {
-        "employee": ["/", "/appraisals/", f"/appraisals/{pk}/", "/profile/", "/notifications/"],
+        "employee": [
+            "/",
+            "/appraisals/",
+            f"/appraisals/{pk}/",
+            "/profile/",
+            "/notifications/",
+            "/peer-feedback/",
+        ],
         "appraiser": [
             "/",
             f"/appraisals/{pk}/",
