@@ -10,6 +10,9 @@ if not SECRET_KEY:  # noqa: F405
     raise ImproperlyConfigured("Production needs SECRET_KEY.")
 if not CELERY_BROKER_URL:  # noqa: F405
     raise ImproperlyConfigured("Production needs CELERY_BROKER_URL (Redis).")
+if not CACHE_URL:  # noqa: F405
+    # Login throttles must count across every web process, not per process.
+    raise ImproperlyConfigured("Production needs CACHE_URL (Redis) for shared throttle counters.")
 if not AUDIT_CHECKPOINT_KEY:  # noqa: F405
     raise ImproperlyConfigured("Production needs AUDIT_CHECKPOINT_KEY (signs audit checkpoints).")
 

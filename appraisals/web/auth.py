@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 
@@ -20,9 +21,30 @@ from ..policies import contract_roles, profile_of
 log = logging.getLogger("kinerja.security")
 
 
-def _client_key(request) -> str:
-    address = request.META.get("REMOTE_ADDR", "")
-    return "web-login-failures:" + hashlib.sha256(address.encode()).hexdigest()[:32]
+def _buckets(request) -> list[str]:
+    """Attempts count per client address and per username (guesses spread over many
+    addresses against one account are throttled too). Hashed: no personal data in the cache."""
+
+    def key(kind: str, value: str) -> str:
+        return f"web-login:{kind}:" + hashlib.sha256(value.encode()).hexdigest()[:32]
+
+    username = request.POST.get("username", "")[:150].strip().casefold()
+    return [key("address", request.META.get("REMOTE_ADDR", "")), key("user", username)]
+
+
+def _attempt(request) -> bool:
+    """Count this attempt first (atomic increments), then judge: a burst cannot slip past."""
+    over = False
+    window = settings.KINERJA_LOGIN_WINDOW_SECONDS
+    for bucket in _buckets(request):
+        cache.add(bucket, 0, window)
+        try:
+            count = cache.incr(bucket)
+        except ValueError:  # expired between add and incr
+            cache.set(bucket, 1, window)
+            count = 1
+        over = over or count > settings.KINERJA_LOGIN_FAILURES
+    return not over
 
 
 class LoginView(auth_views.LoginView):
@@ -30,23 +52,26 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def post(self, request, *args, **kwargs):
-        if cache.get(_client_key(request), 0) >= settings.KINERJA_LOGIN_FAILURES:
-            form = self.get_form()
-            form.errors.clear()
-            form.add_error(
-                None, _("Too many failed sign-in attempts. Wait a few minutes and try again.")
-            )
+        if not _attempt(request):
+            # An unbound form: a throttled attempt costs no password hashing.
+            form = self.get_form_class()(request)
+            refusal = _("Too many failed sign-in attempts. Wait a few minutes and try again.")
             log.warning("web login throttled")
-            return self.render_to_response(self.get_context_data(form=form), status=429)
+            context = self.get_context_data(form=form, refusal=refusal)
+            return self.render_to_response(context, status=429)
         return super().post(request, *args, **kwargs)
 
+    def form_valid(self, form):
+        # Only failures count: a success takes its own attempt back from the address
+        # (a shared office address is not locked by people signing in) and clears the
+        # account's count.
+        address, account = _buckets(self.request)
+        with contextlib.suppress(ValueError):  # the count expired meanwhile
+            cache.decr(address)
+        cache.delete(account)
+        return super().form_valid(form)
+
     def form_invalid(self, form):
-        key = _client_key(self.request)
-        cache.add(key, 0, settings.KINERJA_LOGIN_WINDOW_SECONDS)
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, settings.KINERJA_LOGIN_WINDOW_SECONDS)
         log.warning("web login failed")
         return super().form_invalid(form)
 

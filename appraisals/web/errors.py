@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from workflow.errors import WorkflowError
+
+security_log = logging.getLogger("kinerja.security")
+
+_WHOLE = re.compile(r"[0-9]{1,18}")
+
+
+def whole_number(raw) -> int | None:
+    """A form's id, version or period: ASCII digits only ("²".isdigit() is true), bigint-safe."""
+    raw = (raw or "").strip()
+    return int(raw) if _WHOLE.fullmatch(raw) else None
 
 
 @dataclass
@@ -19,7 +31,7 @@ class PageErrors:
 
     def add(self, message, field_name: str | None = None) -> None:
         if field_name:
-            self.fields[field_name].append(str(message))
+            self.fields.setdefault(field_name, []).append(str(message))
         else:
             self.general.append(str(message))
 
@@ -69,6 +81,16 @@ class WorkflowErrorPages:
 
         if request.path.startswith("/api/"):
             return None
+        if isinstance(exception, NotFound | ActionForbidden):
+            # The same trace the API leaves: who by id, the route, no personal data.
+            security_log.warning(
+                "refused status=%s code=%s user_id=%s method=%s path=%s",
+                exception.status,
+                exception.code,
+                getattr(getattr(request, "user", None), "pk", None),
+                request.method,
+                request.path,
+            )
         if isinstance(exception, NotFound):
             return page_not_found(request, Http404(str(exception.message)))
         if isinstance(exception, ActionForbidden):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from ..services.checkins import self_assessment_draft
+from .errors import whole_number
 from .labels import label
 
 ITEM_FIELD = re.compile(r"^items\[(\d+)\]\.(\w+)$")
@@ -63,6 +64,7 @@ class TransitionForm:
         self.appraisal = appraisal
         self.data = data
         self.field_errors: dict[str, list[str]] = {}
+        self.stale = False
         self.items = None
         if transition.payload is not None and "items" in transition.payload().fields:
             self.items = self._items()
@@ -101,6 +103,9 @@ class TransitionForm:
 
     @property
     def version_value(self) -> str:
+        # After "the record has changed" the next try is against what is there now.
+        if self.stale:
+            return str(self.appraisal.version)
         return self._value("version") or str(self.appraisal.version)
 
     def _value(self, name: str) -> str:
@@ -145,5 +150,4 @@ class TransitionForm:
         return self._value("reason")
 
     def version(self) -> int | None:
-        raw = self._value("version")
-        return int(raw) if raw.isdigit() and len(raw) < 10 else None
+        return whole_number(self._value("version"))

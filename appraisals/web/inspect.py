@@ -93,7 +93,7 @@ def _pager_query(request) -> str:
 
 def _appraisal_names(user, subjects) -> dict[str, str]:
     """Employee names of the appraisals among (subject_type, subject_id), one query."""
-    ids = {int(i) for t, i in subjects if t == APPRAISAL_TYPE and i.isdigit()}
+    ids = {int(i) for t, i in subjects if t == APPRAISAL_TYPE and i.isascii() and i.isdigit()}
     if not ids:
         return {}
     rows = appraisal_list_visible(user=user).filter(pk__in=ids).values_list("pk", "employee__name")
@@ -101,7 +101,7 @@ def _appraisal_names(user, subjects) -> dict[str, str]:
 
 
 def _subject_row(subject_type: str, subject_id: str, names: dict) -> dict:
-    is_appraisal = subject_type == APPRAISAL_TYPE and subject_id.isdigit()
+    is_appraisal = subject_type == APPRAISAL_TYPE and subject_id.isascii() and subject_id.isdigit()
     return {
         "code": f"{subject_type}:{subject_id}",
         "name": names.get(subject_id, "") if is_appraisal else "",

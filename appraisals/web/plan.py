@@ -28,15 +28,14 @@ from ..services.checkins import check_in_period_count, check_in_record
 from ..services.content import behaviour_expectations_set
 from ..services.evidence import evidence_add
 from ..services.plan import plan_item_create, plan_item_delete
-from .errors import PageErrors
-from .views import visible_or_404
+from .errors import PageErrors, whole_number
+from .views import opened, visible_or_404
 
 INDICATOR_ROWS = 3
 
 
 def _version(request) -> int | None:
-    raw = request.POST.get("version", "")
-    return int(raw) if raw.isdigit() and len(raw) < 10 else None
+    return whole_number(request.POST.get("version"))
 
 
 def _parent_choices(appraisal: Appraisal) -> list[PlanItem]:
@@ -75,12 +74,8 @@ def plan_editor(request, pk: int):
     if request.method == "POST":
         try:
             if request.POST.get("delete"):
-                raw = request.POST["delete"]
-                item = (
-                    appraisal.plan_items.filter(pk=int(raw)).first()
-                    if raw.isdigit() and len(raw) < 19
-                    else None
-                )
+                item_id = whole_number(request.POST["delete"])
+                item = appraisal.plan_items.filter(pk=item_id).first() if item_id else None
                 if item is None:
                     errors.add(_("That result item no longer exists."))
                 else:
@@ -111,6 +106,7 @@ def plan_editor(request, pk: int):
         except WorkflowError as error:
             errors = PageErrors.of(error)
         appraisal.refresh_from_db()
+    opened(request, appraisal, "web.plan")
     writable = appraisal.state == "draft" and "employee" in appraisal_roles(appraisal, request.user)
     return render(
         request,
@@ -179,6 +175,7 @@ def expectations(request, pk: int):
             else:
                 messages.success(request, _("Behaviour expectations saved."))
                 return redirect("web:appraisal", pk=appraisal.pk)
+    opened(request, appraisal, "web.expectations")
     return render(
         request,
         "web/expectations.html",
@@ -215,6 +212,7 @@ def check_ins(request, pk: int):
         except WorkflowError as error:
             errors = PageErrors.of(error)
         appraisal.refresh_from_db()
+    opened(request, appraisal, "web.check_ins")
     return render(
         request,
         "web/check_ins.html",
@@ -280,17 +278,17 @@ def _evidence_add(request, appraisal: Appraisal) -> PageErrors:
         form = EvidenceLinkInSerializer(
             data={"kind": "link", "url": request.POST.get("url", ""), "name": name}
         )
-    period = request.POST.get("period", "")
-    if not form.is_valid() or not period.isdigit() or len(period) > 4:
+    period = whole_number(request.POST.get("period"))
+    if not form.is_valid() or period is None or period > 12:
         errors = PageErrors.invalid(form.errors if not form.is_valid() else {})
-        if not period.isdigit() or len(period) > 4:
+        if period is None or period > 12:
             errors.add(_("Choose a period."), "period")
         return errors
     data = form.validated_data
     evidence_add(
         appraisal=appraisal,
         actor=request.user,
-        period=int(period),
+        period=period,
         upload=data.get("file"),
         url=data.get("url", ""),
         name=data["name"],

@@ -18,7 +18,7 @@ from audit.selectors import audit_events_of
 from audit.services import read_access_record
 from workflow import services as engine
 from workflow.definition import ANY_STATE
-from workflow.errors import NotFound, WorkflowError
+from workflow.errors import NotFound, VersionMismatch, WorkflowError
 
 from ..lifecycle import APPRAISAL_WORKFLOW
 from ..models import Appeal, Appraisal
@@ -26,7 +26,7 @@ from ..policies import SYSTEM, appraisal_roles, holders_filter
 from ..predicate import MATRIX
 from ..selectors import appraisal_get_visible, appraisal_list_visible
 from ..services.feedback import peer_feedback_requests_open
-from .errors import PageErrors
+from .errors import PageErrors, whole_number
 from .feedback import peer_feedback_for
 from .forms import TransitionForm
 from .labels import label
@@ -46,6 +46,13 @@ def visible_or_404(user, pk) -> Appraisal:
         return appraisal_get_visible(user=user, pk=pk)
     except NotFound:
         raise Http404 from None
+
+
+def opened(request, appraisal: Appraisal, purpose: str) -> None:
+    """Who opened whose appraisal (UU 27/2022): every page that shows one records it."""
+    read_access_record(
+        reader=request.user, subject=appraisal, purpose=purpose, scope=appraisal.unit.path
+    )
 
 
 def waiting_filter(user) -> Q:
@@ -116,7 +123,7 @@ def appraisal_list(request):
     state = request.GET.get("state", "")
     if state in STATE_LABELS:
         visible = visible.filter(state=state)
-    query = request.GET.get("q", "").strip()[:100]
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     if query:
         visible = visible.filter(
             Q(employee__name__icontains=query) | Q(employee__nip__startswith=query)
@@ -150,13 +157,19 @@ def bulk_approve(request):
     done, failed = 0, []
     ids = request.POST.getlist("appraisal")[:PAGE_SIZE]
     for raw in ids:
+        # "id:version": a plan changed since the list was drawn is not approved unseen.
+        pk, _sep, version = raw.partition(":")
         try:
-            appraisal = appraisal_get_visible(user=request.user, pk=int(raw))
-            engine.perform(appraisal, "approve_plan", actor=request.user)
+            appraisal = appraisal_get_visible(user=request.user, pk=whole_number(pk) or 0)
+            engine.perform(
+                appraisal,
+                "approve_plan",
+                actor=request.user,
+                expected_version=whole_number(version),
+            )
             done += 1
-        except (WorkflowError, ValueError) as error:
-            message = str(error.message) if isinstance(error, WorkflowError) else str(error)
-            failed.append(f"#{raw}: {message}")
+        except WorkflowError as error:
+            failed.append(f"#{pk[:20]}: {error.message}")
     if done:
         messages.success(request, _("%(n)d plan(s) approved.") % {"n": done})
     for line in failed:
@@ -185,9 +198,7 @@ def _actions(appraisal: Appraisal, user) -> list[dict]:
 def appraisal_detail(request, pk: int):
     appraisal = visible_or_404(request.user, pk)
     roles = appraisal_roles(appraisal, request.user)
-    read_access_record(
-        reader=request.user, subject=appraisal, purpose="web.appraisal", scope=appraisal.unit.path
-    )
+    opened(request, appraisal, "web.appraisal")
     items = appraisal.plan_items.prefetch_related("indicators").select_related("parent_item")
     events = audit_events_of(subject=appraisal) if roles & HISTORY_READERS else None
     appeal = appraisal.appeals.order_by("-filed_at").first()
@@ -242,13 +253,18 @@ def transition(request, pk: int, name: str):
         except WorkflowError as error:
             errors = PageErrors.of(error)
             form.with_errors(errors.fields)
+            if isinstance(error, VersionMismatch):
+                appraisal.refresh_from_db()
+                form.stale = True
         else:
             messages.success(request, _("Done: %(action)s.") % {"action": t.label})
             return redirect("web:appraisal", pk=appraisal.pk)
-    # Deciding beside the record: the history next to the form (for those who may read it).
+    # Deciding beside the record: the history next to the form, for those who may read it
+    # and may act here (a refusal shows the refusal only); each reading is recorded.
     events = None
-    if appraisal_roles(appraisal, request.user) & HISTORY_READERS:
+    if errors.status != 403 and appraisal_roles(appraisal, request.user) & HISTORY_READERS:
         events = audit_events_of(subject=appraisal)
+        opened(request, appraisal, "web.transition")
     return render(
         request,
         "web/transition.html",

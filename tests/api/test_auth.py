@@ -61,6 +61,7 @@ def test_production_settings_pass_deploy_checks():
         "DJANGO_SETTINGS_MODULE": "settings.production",
         "DATABASE_URL": "postgres://kinerja@127.0.0.1:5432/kinerja",
         "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+        "CACHE_URL": "redis://127.0.0.1:6379/1",
         "SECRET_KEY": "x" * 20 + "-production-secret-key-that-is-long-enough-0123456789",
         "ALLOWED_HOSTS": "kinerja.example.go.id",
         "AUDIT_CHECKPOINT_KEY": "k" * 64,

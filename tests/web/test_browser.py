@@ -53,7 +53,7 @@ def test_plan_to_decision(org, appraisal, passwords, browser):
     page.click("#save-expectations")
     page.wait_for_selector("#state")
     b.go("/appraisals/")
-    page.check(f"input[name=appraisal][value='{appraisal.pk}']")
+    page.check(f"input[name=appraisal][value^='{appraisal.pk}:']")
     b.shot("appraisal-list")
     page.click("#bulk-approve")
     page.wait_for_selector(".messages .success")

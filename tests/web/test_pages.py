@@ -412,3 +412,77 @@ def advance_self_assessment(appraisal, org):
     )
     appraisal.refresh_from_db()
     return appraisal
+
+
+def test_signing_in_does_not_use_up_the_address_and_guessing_is_limited_per_account(
+    org, pages, settings
+):
+    settings.KINERJA_LOGIN_FAILURES = 3
+    for persona in ("employee", "appraiser"):
+        org.users[persona].set_password("rahasia-kuat-2026")
+        org.users[persona].save()
+    client = pages()
+    right = {"username": "appraiser", "password": "rahasia-kuat-2026"}
+    for _ in range(5):  # many good sign-ins from one office address
+        assert client.post(url("login"), right).status_code == 302
+        client.post(url("logout"))
+    # Guesses at one account from many addresses are throttled by the account's bucket.
+    wrong = {"username": "employee", "password": "salah"}
+    for n in range(3):
+        assert client.post(url("login"), wrong, REMOTE_ADDR=f"10.0.0.{n}").status_code == 200
+    blocked = client.post(url("login"), wrong, REMOTE_ADDR="10.0.0.99")
+    assert blocked.status_code == 429
+
+
+def test_unicode_digits_and_nul_are_4xx_not_500(appraisal, pages):
+    client = pages("employee")
+    for odd in ("²", "①", "٣"):
+        assert (
+            client.post(url("plan", appraisal.pk), {"version": odd, "delete": odd}).status_code
+            < 500
+        )
+        assert (
+            client.post(
+                url("transition", appraisal.pk, "submit_plan"), {"version": odd}
+            ).status_code
+            < 500
+        )
+        assert (
+            client.post(
+                url("check-ins", appraisal.pk), {"kind": "evidence", "period": odd, "version": odd}
+            ).status_code
+            < 500
+        )
+    assert client.get(url("appraisals") + "?q=a%00b").status_code == 200
+
+
+def test_a_refused_transition_page_shows_no_history_and_reading_is_recorded(
+    appraisal, pages, at_state
+):
+    from audit.models import ReadAccess
+
+    at_state("plan_submitted")
+    page = pages("panel").get(url("transition", appraisal.pk, "cancel"))
+    assert page.status_code == 403 and page.context["events"] is None
+    before = ReadAccess.objects.count()
+    page = pages("appraiser").get(url("transition", appraisal.pk, "return_plan"))
+    assert page.status_code == 200 and page.context["events"]
+    assert ReadAccess.objects.filter(purpose="web.transition").count() == 1
+    pages("appraiser").get(url("plan", appraisal.pk))
+    assert ReadAccess.objects.count() == before + 2
+
+
+def test_after_a_stale_version_the_next_try_goes_through(appraisal, pages, at_state):
+    at_state("plan_submitted")
+    client = pages("appraiser")
+    page = client.post(
+        url("transition", appraisal.pk, "return_plan"), {"version": "1", "reason": "Perbaiki."}
+    )
+    assert page.status_code == 412
+    fresh = page.context["form"].version_value
+    assert fresh == str(Appraisal.objects.get(pk=appraisal.pk).version)
+    assert page.context["form"].reason_field["value"] == "Perbaiki."  # kept
+    again = client.post(
+        url("transition", appraisal.pk, "return_plan"), {"version": fresh, "reason": "Perbaiki."}
+    )
+    assert again.status_code == 302
