@@ -66,7 +66,8 @@ def _cycle_managed_or_404(user, pk) -> Cycle:
 
 
 def _cycle_form(request, paths: list[str]) -> dict:
-    posted = request.POST if request.method == "POST" else {}
+    # Only the create form's own POST fills it back (not the open button's).
+    posted = request.POST if request.method == "POST" and "name" in request.POST else {}
     today = timezone.localdate()
     defaults = {
         "year": str(today.year),

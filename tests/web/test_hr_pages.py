@@ -391,3 +391,12 @@ def test_dashboards_index_leads_the_readers_to_their_units(client, org, persona)
 @pytest.mark.parametrize("persona", ["employee", "appraiser", "outsider"])
 def test_dashboards_index_is_forbidden_to_staff(client, org, persona):
     assert page(client, org.users[persona], reverse("web:hr-units")).status_code == 403
+
+
+def test_a_refused_opening_keeps_the_create_form_filled_with_its_defaults(client, org):
+    org.cycle.status = "closed"
+    org.cycle.save(update_fields=["status"])
+    client.force_login(org.users["hr_admin"])
+    response = client.post(reverse("web:hr-cycle-open", args=[org.cycle.pk]))
+    assert response.status_code == 409
+    assert response.context["form"]["values"]["appeal_window_days"] == "14"
