@@ -16,8 +16,7 @@ run times:
 
 Prints each run, the medians, events/s and the ratio to hashlib (the issue
 aims for >= 0.3), and the CPU time this process spent verifying (PostgreSQL's
-own CPU time comes on top: the verifier fetches the next chunk while it checks
-the current one, so on idle cores the two overlap; on a busy machine they add up).
+own CPU time to produce the rows comes on top: wall time is roughly the two added).
 """
 
 from __future__ import annotations
