@@ -8,3 +8,10 @@ def cycle_open_task(job_id: int) -> None:
     from .services.jobs import cycle_open_job_run
 
     cycle_open_job_run(job_id=job_id)
+
+
+@shared_task
+def import_uploads_sweep() -> int:
+    from .imports.uploads import uploads_sweep
+
+    return uploads_sweep()

@@ -296,5 +296,10 @@ CELERY_BEAT_SCHEDULE["audit-checkpoint"] = {
     "schedule": AUDIT_CHECKPOINT_INTERVAL,
 }
 CELERY_TASK_ROUTES["audit.*"] = {"queue": f"{CELERY_QUEUE_PREFIX}scheduler"}
+# Organisation files checked on the HR import page but never applied (they hold NIPs).
+CELERY_BEAT_SCHEDULE["import-uploads-sweep"] = {
+    "task": "appraisals.tasks.import_uploads_sweep",
+    "schedule": 3600.0,
+}
 # No admin page reverts history (simple-history's admin would offer it).
 SIMPLE_HISTORY_REVERT_DISABLED = True

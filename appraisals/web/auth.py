@@ -78,6 +78,9 @@ class LoginView(auth_views.LoginView):
 
 @require_POST
 def logout_view(request):
+    from .hr_import import forget_pending
+
+    forget_pending(request)  # an organisation file waiting for apply goes with the session
     logout(request)
     messages.info(request, _("You have signed out."))
     return redirect(settings.LOGOUT_REDIRECT_URL)

@@ -15,51 +15,36 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-import time
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import imports
+from ..imports.uploads import upload_store, uploads_sweep
 from .errors import PageErrors
 from .hr import hr_scopes
 
 SESSION_KEY = "hr_import"
 MAX_BYTES = 20 * 1024 * 1024
-# Files of dry runs never applied are removed after a day.
-STALE_SECONDS = 24 * 3600
 # A report lists this many problems; the command's --errors-out gives them all.
 ERRORS_SHOWN = 500
-
-
-def _store() -> Path:
-    folder = Path(settings.MEDIA_ROOT) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def _file_of(token: str) -> Path:
     # token_urlsafe's alphabet only: the name can never leave the folder.
     if not token or not all(c.isalnum() or c in "-_" for c in token):
         raise ValueError("bad token")
-    return _store() / f"{token}.upload"
+    return upload_store() / f"{token}.upload"
 
 
-def _forget(request) -> None:
+def forget_pending(request) -> None:
+    """Drop this session's waiting file (after apply, and when the user signs out)."""
     pending = request.session.pop(SESSION_KEY, None)
     if pending:
         _file_of(pending["token"]).unlink(missing_ok=True)
-
-
-def _sweep() -> None:
-    cutoff = time.time() - STALE_SECONDS
-    for path in _store().glob("*.upload"):
-        if path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
 
 
 def _effective_date(raw: str, errors: PageErrors) -> dt.date | None:
@@ -96,8 +81,8 @@ def _check(request, errors: PageErrors) -> tuple[imports.ImportReport | None, st
     report = _run(request, data=data, name=upload.name, on=on, commit=False, errors=errors)
     if report is None or not report.ok or not report.changes:
         return report, None
-    _forget(request)
-    _sweep()
+    forget_pending(request)
+    uploads_sweep()
     token = secrets.token_urlsafe(24)
     _file_of(token).write_bytes(data)
     request.session[SESSION_KEY] = {
@@ -131,7 +116,7 @@ def _apply(request, errors: PageErrors) -> imports.ImportReport | None:
         errors=errors,
     )
     # Applied or refused, the check is spent: a new attempt starts from the file.
-    _forget(request)
+    forget_pending(request)
     return report
 
 

@@ -400,3 +400,31 @@ def test_a_refused_opening_keeps_the_create_form_filled_with_its_defaults(client
     response = client.post(reverse("web:hr-cycle-open", args=[org.cycle.pk]))
     assert response.status_code == 409
     assert response.context["form"]["values"]["appeal_window_days"] == "14"
+
+
+def test_a_waiting_import_file_goes_at_sign_out_and_stale_ones_are_swept(client, org):
+    import os
+    import time
+
+    from appraisals.imports.uploads import upload_store
+    from appraisals.tasks import import_uploads_sweep
+
+    from ..appraisals.importing import base_rows, to_csv
+
+    client.force_login(org.users["hr_admin"])
+    html = _upload(client, to_csv(base_rows())).content.decode()
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+    waiting = upload_store() / f"{token}.upload"
+    assert waiting.exists()
+    client.post(reverse("web:logout"))
+    assert not waiting.exists()
+
+    client.force_login(org.users["hr_admin"])
+    html = _upload(client, to_csv(base_rows())).content.decode()
+    fresh = upload_store() / (re.search(r'name="token" value="([^"]+)"', html).group(1) + ".upload")
+    stale = upload_store() / "abandoned.upload"
+    stale.write_bytes(b"nip,nama")
+    old = time.time() - 2 * 24 * 3600
+    os.utime(stale, (old, old))
+    assert import_uploads_sweep.delay().get() == 1
+    assert fresh.exists() and not stale.exists()
