@@ -132,6 +132,16 @@ def test_plan_to_decision(org, appraisal, passwords, browser):
     assert page.locator("#timeline li").count() >= 10
     assert state_of(appraisal) == "decided"
 
+    # On a phone the page fits its width (wide tables scroll inside their own box).
+    page.set_viewport_size({"width": 390, "height": 844})
+    for path in ("/", "/appraisals/", f"/appraisals/{appraisal.pk}/"):
+        b.go(path)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 1, (path, overflow)
+    b.shot("phone-appraisal")
+
 
 def test_appeal(org, appraisal, passwords, browser, at_state):
     at_state("result_issued")
