@@ -13,25 +13,11 @@ from collections.abc import Iterator, Sequence
 
 from django.db import connection
 
+from ..bundle import EVENT_FIELDS
 from ..models import AuditEvent
 
-COLUMNS = (
-    "id",
-    "subject_type",
-    "subject_id",
-    "seq",
-    "at",
-    "actor_username",
-    "actor_name",
-    "action",
-    "from_state",
-    "to_state",
-    "reason",
-    "changes",
-    "scope",
-    "prev_hash",
-    "hash",
-)
+# The stored columns of an event, in the order the bundle exports them.
+COLUMNS = ("id", "subject_type", "subject_id", *EVENT_FIELDS)
 
 
 def _table() -> str:
