@@ -101,11 +101,12 @@ def entries_of(rows: Iterable[tuple[str, int, str]]) -> list[list]:
 
 
 def leaf_hashes(entries: Sequence[list]) -> list[bytes]:
-    leaf = merkle.leaf_hash
-    out = []
+    """merkle.leaf_hash of every sealed hash, in order (inlined: a million at a time)."""
+    sha, prefix = hashlib.sha256, merkle.LEAF_PREFIX
+    out: list[bytes] = []
     for _subject, _first, hexes in entries:
         raw = bytes.fromhex(hexes)
-        out.extend(leaf(raw[i : i + 32]) for i in range(0, len(raw), 32))
+        out += [sha(prefix + raw[i : i + 32]).digest() for i in range(0, len(raw), 32)]
     return out
 
 

@@ -291,6 +291,8 @@ AUDIT_CHECKPOINT_KEY = os.environ.get("AUDIT_CHECKPOINT_KEY", "") or (
 )
 AUDIT_CHECKPOINT_INTERVAL = float(os.environ.get("AUDIT_CHECKPOINT_INTERVAL", "600"))
 AUDIT_CHECKPOINT_MAX_EVENTS = int(os.environ.get("AUDIT_CHECKPOINT_MAX_EVENTS", "100000"))
+# Processes for `manage.py verify_audit`'s chain pass on PostgreSQL (0: one per CPU).
+AUDIT_VERIFY_WORKERS = int(os.environ.get("AUDIT_VERIFY_WORKERS", "0"))
 CELERY_BEAT_SCHEDULE["audit-checkpoint"] = {
     "task": "audit.checkpoint",
     "schedule": AUDIT_CHECKPOINT_INTERVAL,

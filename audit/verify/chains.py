@@ -20,7 +20,19 @@ from ..canonical import FORM_VERSION, GENESIS, canonical_changes, canonical_text
 from . import reader
 from .report import Report
 
-NO_VERSION = object()
+
+class _NoVersion:
+    """The chain recorded no version. One instance, also after pickling (the
+    parallel verifier sends heads between processes)."""
+
+    def __repr__(self) -> str:
+        return "NO_VERSION"
+
+    def __reduce__(self) -> str:
+        return "NO_VERSION"
+
+
+NO_VERSION = _NoVersion()
 _CACHE_LIMIT = 200_000
 # The template's own quotes: 12 member names, 9 string values.
 TEMPLATE_QUOTES = 2 * 12 + 2 * 9
@@ -256,10 +268,14 @@ def _pass_two(subject: str, st: _Subject, ctx: Context) -> None:
             st.version = version
 
 
-def check_chains(chunks: Iterable[list[tuple]], ctx: Context) -> dict[str, dict[str, Head]]:
+def check_chains(
+    chunks: Iterable[list[tuple]], ctx: Context, *, unseen: bool = True
+) -> dict[str, dict[str, Head]]:
     """Check every event of `chunks` (reader.stream); returns the heads of `ctx.head_types`.
 
-    `ctx.sealed` is consumed: whatever is left was sealed but never seen.
+    `ctx.sealed` is consumed: whatever is left was sealed but never seen, a
+    truncated chain, reported here unless `unseen` is false (a share of the
+    subjects, see parallel.py: the caller decides once every share is in).
     """
     subjects = _pass_one(chunks, ctx)
     heads: dict[str, dict[str, Head]] = {t: {} for t in ctx.head_types}
@@ -273,7 +289,13 @@ def check_chains(chunks: Iterable[list[tuple]], ctx: Context) -> dict[str, dict[
         stype, _, sid = subject.partition(":")
         if stype in heads:
             heads[stype][sid] = Head(st.last_seq, st.last_id, st.to_state, st.version)
-    for subject, seal in ctx.sealed.items():
-        problems.append(_truncated(subject, 0, seal))
-    ctx.sealed.clear()
+    if unseen:
+        report_unseen(ctx, ctx.sealed)
     return heads
+
+
+def report_unseen(ctx: Context, subjects) -> None:
+    """Sealed subjects of which no event is left: truncated from their first."""
+    for subject in subjects:
+        ctx.report.problems.append(_truncated(subject, 0, ctx.sealed[subject]))
+    ctx.sealed.clear()

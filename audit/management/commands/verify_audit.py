@@ -2,6 +2,7 @@ import json
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.verify import verify_audit
@@ -19,6 +20,14 @@ class Command(BaseCommand):
             metavar="FILE",
             help="checkpoints exported earlier (audit_checkpoint --export) and kept elsewhere",
         )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=settings.AUDIT_VERIFY_WORKERS,
+            metavar="N",
+            help="processes for the chain pass on PostgreSQL; 0: one per CPU "
+            "(default: AUDIT_VERIFY_WORKERS, %(default)s)",
+        )
 
     def handle(self, *args, **options):
         exported = None
@@ -27,7 +36,9 @@ class Command(BaseCommand):
                 exported = json.loads(Path(options["checkpoints"]).read_text("utf-8"))
             except (OSError, ValueError) as exc:
                 raise CommandError(f"cannot read {options['checkpoints']}: {exc}") from exc
-        report = verify_audit(exported=exported)
+        if options["workers"] < 0:
+            raise CommandError("--workers must be 0 (one per CPU) or more")
+        report = verify_audit(exported=exported, workers=options["workers"])
         self.stdout.write(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
         if not report.ok:
             sys.exit(1)

@@ -1,0 +1,135 @@
+"""The chain pass in several processes finds what one process finds, on one snapshot.
+
+These tests commit (the worker processes have their own connections and see
+only committed rows), so they run on PostgreSQL only, where the parallel
+verifier runs; elsewhere verify_audit(workers=N) is the one-process pass.
+"""
+
+from __future__ import annotations
+
+import pickle
+import threading
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, connections
+
+from audit.checkpoints import checkpoint_seal
+from audit.verify import parallel, verify_audit, verify_chains
+from audit.verify.chains import NO_VERSION
+
+from ..flow import advance
+from .mutations import KINDS, SUBJECT_TYPE
+from .test_mutations import library  # noqa: F401  (the fixture)
+
+
+def committed(test):
+    """Rows committed, for the worker processes' own connections to see."""
+    return pytest.mark.postgres(pytest.mark.django_db(transaction=True)(test))
+
+
+@pytest.fixture
+def on_postgres():
+    if connection.vendor != "postgresql":
+        pytest.skip("the parallel verifier runs on PostgreSQL (run with DATABASE_URL)")
+
+
+def test_no_version_survives_pickling():
+    """Heads travel between processes; `is NO_VERSION` must still hold after."""
+    assert pickle.loads(pickle.dumps(NO_VERSION)) is NO_VERSION
+
+
+@pytest.mark.django_db
+def test_inside_a_transaction_one_process_does_it(histories):
+    """The caller's transaction holds rows other processes cannot see: one process then."""
+    assert connection.in_atomic_block
+    assert not parallel.usable(2)
+    assert verify_audit(workers=2).as_dict() == verify_audit().as_dict()
+
+
+@pytest.mark.parametrize("workers", [None, 0])
+def test_zero_workers_means_one_per_cpu(workers):
+    assert parallel.workers_wanted(workers) >= 1
+    assert parallel.workers_wanted(3) == 3
+
+
+@committed
+def test_genuine_history_in_shares(on_postgres, library):  # noqa: F811
+    checkpoint_seal()
+    one = verify_audit()
+    assert one.ok, one.problems
+    for workers in (2, 3):
+        shared = verify_audit(workers=workers)
+        assert shared.ok, shared.problems
+        assert shared.checked == one.checked > 0
+    assert verify_chains(workers=2).as_dict() == verify_chains().as_dict()
+
+
+@committed
+def test_every_kind_of_tampering_found_alike(on_postgres, library):  # noqa: F811
+    """One kind of tampering per appraisal, committed: every process count
+    reports the same problems, each at its victim."""
+    checkpoint_seal()
+    expected = {}
+    for (kind, tamper), appraisal in zip(KINDS.items(), library, strict=False):
+        outcome = tamper(str(appraisal.pk), 1, 1)
+        assert outcome is not None, kind
+        expected[f"{SUBJECT_TYPE}:{appraisal.pk}"] = outcome
+    # A whole chain cut off: no share sees any of its events.
+    gone = library[len(KINDS)]
+    expected[f"{SUBJECT_TYPE}:{gone.pk}"] = KINDS["truncate"](str(gone.pk), 0, 0)
+    one = verify_audit()
+    found = {(p.get("subject"), p.get("expected_seq", p.get("seq")), p["problem"])
+             for p in one.problems}  # fmt: skip
+    for subject, (seq, problem) in expected.items():
+        assert (subject, seq, problem) in found, (subject, seq, problem, one.problems)
+    assert {p.get("subject") for p in one.problems} <= set(expected)
+    for workers in (2, 3):
+        assert verify_audit(workers=workers).as_dict() == one.as_dict()
+
+
+@pytest.mark.parametrize(
+    ("workers", "before"),
+    [
+        (1, "check_records"),
+        (2, "check_records"),
+        (2, "check_chains_shared"),
+    ],
+)
+@committed
+def test_a_transition_committed_meanwhile_is_no_disagreement(
+    on_postgres, org, appraisal, monkeypatch, workers, before
+):
+    """Chains and live records are read in one snapshot: a plan submitted while
+    verification runs (after the snapshot was taken, before the records, or
+    the shares' chains, are read) is not taken for a forged record."""
+    import audit.verify as verify
+
+    real = getattr(verify.parallel if before == "check_chains_shared" else verify, before)
+
+    def submitted_first(*args, **kwargs):
+        def submit():
+            try:
+                advance(appraisal, "plan_submitted", users=org.users)
+            finally:
+                connections.close_all()
+
+        thread = threading.Thread(target=submit)
+        thread.start()
+        thread.join(timeout=60)
+        return real(*args, **kwargs)
+
+    target = verify.parallel if before == "check_chains_shared" else verify
+    monkeypatch.setattr(target, before, submitted_first)
+    report = verify_audit(workers=workers)
+    assert report.ok, report.problems
+    appraisal.refresh_from_db()
+    assert appraisal.state == "plan_submitted"
+    monkeypatch.undo()
+    assert verify_audit(workers=workers).ok
+
+
+@committed
+def test_command_takes_workers(on_postgres, appraisal, capsys):
+    call_command("verify_audit", "--workers", "2")
+    assert '"ok": true' in capsys.readouterr().out
