@@ -9,20 +9,14 @@ verify_audit() runs, in order:
    insertions;
 3. live records (state, version) against the heads of their chains.
 
-On PostgreSQL, 2 and 3 read one REPEATABLE READ snapshot, so that a
-transition committed meanwhile is not mistaken for a disagreement between a
-record and its chain. With `workers` > 1, the chain pass runs in that many
-processes (parallel.py) on the same snapshot.
+On PostgreSQL, 2 and 3 read one snapshot (snapshot.py). With `workers` > 1,
+the chain pass runs in that many processes (parallel.py) on that snapshot.
 """
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
-from django.db import connection, transaction
-
 from ..models import AuditEvent
-from . import parallel, reader
+from . import parallel, reader, snapshot
 from .chains import Context, check_chains
 from .records import check_records, stateful_types
 from .report import KINDS, Report
@@ -39,29 +33,19 @@ def _ordered(report: Report) -> Report:
     return report
 
 
-@contextmanager
-def _snapshot():
-    """One read-only REPEATABLE READ transaction (PostgreSQL, outside any
-    transaction of the caller); otherwise the caller's reads as they are."""
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
-        yield None
-        return
-    with transaction.atomic(), connection.cursor() as cursor:
-        parallel.begin_snapshot(cursor)
-        yield cursor
-
-
 def _chains_and_records(ctx: Context, *, workers: int, chunk_size: int, records: bool) -> None:
     workers = parallel.workers_wanted(workers)
     if parallel.usable(workers):
-        with parallel.pool(ctx, workers, chunk_size) as executor, _snapshot() as cursor:
-            cursor.execute("SELECT pg_export_snapshot()")
-            snapshot = cursor.fetchone()[0]
-            heads = parallel.check_chains_shared(executor, ctx, workers, snapshot)
+        # Forked first, with no connection open; then the snapshot they join.
+        with (
+            parallel.Workers(ctx, workers, chunk_size) as shares,
+            snapshot.consistent_reads() as cursor,
+        ):
+            heads = shares.check_chains(snapshot.export(cursor))
             if records:
                 check_records(heads, ctx.report)
         return
-    with _snapshot():
+    with snapshot.consistent_reads():
         heads = check_chains(reader.stream(chunk_size=chunk_size), ctx)
         if records:
             check_records(heads, ctx.report)

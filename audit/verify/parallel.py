@@ -1,116 +1,189 @@
 """The chain pass in several processes (PostgreSQL), for databases with many events.
 
 Subjects are split into `workers` shares by a hash of their name, computed in
-SQL; each share is checked by one forked process with its own connection,
-streaming only its events through the same code as one process
-(chains.check_chains). All of them read one snapshot: the parent exports it
-from its REPEATABLE READ transaction (as pg_dump --jobs does), so shares,
-heads and live records agree even while people keep working. The parent then
-merges problems and heads; a sealed subject that no share saw is a chain
-truncated from its first event, as in one process.
+SQL; each share is checked by one of the forked processes, over its own
+connection, streaming only its events through the same code as one process
+(chains.check_chains). All of them read the parent's snapshot (snapshot.py),
+so shares, heads and live records agree even while people keep working. The
+parent merges problems and heads; a sealed subject that no share saw is a
+chain truncated from its first event, as in one process.
 
 Fork, not spawn: the children inherit the loaded project, the sealed index
-and the subject types without pickling them. They are forked before the
-parent opens its transaction, with every connection closed, so no child ever
-holds the parent's socket. Where this cannot hold (SQLite, inside a caller's
-transaction, a daemonic process such as a Celery pool worker, no fork), the
-caller checks in one process: `usable` says which.
+and the subject types without pickling them. They are forked with every
+connection closed, before the parent opens its transaction, so no child ever
+holds the parent's socket; they end with the parent (killed, it takes them
+along) and are terminated when anything fails. Where this cannot hold
+(SQLite, inside a transaction, with other threads running, in a daemonic
+process such as a Celery pool worker, no fork), the caller checks in one
+process: `usable` says which. Each worker holds one more database connection.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
+import signal
+import threading
+import traceback
+from collections.abc import Iterator
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 
 from django.db import connection, connections, transaction
 
-from . import reader
+from . import reader, snapshot
 from .chains import Context, Head, check_chains, report_unseen
 from .report import Report
 
 _SHARE = 'mod(hashtext("subject_type" || \':\' || "subject_id")::bigint + 2147483648, %s) = %s'
-# What the forked children inherit: set by `pool`, read by `_check_share`.
+# The default (workers=0) never asks for more than this many connections.
+MAX_DEFAULT_WORKERS = 8
+_PR_SET_PDEATHSIG = 1
+# What the forked children inherit: set by `Workers`, read by `_check_share`.
 _inherited: dict = {}
 
 
 def workers_wanted(workers: int | None) -> int:
-    """`workers`, where 0 (or None) means one per CPU this process may use."""
-    if not workers:
-        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return workers
+    """`workers`, where 0 (or None) means one per CPU this process may use, at most 8."""
+    if workers:
+        return workers
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(cpus or 1, MAX_DEFAULT_WORKERS))
 
 
 def usable(workers: int) -> bool:
+    """Whether `workers` processes may check the chains from here (see above)."""
+    opened = [c for c in connections.all(initialized_only=True) if c.connection is not None]
     return (
         workers > 1
         and connection.vendor == "postgresql"
-        and not connection.in_atomic_block
+        and all(c.get_autocommit() and not c.in_atomic_block for c in opened)
+        and threading.active_count() == 1
         and not multiprocessing.current_process().daemon
         and "fork" in multiprocessing.get_all_start_methods()
     )
 
 
-def begin_snapshot(cursor, snapshot: str | None = None) -> None:
-    """Make the current transaction a read-only REPEATABLE READ one, on
-    `snapshot` (exported by another transaction) if given."""
-    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-    if snapshot:
-        cursor.execute("SET TRANSACTION SNAPSHOT %s", [snapshot])
-
-
-def pool(ctx: Context, workers: int, chunk_size: int) -> ProcessPoolExecutor:
-    """`workers` processes forked now, each holding `ctx`; close it when done."""
-    _inherited.update(ctx=ctx, workers=workers, chunk_size=chunk_size)
-    connections.close_all()
-    executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+def _die_with_parent(parent: int) -> None:
+    """In a child: the kernel ends it when the parent dies (Linux), so no worker
+    outlives a killed verification holding a connection and an old snapshot."""
     try:
-        # With fork, the first task forks every worker at once: now, with no
-        # connection open, rather than later inside the parent's transaction.
-        executor.submit(os.getpid).result()
-    except BaseException:
-        executor.shutdown(cancel_futures=True)
-        raise
-    finally:
-        _inherited.clear()
-    return executor
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass  # elsewhere an error in the parent still stops them (Workers.stop)
+    if os.getppid() != parent:  # it died before prctl took effect
+        os._exit(1)
 
 
-def _check_share(share: int, snapshot: str):
-    """In a child: one share of the subjects; returns what the parent merges."""
-    ctx, workers = _inherited["ctx"], _inherited["workers"]
+def _check_share(share: int, snapshot_id: str) -> tuple[int, list[dict], dict, set[str]]:
+    """One share of the subjects; returns (events checked, problems, heads,
+    sealed subjects seen) for the parent to merge."""
+    ctx = _inherited["ctx"]
     report = Report()
     mine = Context(
         report,
-        sealed=ctx.sealed,
+        sealed=dict(ctx.sealed),  # consumed by the pass
         sealed_through=ctx.sealed_through,
         head_types=ctx.head_types,
     )
     try:
         with transaction.atomic(), connection.cursor() as cursor:
-            begin_snapshot(cursor, snapshot)
+            snapshot.begin(cursor, snapshot_id)
             chunks = reader.stream(
-                where=_SHARE, params=[workers, share], chunk_size=_inherited["chunk_size"]
+                where=_SHARE,
+                params=[_inherited["workers"], share],
+                chunk_size=_inherited["chunk_size"],
             )
             heads = check_chains(chunks, mine, unseen=False)
     finally:
         connections.close_all()
-    return report.checked, report.problems, heads, set(mine.sealed)
+    return report.checked, report.problems, heads, ctx.sealed.keys() - mine.sealed.keys()
 
 
-def check_chains_shared(
-    executor: ProcessPoolExecutor, ctx: Context, workers: int, snapshot: str
-) -> dict[str, dict[str, Head]]:
-    """check_chains over every share, in the pool's processes, on `snapshot`."""
-    heads: dict[str, dict[str, Head]] = {t: {} for t in ctx.head_types}
-    unseen: set[str] | None = None
-    for checked, problems, share_heads, left in executor.map(
-        _check_share, range(workers), [snapshot] * workers
-    ):
-        ctx.report.checked += checked
-        ctx.report.problems.extend(problems)
-        for subject_type, by_id in share_heads.items():
-            heads[subject_type].update(by_id)
-        unseen = left if unseen is None else unseen & left
-    report_unseen(ctx, sorted(unseen or ()))
-    return heads
+def _child(share: int, pipe: Connection, parent: int) -> None:
+    """A worker's life: wait for the snapshot id, check the share, send the result."""
+    _die_with_parent(parent)
+    try:
+        result = (True, _check_share(share, pipe.recv()))
+    except EOFError:
+        return  # the parent gave up before starting us
+    except BaseException:
+        result = (False, traceback.format_exc())
+    pipe.send(result)
+    pipe.close()
+
+
+class Workers:
+    """One forked process per share, forked now with no connection open."""
+
+    def __init__(self, ctx: Context, shares: int, chunk_size: int) -> None:
+        self.ctx, self.shares = ctx, shares
+        self.processes: list[BaseProcess] = []
+        self.pipes: dict[Connection, BaseProcess] = {}
+        fork = multiprocessing.get_context("fork")
+        _inherited.update(ctx=ctx, workers=shares, chunk_size=chunk_size)
+        connections.close_all()
+        parent = os.getpid()
+        try:
+            for share in range(shares):
+                mine, theirs = fork.Pipe()
+                process = fork.Process(target=_child, args=(share, theirs, parent), daemon=True)
+                process.start()
+                theirs.close()
+                self.processes.append(process)
+                self.pipes[mine] = process
+        except BaseException:
+            self.stop()
+            raise
+        finally:
+            _inherited.clear()
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.is_alive():
+                process.terminate()
+        for process in self.processes:
+            process.join()
+        for pipe in self.pipes:
+            pipe.close()
+
+    def results(self, snapshot_id: str) -> Iterator[tuple]:
+        """Each share's result as it comes; a share that fails or dies raises."""
+        for pipe in self.pipes:
+            pipe.send(snapshot_id)
+        pending = dict(self.pipes)
+        while pending:
+            for pipe in wait(list(pending)):
+                process = pending.pop(pipe)
+                try:
+                    ok, value = pipe.recv()
+                except EOFError:
+                    process.join()
+                    raise RuntimeError(
+                        f"a verification worker died (exit code {process.exitcode})"
+                    ) from None
+                if not ok:
+                    raise RuntimeError(f"a verification worker failed:\n{value}")
+                yield value
+
+    def check_chains(self, snapshot_id: str) -> dict[str, dict[str, Head]]:
+        """check_chains over every share, on `snapshot_id`."""
+        ctx = self.ctx
+        heads: dict[str, dict[str, Head]] = {t: {} for t in ctx.head_types}
+        seen: set[str] = set()
+        for checked, problems, share_heads, share_seen in self.results(snapshot_id):
+            ctx.report.checked += checked
+            ctx.report.problems.extend(problems)
+            for subject_type, by_id in share_heads.items():
+                heads[subject_type].update(by_id)
+            seen |= share_seen
+        report_unseen(ctx, sorted(ctx.sealed.keys() - seen))
+        return heads

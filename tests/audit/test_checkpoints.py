@@ -3,6 +3,7 @@ and the fast verification path agrees with the canonical form on awkward text.""
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
@@ -108,3 +109,15 @@ def test_fast_template_agrees_with_the_canonical_form(histories, text):
                        changes={"catatan": [None, text]}, scope=text)  # fmt: skip
     report = verify_chains()
     assert report.ok, report.problems
+
+
+def test_leaf_hashes_are_rfc_leaf_hashes_of_each_sealed_hash():
+    """The inlined loop in leaf_hashes is merkle.leaf_hash, leaf by leaf, in order."""
+    hashes = [hashlib.sha256(str(i).encode()).hexdigest() for i in range(7)]
+    entries = [
+        ["a:1", 1, "".join(hashes[:3])],
+        ["a:2", 4, hashes[3]],
+        ["b:1", 1, "".join(hashes[4:])],
+    ]
+    assert leaf_hashes(entries) == [merkle.leaf_hash(bytes.fromhex(h)) for h in hashes]
+    assert leaf_hashes([]) == []

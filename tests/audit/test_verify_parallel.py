@@ -7,13 +7,17 @@ verifier runs; elsewhere verify_audit(workers=N) is the one-process pass.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import pickle
 import threading
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection, connections
 
+import audit.verify as verify
 from audit.checkpoints import checkpoint_seal
 from audit.verify import parallel, verify_audit, verify_chains
 from audit.verify.chains import NO_VERSION
@@ -32,6 +36,8 @@ def committed(test):
 def on_postgres():
     if connection.vendor != "postgresql":
         pytest.skip("the parallel verifier runs on PostgreSQL (run with DATABASE_URL)")
+    # Else these tests would quietly compare one process with itself.
+    assert parallel.usable(2), threading.enumerate()
 
 
 def test_no_version_survives_pickling():
@@ -48,9 +54,39 @@ def test_inside_a_transaction_one_process_does_it(histories):
 
 
 @pytest.mark.parametrize("workers", [None, 0])
-def test_zero_workers_means_one_per_cpu(workers):
-    assert parallel.workers_wanted(workers) >= 1
-    assert parallel.workers_wanted(3) == 3
+def test_zero_workers_means_one_per_cpu_up_to_eight(workers):
+    cpus = len(os.sched_getaffinity(0))
+    assert parallel.workers_wanted(workers) == min(cpus, parallel.MAX_DEFAULT_WORKERS)
+    assert parallel.workers_wanted(12) == 12
+
+
+def test_a_daemonic_process_checks_alone(monkeypatch):
+    """Celery's pool workers are daemonic and may not fork children."""
+    assert parallel.usable(2) == (connection.vendor == "postgresql")
+
+    class Daemonic:
+        daemon = True
+
+    monkeypatch.setattr(multiprocessing, "current_process", Daemonic)
+    assert not parallel.usable(2)
+
+
+def test_other_threads_mean_one_process():
+    """Forking a process whose other threads hold locks is unsafe."""
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not parallel.usable(2)
+    finally:
+        stop.set()
+        thread.join()
+
+
+@pytest.mark.django_db
+def test_command_refuses_negative_workers():
+    with pytest.raises(CommandError, match="--workers"):
+        call_command("verify_audit", "--workers", "-1")
 
 
 @committed
@@ -71,7 +107,7 @@ def test_every_kind_of_tampering_found_alike(on_postgres, library):  # noqa: F81
     reports the same problems, each at its victim."""
     checkpoint_seal()
     expected = {}
-    for (kind, tamper), appraisal in zip(KINDS.items(), library, strict=False):
+    for (kind, tamper), appraisal in zip(KINDS.items(), library[: len(KINDS)], strict=True):
         outcome = tamper(str(appraisal.pk), 1, 1)
         assert outcome is not None, kind
         expected[f"{SUBJECT_TYPE}:{appraisal.pk}"] = outcome
@@ -84,8 +120,24 @@ def test_every_kind_of_tampering_found_alike(on_postgres, library):  # noqa: F81
     for subject, (seq, problem) in expected.items():
         assert (subject, seq, problem) in found, (subject, seq, problem, one.problems)
     assert {p.get("subject") for p in one.problems} <= set(expected)
-    for workers in (2, 3):
+    # 12: more shares than subjects, some of them empty.
+    for workers in (2, 3, 12):
         assert verify_audit(workers=workers).as_dict() == one.as_dict()
+
+
+@committed
+def test_a_failing_share_fails_the_verification(on_postgres, appraisal, monkeypatch):
+    """No quiet "ok" from the shares that did finish; no worker left behind."""
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(parallel, "check_chains", broken)  # inherited by the forks
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        verify_audit(workers=2)
+    assert not multiprocessing.active_children()
+    monkeypatch.undo()
+    assert verify_audit(workers=2).ok
 
 
 @pytest.mark.parametrize(
@@ -93,7 +145,7 @@ def test_every_kind_of_tampering_found_alike(on_postgres, library):  # noqa: F81
     [
         (1, "check_records"),
         (2, "check_records"),
-        (2, "check_chains_shared"),
+        (2, "shares"),
     ],
 )
 @committed
@@ -103,9 +155,9 @@ def test_a_transition_committed_meanwhile_is_no_disagreement(
     """Chains and live records are read in one snapshot: a plan submitted while
     verification runs (after the snapshot was taken, before the records, or
     the shares' chains, are read) is not taken for a forged record."""
-    import audit.verify as verify
-
-    real = getattr(verify.parallel if before == "check_chains_shared" else verify, before)
+    target = parallel.Workers if before == "shares" else verify
+    name = "check_chains" if before == "shares" else before
+    real = getattr(target, name)
 
     def submitted_first(*args, **kwargs):
         def submit():
@@ -119,8 +171,7 @@ def test_a_transition_committed_meanwhile_is_no_disagreement(
         thread.join(timeout=60)
         return real(*args, **kwargs)
 
-    target = verify.parallel if before == "check_chains_shared" else verify
-    monkeypatch.setattr(target, before, submitted_first)
+    monkeypatch.setattr(target, name, submitted_first)
     report = verify_audit(workers=workers)
     assert report.ok, report.problems
     appraisal.refresh_from_db()
