@@ -52,17 +52,27 @@ def workers_wanted(workers: int | None) -> int:
     return max(1, min(cpus or 1, MAX_DEFAULT_WORKERS))
 
 
-def usable(workers: int) -> bool:
-    """Whether `workers` processes may check the chains from here (see above)."""
+def obstacles(workers: int) -> list[str]:
+    """Why `workers` processes may not check the chains from here; none: they may."""
     opened = [c for c in connections.all(initialized_only=True) if c.connection is not None]
-    return (
-        workers > 1
-        and connection.vendor == "postgresql"
-        and all(c.get_autocommit() and not c.in_atomic_block for c in opened)
-        and threading.active_count() == 1
-        and not multiprocessing.current_process().daemon
-        and "fork" in multiprocessing.get_all_start_methods()
-    )
+    found = []
+    if workers < 2:
+        found.append("one process asked for")
+    if connection.vendor != "postgresql":
+        found.append("not PostgreSQL")
+    if not all(c.autocommit and not c.in_atomic_block for c in opened):
+        found.append("inside a transaction, whose rows other processes cannot see")
+    if threading.active_count() > 1:
+        found.append("other threads are running, and may hold locks a fork would copy")
+    if multiprocessing.current_process().daemon:
+        found.append("a daemonic process (a Celery pool worker) may not have children")
+    if "fork" not in multiprocessing.get_all_start_methods():
+        found.append("no fork on this platform")
+    return found
+
+
+def usable(workers: int) -> bool:
+    return not obstacles(workers)
 
 
 def _die_with_parent(parent: int) -> None:

@@ -37,7 +37,7 @@ def on_postgres():
     if connection.vendor != "postgresql":
         pytest.skip("the parallel verifier runs on PostgreSQL (run with DATABASE_URL)")
     # Else these tests would quietly compare one process with itself.
-    assert parallel.usable(2), threading.enumerate()
+    assert not parallel.obstacles(2), (parallel.obstacles(2), threading.enumerate())
 
 
 def test_no_version_survives_pickling():
@@ -49,7 +49,7 @@ def test_no_version_survives_pickling():
 def test_inside_a_transaction_one_process_does_it(histories):
     """The caller's transaction holds rows other processes cannot see: one process then."""
     assert connection.in_atomic_block
-    assert not parallel.usable(2)
+    assert any("inside a transaction" in o for o in parallel.obstacles(2))
     assert verify_audit(workers=2).as_dict() == verify_audit().as_dict()
 
 
@@ -62,12 +62,14 @@ def test_zero_workers_means_one_per_cpu_up_to_eight(workers):
 
 def test_a_daemonic_process_checks_alone(monkeypatch):
     """Celery's pool workers are daemonic and may not fork children."""
-    assert parallel.usable(2) == (connection.vendor == "postgresql")
+    reason = "a daemonic process (a Celery pool worker) may not have children"
+    assert reason not in parallel.obstacles(2)
 
     class Daemonic:
         daemon = True
 
     monkeypatch.setattr(multiprocessing, "current_process", Daemonic)
+    assert reason in parallel.obstacles(2)
     assert not parallel.usable(2)
 
 
@@ -77,10 +79,16 @@ def test_other_threads_mean_one_process():
     thread = threading.Thread(target=stop.wait)
     thread.start()
     try:
+        assert any("other threads" in o for o in parallel.obstacles(2))
         assert not parallel.usable(2)
     finally:
         stop.set()
         thread.join()
+
+
+def test_one_worker_or_sqlite_is_one_process():
+    assert "one process asked for" in parallel.obstacles(1)
+    assert ("not PostgreSQL" in parallel.obstacles(2)) == (connection.vendor != "postgresql")
 
 
 @pytest.mark.django_db
