@@ -176,6 +176,7 @@ def main() -> None:
     from django.test.utils import setup_test_environment
 
     from audit.checkpoints import checkpoint_seal
+    from audit.models import AuditEvent
     from audit.verify import parallel, verify_audit, verify_chains
 
     setup_test_environment()
@@ -183,9 +184,10 @@ def main() -> None:
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         workers = parallel.workers_wanted(args.workers)
+        alone = "; ".join(parallel.obstacles(workers))
         print(
             f"database: {connection.vendor}, events: {args.events}, chain: {args.chain}, "
-            f"workers: {workers}{'' if parallel.usable(workers) else ' (not usable: one process)'}"
+            f"workers: {workers}{f' (one process: {alone})' if alone else ''}"
         )
         t = time.perf_counter()
         inputs = generate(args.events, args.chain)
@@ -193,7 +195,7 @@ def main() -> None:
         if connection.vendor == "postgresql":
             # What autovacuum would have done by now: statistics for the planner.
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE audit_auditevent")
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(AuditEvent._meta.db_table)}")
         t = time.perf_counter()
         sealed = checkpoint_seal()
         print(f"sealed {len(sealed)} checkpoints in {time.perf_counter() - t:.1f} s")

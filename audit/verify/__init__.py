@@ -15,6 +15,8 @@ the chain pass runs in that many processes (parallel.py) on that snapshot.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 from ..models import AuditEvent
 from . import parallel, reader, snapshot
 from .chains import Context, check_chains
@@ -35,18 +37,16 @@ def _ordered(report: Report) -> Report:
 
 def _chains_and_records(ctx: Context, *, workers: int, chunk_size: int, records: bool) -> None:
     workers = parallel.workers_wanted(workers)
-    if parallel.usable(workers):
-        # Forked first, with no connection open; then the snapshot they join.
-        with (
-            parallel.Workers(ctx, workers, chunk_size) as shares,
-            snapshot.consistent_reads() as cursor,
-        ):
+    shared = parallel.usable(workers)
+    # The workers are forked first, with no connection open; then the snapshot they join.
+    with (
+        parallel.Workers(ctx, workers, chunk_size) if shared else nullcontext() as shares,
+        snapshot.consistent_reads() as cursor,
+    ):
+        if shares is None:
+            heads = check_chains(reader.stream(chunk_size=chunk_size), ctx)
+        else:
             heads = shares.check_chains(snapshot.export(cursor))
-            if records:
-                check_records(heads, ctx.report)
-        return
-    with snapshot.consistent_reads():
-        heads = check_chains(reader.stream(chunk_size=chunk_size), ctx)
         if records:
             check_records(heads, ctx.report)
 

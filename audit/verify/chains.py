@@ -294,7 +294,7 @@ def check_chains(
     return heads
 
 
-def report_unseen(ctx: Context, subjects) -> None:
+def report_unseen(ctx: Context, subjects: Iterable[str]) -> None:
     """Sealed subjects of which no event is left: truncated from their first."""
     for subject in subjects:
         ctx.report.problems.append(_truncated(subject, 0, ctx.sealed[subject]))

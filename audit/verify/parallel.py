@@ -15,7 +15,7 @@ holds the parent's socket; they end with the parent (killed, it takes them
 along) and are terminated when anything fails. Where this cannot hold
 (SQLite, inside a transaction, with other threads running, in a daemonic
 process such as a Celery pool worker, no fork), the caller checks in one
-process: `usable` says which. Each worker holds one more database connection.
+process: `obstacles` says why. Each worker holds one more database connection.
 """
 
 from __future__ import annotations
@@ -129,9 +129,8 @@ class Workers:
     """One forked process per share, forked now with no connection open."""
 
     def __init__(self, ctx: Context, shares: int, chunk_size: int) -> None:
-        self.ctx, self.shares = ctx, shares
-        self.processes: list[BaseProcess] = []
-        self.pipes: dict[Connection, BaseProcess] = {}
+        self.ctx = ctx
+        self.pipes: dict[Connection, BaseProcess] = {}  # ours, to each share's process
         fork = multiprocessing.get_context("fork")
         _inherited.update(ctx=ctx, workers=shares, chunk_size=chunk_size)
         connections.close_all()
@@ -142,7 +141,6 @@ class Workers:
                 process = fork.Process(target=_child, args=(share, theirs, parent), daemon=True)
                 process.start()
                 theirs.close()
-                self.processes.append(process)
                 self.pipes[mine] = process
         except BaseException:
             self.stop()
@@ -157,12 +155,11 @@ class Workers:
         self.stop()
 
     def stop(self) -> None:
-        for process in self.processes:
+        for process in self.pipes.values():
             if process.is_alive():
                 process.terminate()
-        for process in self.processes:
+        for pipe, process in self.pipes.items():
             process.join()
-        for pipe in self.pipes:
             pipe.close()
 
     def results(self, snapshot_id: str) -> Iterator[tuple]:
