@@ -12,7 +12,9 @@ import datetime as dt
 
 from workflow.definition import Context
 
+from .follow_up import predicate_history, repeated_poor
 from .predicate import predicate_for
+from .services.organisation import appeal_reviewer_resolve
 
 
 def _as(instance, ctx: Context, reason: str):
@@ -69,8 +71,6 @@ def open_appeal_window(appraisal, ctx: Context) -> None:
 
 
 def file_appeal(appraisal, ctx: Context) -> dict:
-    from .services.organisation import appeal_reviewer_resolve
-
     # PP 30/2019 Pasal 59: the appraiser's superior as of the filing date
     # decides; never the appraiser, never the appellant.
     reviewer = appeal_reviewer_resolve(appraisal=appraisal, on=ctx.now.date())
@@ -99,8 +99,6 @@ def decide_appeal(appraisal, ctx: Context) -> dict:
 
 
 def propose_decision(appraisal, ctx: Context) -> dict:
-    from .follow_up import predicate_history, repeated_poor
-
     history = predicate_history(appraisal)
     decision = appraisal.decisions.model(
         evidence={"predicate_history": history, "repeated_poor": repeated_poor(history)},

@@ -7,6 +7,7 @@ are flagged so the panel sees them.
 
 from __future__ import annotations
 
+from .models import Appraisal
 from .predicate import Predicate
 
 P = Predicate
@@ -26,8 +27,6 @@ def kinds_allowed(predicate: str) -> list[str]:
 
 def predicate_history(appraisal) -> list[dict]:
     """The employee's final predicates, oldest first, this cycle included."""
-    from .models import Appraisal
-
     rows = (
         Appraisal.objects.filter(employee_id=appraisal.employee_id)
         .exclude(predicate="")

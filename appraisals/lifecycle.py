@@ -2,35 +2,25 @@
 
 Everything else — django-fsm methods on Appraisal, the API's available
 transitions, diagrams, permission tests — is derived from this table.
+The model does not import it: `workflow` finds this module at start-up
+(WorkflowConfig.ready) and binds the table's transitions to the model it was
+registered for, so this module may import the domain freely.
 """
 
 from __future__ import annotations
 
-from workflow.definition import ANY_STATE, Context, Guard, State, Transition, Workflow, register
-from workflow.fsm import fsm_methods
+from workflow.definition import ANY_STATE, Context, Guard, Transition, Workflow, register
 from workflow.text import Text
 
 from . import effects, payloads
 from .policies import SYSTEM, appraisal_roles
+from .services.calibration import curve_blocks_issue
+from .services.content import expectations_complete
+from .states import INITIAL, STATE_CHOICES, STATES
 
 T = Text
 
-STATES = (
-    State("draft", T("Penyusunan SKP", "Plan being drafted")),
-    State("plan_submitted", T("SKP diajukan", "Plan submitted")),
-    State("in_progress", T("Pelaksanaan kinerja", "In progress")),
-    State("self_assessed", T("Penilaian mandiri diajukan", "Self-assessment submitted")),
-    State("reviewed", T("Sudah dinilai", "Reviewed")),
-    State("discussed", T("Dialog kinerja tercatat", "Discussion recorded")),
-    State("result_issued", T("Hasil penilaian ditetapkan", "Result issued")),
-    State("appealed", T("Keberatan diajukan", "Appeal filed")),
-    State("final", T("Hasil final", "Final")),
-    State("decision_proposed", T("Tindak lanjut diusulkan", "Follow-up proposed")),
-    State("decided", T("Tindak lanjut diputuskan", "Follow-up decided"), final=True),
-    State("cancelled", T("Dibatalkan", "Cancelled"), final=True),
-)
-STATE_CHOICES = [(s.name, s.label.id) for s in STATES]
-
+__all__ = ["APPRAISAL_WORKFLOW", "STATE_CHOICES", "STATES", "TRANSITIONS", "AppraisalTransitions"]
 
 # -- conditions (about the appraisal; unmet -> 400 with the reason) ---------
 
@@ -45,14 +35,10 @@ def _items_measured(a, ctx: Context) -> bool:
 
 
 def _curve_achievable(a, ctx: Context) -> bool:
-    from .services.calibration import curve_blocks_issue
-
     return not curve_blocks_issue(a)
 
 
 def _expectations_set(a, ctx: Context) -> bool:
-    from .services.content import expectations_complete
-
     return expectations_complete(a)
 
 
@@ -348,7 +334,7 @@ APPRAISAL_WORKFLOW = register(
         name="appraisal",
         label=T("Penilaian kinerja pegawai", "Employee performance appraisal"),
         states=STATES,
-        initial="draft",
+        initial=INITIAL,
         transitions=TRANSITIONS,
         roles_of=appraisal_roles,
         scope_of=lambda appraisal: appraisal.unit.path,
@@ -356,5 +342,11 @@ APPRAISAL_WORKFLOW = register(
     model="appraisals.Appraisal",
 )
 
-# django-fsm methods generated from the table; Appraisal inherits them.
-AppraisalTransitions = fsm_methods(APPRAISAL_WORKFLOW, module=__name__, name="AppraisalTransitions")
+
+class AppraisalTransitions:
+    """Empty; kept importable because migration 0001 names it among Appraisal's bases.
+
+    The django-fsm methods are no longer inherited: `workflow.fsm.bind` attaches
+    them to the model at start-up (WorkflowConfig.ready), so the model need not
+    import this table.
+    """

@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from workflow.text import Text
 
+from .follow_up import kinds_allowed
 from .predicate import Rating
 
 
@@ -89,8 +90,6 @@ class DecisionProposalPayload(serializers.Serializer):
     details = serializers.CharField(max_length=20000, required=False, allow_blank=True)
 
     def validate_kind(self, kind):
-        from .follow_up import kinds_allowed
-
         predicate = self.context["obj"].predicate
         allowed = kinds_allowed(predicate)
         if kind not in allowed:

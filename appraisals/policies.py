@@ -14,6 +14,15 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from .models import (
+    ActingAssignment,
+    Appraisal,
+    Employee,
+    RoleAssignment,
+    SupervisorRelation,
+    Unit,
+)
+
 SYSTEM = "system"
 ASSIGNED_ROLES = ("panel", "authority", "inspector", "hr_admin")
 # Roles whose holders may see appraisals in their unit subtree.
@@ -51,8 +60,6 @@ def profile_of(user) -> Profile:
     elif is_system_user(user):
         profile = Profile(user_id=user.pk, employee_id=None, scopes=(), is_system=True)
     else:
-        from .models import Employee, RoleAssignment
-
         today = timezone.localdate()
         employee_id = (
             Employee.objects.filter(user=user, active=True).values_list("id", flat=True).first()
@@ -108,8 +115,6 @@ def is_inspector(user) -> bool:
 
 def contract_roles(user) -> list[str]:
     """The roles of api-contract.md's /api/me/: derived from the organisation or assigned."""
-    from .models import ActingAssignment, Appraisal, SupervisorRelation
-
     profile = profile_of(user)
     roles = {role for role, _path in profile.scopes}
     employee_id = profile.employee_id
@@ -154,8 +159,6 @@ def inspector_scopes(user) -> list[str]:
 
 def unit_path(unit_id) -> str | None:
     """The materialised path of a unit, for scoped audit search (the audit app's hook)."""
-    from .models import Unit
-
     try:
         pk = int(unit_id)
     except (TypeError, ValueError):
@@ -167,8 +170,6 @@ def unit_path(unit_id) -> str | None:
 
 def employee_visibility(user) -> Q:
     """Employees `user` may see: themself, whom they appraise or review, their scopes."""
-    from .models import Appraisal
-
     profile = profile_of(user)
     if profile.is_system:
         return Q()
@@ -184,8 +185,6 @@ def employee_visibility(user) -> Q:
 
 def unit_visibility(user) -> Q:
     """Units in the user's assigned scopes, and the user's own unit with its ancestors."""
-    from .models import Employee
-
     profile = profile_of(user)
     if profile.is_system:
         return Q()
@@ -202,8 +201,6 @@ def unit_visibility(user) -> Q:
 
 def unit_cycle_subjects(unit_id, cycle_id) -> list[str]:
     """Audit subjects ("appraisals.appraisal:<id>") of one unit subtree in one cycle."""
-    from .models import Appraisal
-
     path = unit_path(unit_id)
     if path is None:
         return []

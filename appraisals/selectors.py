@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from workflow.errors import ActionForbidden, NotFound
 from workflow.text import Text
 
-from .models import Appraisal, BulkJob, Cycle
+from .models import Appraisal, BulkJob, Cycle, Employee, Unit
 from .policies import (
     appraisal_roles,
     appraisal_visibility,
@@ -70,8 +70,6 @@ def cycle_list_managed(*, user) -> QuerySet[Cycle]:
 def unit_get_for(*, user, pk, roles, refusal: Text):
     """A unit `user` may do something with: 404 when it is not theirs to see (the
     directory's visibility), 403 when they see it but hold none of `roles` over it."""
-    from .models import Unit
-
     unit = Unit.objects.filter(unit_visibility(user), pk=pk).first()
     if unit is None:
         raise NotFound(UNIT_NOT_FOUND)
@@ -84,8 +82,6 @@ def employee_get_for(*, user, pk, roles, refusal: Text):
     """An employee `user` may act on: 404 when invisible to them, 403 when visible
     but none of `roles` is held over the employee's unit. Checked before the body
     is read, so a refusal does not depend on what was sent."""
-    from .models import Employee
-
     employee = (
         Employee.objects.select_related("unit").filter(employee_visibility(user), pk=pk).first()
     )

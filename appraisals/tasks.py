@@ -2,16 +2,15 @@
 
 from celery import shared_task
 
+from .imports.uploads import uploads_sweep
+from .services.job_runs import cycle_open_job_run
+
 
 @shared_task(acks_late=True)
 def cycle_open_task(job_id: int) -> None:
-    from .services.jobs import cycle_open_job_run
-
     cycle_open_job_run(job_id=job_id)
 
 
 @shared_task
 def import_uploads_sweep() -> int:
-    from .imports.uploads import uploads_sweep
-
     return uploads_sweep()

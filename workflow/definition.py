@@ -139,6 +139,11 @@ def registered() -> dict[str, Workflow]:
     return {name: wf for name, (wf, _model) in sorted(_registry.items())}
 
 
+def bindings() -> list[tuple[Workflow, str]]:
+    """Each registered lifecycle with its model's label ("app_label.ModelName")."""
+    return [entry for _name, entry in sorted(_registry.items())]
+
+
 def get(name: str) -> Workflow | None:
     entry = _registry.get(name)
     return entry[0] if entry else None

@@ -1,15 +1,18 @@
 """Feeding a `Workflow` table into django-fsm.
 
-`fsm_methods(workflow)` returns a plain mixin whose methods are django-fsm
-transitions generated from the table, so the model never restates the
-lifecycle. The methods only move the state; the engine (services.perform)
-does the rest. Calling one directly changes the object in memory only.
+`bind(workflow, model)` attaches to the model one django-fsm transition per
+row of the table, at start-up (`WorkflowConfig.ready`), so the model never
+imports — nor restates — its lifecycle. `fsm_methods(workflow)` builds the
+same methods as a mixin, for a model that prefers to inherit them. The
+methods only move the state; the engine (services.perform) does the rest.
+Calling one directly changes the object in memory only.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django_fsm import FSMFieldMixin
 from django_fsm import transition as fsm_transition
 
 from .definition import Transition, Workflow
@@ -45,3 +48,27 @@ def fsm_methods(workflow: Workflow, *, module: str, name: str) -> type:
     cls = type(name, (), attrs)
     cls.__qualname__ = name
     return cls
+
+
+def bind(workflow: Workflow, model: type) -> None:
+    """Attach the table's transitions to `model` as django-fsm methods.
+
+    A model that already has them (it inherits `fsm_methods`) is left as it
+    is; any other attribute of the same name is a clash, refused.
+    """
+    field = model._meta.get_field(workflow.state_field)
+    if not isinstance(field, FSMFieldMixin):
+        raise TypeError(f"{model._meta.label}.{workflow.state_field} is not a django-fsm field")
+    added = False
+    for t in workflow.transitions:
+        existing = getattr(model, t.name, None)
+        if existing is not None:
+            if getattr(existing, "_django_fsm", None) is None:
+                raise TypeError(f"{model._meta.label}.{t.name} exists and is no transition")
+            continue
+        setattr(model, t.name, _method(workflow, t))
+        added = True
+    if added:
+        # django-fsm collects a model's transitions when the class is prepared,
+        # before these methods existed: let it collect them again.
+        field._collect_transitions(sender=model)

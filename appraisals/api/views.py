@@ -16,11 +16,11 @@ from audit.selectors import audit_events_of
 from audit.services import read_access_record
 from workflow import services as engine
 from workflow.api.filters import IdFilter
-from workflow.errors import ActionForbidden, PayloadInvalid, VersionMismatch
+from workflow.errors import ActionForbidden, NotFound, PayloadInvalid, VersionMismatch
 from workflow.services import serializer_problems
 from workflow.text import Text
 
-from ..models import Appraisal, PlanItem
+from ..models import Appraisal, Employee, PlanItem
 from ..policies import appraisal_roles, contract_roles, profile_of
 from ..selectors import (
     APPRAISAL_RELATED,
@@ -77,8 +77,6 @@ class MeView(APIView):
         profile = profile_of(user)
         employee = None
         if profile.employee_id is not None:
-            from ..models import Employee
-
             record = Employee.objects.select_related("unit", "position").get(pk=profile.employee_id)
             supervisor = supervisor_resolve(employee=record, on=timezone.localdate())
             employee = MeEmployeeSerializer(record, context={"supervisor": supervisor}).data
@@ -223,8 +221,6 @@ class _PlanItemMixin:
         try:
             return appraisal.plan_items.prefetch_related("indicators").get(pk=self.kwargs["item"])
         except (PlanItem.DoesNotExist, ValueError):
-            from workflow.errors import NotFound
-
             raise NotFound(
                 Text("Rencana hasil kerja tidak ditemukan.", "Result item not found.")
             ) from None

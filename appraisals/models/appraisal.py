@@ -5,8 +5,8 @@ from django.db import models
 from django_fsm import FSMField, FSMModelMixin
 from simple_history.models import HistoricalRecords
 
-from ..lifecycle import APPRAISAL_WORKFLOW, STATE_CHOICES, AppraisalTransitions
 from ..predicate import Predicate, Rating
+from ..states import INITIAL, STATE_CHOICES
 from .organisation import Employee, Unit
 
 
@@ -41,12 +41,14 @@ class Cycle(models.Model):
         return self.name
 
 
-class Appraisal(AppraisalTransitions, FSMModelMixin, models.Model):
+class Appraisal(FSMModelMixin, models.Model):
     """One employee's performance appraisal in one cycle.
 
     The appraiser and appeal reviewer are resolved from the organisation when
     the appraisal opens (and the reviewer again when an appeal is filed).
-    `version` increases by one with every change of the aggregate.
+    `version` increases by one with every change of the aggregate. Its
+    transition methods (`submit_plan` ...) are django-fsm's, attached at
+    start-up from the table in `appraisals/lifecycle.py` (`workflow.fsm.bind`).
     """
 
     cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="appraisals")
@@ -58,9 +60,7 @@ class Appraisal(AppraisalTransitions, FSMModelMixin, models.Model):
     appeal_reviewer = models.ForeignKey(
         Employee, null=True, on_delete=models.PROTECT, related_name="appraisals_as_reviewer"
     )
-    state = FSMField(
-        default=APPRAISAL_WORKFLOW.initial, choices=STATE_CHOICES, protected=True, db_index=True
-    )
+    state = FSMField(default=INITIAL, choices=STATE_CHOICES, protected=True, db_index=True)
     version = models.PositiveIntegerField(default=1)
     result_rating = models.CharField(max_length=10, choices=Rating.choices, blank=True)
     behaviour_rating = models.CharField(max_length=10, choices=Rating.choices, blank=True)

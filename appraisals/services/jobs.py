@@ -5,14 +5,18 @@ from __future__ import annotations
 from functools import partial
 
 from django.db import transaction
-from django.utils import timezone
 
 from workflow.errors import ActionForbidden, StateConflict
 from workflow.text import Text
 
 from ..models import BulkJob, Cycle, Employee
 from ..policies import profile_of
-from .cycles import cycle_open
+from ..tasks import cycle_open_task
+
+# The worker's half lives apart (tasks import it; this module imports tasks).
+from .job_runs import cycle_open_job_run
+
+__all__ = ["CYCLE_CLOSED", "ONLY_HR", "cycle_open_job_run", "cycle_open_job_start"]
 
 ONLY_HR = Text(
     id="Hanya pengelola kinerja (BKD/BKPSDM) instansi ini yang dapat membuka siklus.",
@@ -23,8 +27,6 @@ CYCLE_CLOSED = Text(id="Siklus penilaian sudah ditutup.", en="The cycle is close
 
 def cycle_open_job_start(*, cycle: Cycle, actor) -> BulkJob:
     """Queue the job; the worker starts it after this transaction commits."""
-    from ..tasks import cycle_open_task
-
     if "hr_admin" not in profile_of(actor).holds_in(cycle.instansi.path):
         raise ActionForbidden(ONLY_HR)
     if cycle.status != Cycle.Status.OPEN:
@@ -37,27 +39,4 @@ def cycle_open_job_start(*, cycle: Cycle, actor) -> BulkJob:
             kind=BulkJob.Kind.CYCLE_OPEN, cycle=cycle, total=total, requested_by=actor
         )
         transaction.on_commit(partial(cycle_open_task.delay, job.pk))
-    return job
-
-
-def cycle_open_job_run(*, job_id: int) -> BulkJob:
-    job = BulkJob.objects.select_related("cycle", "requested_by").get(pk=job_id)
-    if job.status == BulkJob.Status.DONE:
-        return job  # a redelivered task: nothing left to do
-    job.status, job.started_at = BulkJob.Status.RUNNING, timezone.now()
-    job.save(update_fields=["status", "started_at"])
-
-    def progress(done: int, total: int) -> None:
-        job.done, job.total = done, total
-        job.save(update_fields=["done", "total"])
-
-    try:
-        cycle_open(cycle=job.cycle, actor=job.requested_by, progress=progress)
-    except Exception as exc:
-        job.status, job.error = BulkJob.Status.FAILED, f"{type(exc).__name__}: {exc}"[:2000]
-        job.finished_at = timezone.now()
-        job.save(update_fields=["status", "error", "finished_at"])
-        raise
-    job.status, job.finished_at = BulkJob.Status.DONE, timezone.now()
-    job.save(update_fields=["status", "finished_at"])
     return job

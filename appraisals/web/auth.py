@@ -16,7 +16,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ..models import Employee
 from ..policies import contract_roles, profile_of
+from .hr_import import forget_pending
 
 log = logging.getLogger("kinerja.security")
 
@@ -78,8 +80,6 @@ class LoginView(auth_views.LoginView):
 
 @require_POST
 def logout_view(request):
-    from .hr_import import forget_pending
-
     forget_pending(request)  # an organisation file waiting for apply goes with the session
     logout(request)
     messages.info(request, _("You have signed out."))
@@ -88,8 +88,6 @@ def logout_view(request):
 
 @login_required
 def profile(request):
-    from ..models import Employee
-
     employee_id = profile_of(request.user).employee_id
     employee = (
         Employee.objects.select_related("unit", "position").filter(pk=employee_id).first()

@@ -1,0 +1,29 @@
+"""The appraisal's states: all the model needs to know of its lifecycle.
+
+The model takes its state field's choices and default from here; the table
+(`lifecycle.py`) takes its states from here too and is bound to the model at
+start-up, so the model never imports the table (which imports effects,
+payloads, policies and services, which import the model).
+"""
+
+from __future__ import annotations
+
+from workflow.definition import State
+from workflow.text import Text as T
+
+STATES = (
+    State("draft", T("Penyusunan SKP", "Plan being drafted")),
+    State("plan_submitted", T("SKP diajukan", "Plan submitted")),
+    State("in_progress", T("Pelaksanaan kinerja", "In progress")),
+    State("self_assessed", T("Penilaian mandiri diajukan", "Self-assessment submitted")),
+    State("reviewed", T("Sudah dinilai", "Reviewed")),
+    State("discussed", T("Dialog kinerja tercatat", "Discussion recorded")),
+    State("result_issued", T("Hasil penilaian ditetapkan", "Result issued")),
+    State("appealed", T("Keberatan diajukan", "Appeal filed")),
+    State("final", T("Hasil final", "Final")),
+    State("decision_proposed", T("Tindak lanjut diusulkan", "Follow-up proposed")),
+    State("decided", T("Tindak lanjut diputuskan", "Follow-up decided"), final=True),
+    State("cancelled", T("Dibatalkan", "Cancelled"), final=True),
+)
+STATE_CHOICES = [(s.name, s.label.id) for s in STATES]
+INITIAL = "draft"
