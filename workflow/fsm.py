@@ -5,7 +5,12 @@ row of the table, at start-up (`WorkflowConfig.ready`), so the model never
 imports — nor restates — its lifecycle. `fsm_methods(workflow)` builds the
 same methods as a mixin, for a model that prefers to inherit them. The
 methods only move the state; the engine (services.perform) does the rest.
-Calling one directly changes the object in memory only.
+Calling one directly changes the object in memory only. django-fsm's
+`has_transition_perm(obj.<name>, user)` gives the engine's answer to "may
+this actor fire it here" (`checks.permitted`: state, roles, restrictions);
+whether the object is ready (the table's conditions) the engine answers with
+reasons (`transitions_open_to`); `can_proceed(obj.<name>)` knows no actor and
+answers only whether the state allows the transition.
 """
 
 from __future__ import annotations
@@ -15,13 +20,18 @@ from typing import Any
 from django_fsm import FSMFieldMixin
 from django_fsm import transition as fsm_transition
 
+from .checks import permitted
 from .definition import Transition, Workflow
 
 
 def _permission(workflow: Workflow, t: Transition):
+    # django-fsm's `has_transition_perm` asks this after the state: it answers
+    # with the engine's own check (roles and restrictions), so it agrees with
+    # `transitions_open_to` and with what `perform` refuses as 403. The table's
+    # conditions are not given to django-fsm as `conditions`: `perform` checks
+    # them once, with their reasons, before it calls the method (they query).
     def has_perm(instance: Any, user: Any) -> bool:
-        roles = workflow.roles_of(instance, user)
-        return bool(roles & t.roles)
+        return permitted(workflow, t, instance, user)
 
     return has_perm
 

@@ -24,6 +24,7 @@ from audit.models import AuditEvent
 from audit.services import audit_event_append
 
 from . import definition
+from .checks import failed, forbidden
 from .definition import Context, Transition, Workflow
 from .errors import (
     ActionForbidden,
@@ -90,24 +91,6 @@ def _snapshot(obj: Any, workflow: Workflow) -> dict[str, Any]:
 
 def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list]:
     return {k: [before[k], after[k]] for k in after if before.get(k) != after[k]}
-
-
-def _failed(guards, obj: Any, ctx: Context) -> list[Problem]:
-    return [Problem(code=g.code, message=g.message) for g in guards if not g.check(obj, ctx)]
-
-
-def _forbidden(t: Transition, obj: Any, ctx: Context) -> list[Problem]:
-    if not ctx.roles & t.roles:
-        return [
-            Problem(
-                code="role",
-                message=Text(
-                    id=f"Anda tidak berwenang melakukan '{t.label.id}'.",
-                    en=f"You may not perform '{t.label.en}'.",
-                ),
-            )
-        ]
-    return _failed(t.restrictions, obj, ctx)
 
 
 def _validate_payload(t: Transition, obj: Any, payload: dict, reason: str) -> dict:
@@ -215,9 +198,9 @@ def perform(
             now=timezone.now(),
             reason=reason,
         )
-        forbidden = _forbidden(t, locked, ctx)
-        if forbidden:
-            raise ActionForbidden(forbidden[0].message, forbidden)
+        refused = forbidden(t, locked, ctx)
+        if refused:
+            raise ActionForbidden(refused[0].message, refused)
 
         state = getattr(locked, workflow.state_field)
         if state not in workflow.sources_of(t):
@@ -230,7 +213,7 @@ def perform(
             )
 
         ctx = replace(ctx, payload=_validate_payload(t, locked, payload, reason))
-        unmet = _failed(t.conditions, locked, ctx)
+        unmet = failed(t.conditions, locked, ctx)
         if unmet:
             raise ConditionsUnmet(
                 Text(
@@ -299,9 +282,9 @@ def transitions_open_to(obj: Any, *, actor: Any) -> list[tuple[Transition, list[
     state = getattr(obj, workflow.state_field)
     ctx = Context(actor=actor, roles=workflow.roles_of(obj, actor), now=timezone.now())
     return [
-        (t, _failed(t.conditions, obj, ctx))
+        (t, failed(t.conditions, obj, ctx))
         for t in workflow.transitions
-        if state in workflow.sources_of(t) and not _forbidden(t, obj, ctx)
+        if state in workflow.sources_of(t) and not forbidden(t, obj, ctx)
     ]
 
 
