@@ -5,26 +5,28 @@ the expected version, the actor's permission, the state, the payload and the
 conditions; apply (django-fsm, then the table's effect); bump the version;
 save with simple-history (history_user and change reason set explicitly);
 append the audit event in the same transaction; announce the change only
-after commit.
+after commit. Each step is a small function below perform(), in that order
+(_replay, _authorise, _check_state, _validate, _apply, _record, _announce);
+change() shares the lock, version and _record tail.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.services import audit_event_append
 
 from . import definition
-from .checks import failed, forbidden
+from .checks import context_for, failed, forbidden
 from .definition import Context, Transition, Workflow
 from .errors import (
     ActionForbidden,
@@ -36,6 +38,7 @@ from .errors import (
     TransitionUnknown,
     VersionMismatch,
 )
+from .history import attribute
 from .models import IdempotencyRecord
 from .signals import transition_applied, transition_committed
 from .text import Text
@@ -165,103 +168,193 @@ def perform(
     what an idempotent retry replays.
     """
     workflow = definition.for_model(type(obj))
-    t = workflow.transition(name)
-    if t is None:
-        raise TransitionUnknown(
-            Text(id=f"Transisi '{name}' tidak dikenal.", en=f"Unknown transition '{name}'.")
-        )
+    t = _transition(workflow, name)
     payload = dict(payload or {})
     reason = (reason or "").strip()
 
     with transaction.atomic():
-        locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
-        fingerprint = ""
-        if idempotency_key:
-            fingerprint = _fingerprint(locked, name, payload, reason)
-            record = IdempotencyRecord.objects.filter(user=actor, key=idempotency_key).first()
-            if record is not None:
-                if record.fingerprint != fingerprint:
-                    raise IdempotencyKeyReused(
-                        Text(
-                            id="Idempotency-Key ini sudah dipakai untuk permintaan lain.",
-                            en="This Idempotency-Key was already used for a different request.",
-                        )
-                    )
-                return Outcome(obj=locked, event=None, response=record.response, replayed=True)
-
-        version = getattr(locked, workflow.version_field)
-        _check_version(version, expected_version)
-
-        ctx = Context(
-            actor=actor,
-            roles=workflow.roles_of(locked, actor),
-            now=timezone.now(),
-            reason=reason,
-        )
-        refused = forbidden(t, locked, ctx)
-        if refused:
-            raise ActionForbidden(refused[0].message, refused)
-
-        state = getattr(locked, workflow.state_field)
-        if state not in workflow.sources_of(t):
-            label = workflow.state(state).label
-            raise StateConflict(
-                Text(
-                    id=f"'{t.label.id}' tidak dapat dilakukan pada status '{label.id}'.",
-                    en=f"'{t.label.en}' is not possible in state '{label.en}'.",
-                )
-            )
-
-        ctx = replace(ctx, payload=_validate_payload(t, locked, payload, reason))
-        unmet = failed(t.conditions, locked, ctx)
-        if unmet:
-            raise ConditionsUnmet(
-                Text(
-                    id="Syarat transisi belum terpenuhi.",
-                    en="The transition's conditions are unmet.",
-                ),
-                unmet,
-            )
-
-        before = _snapshot(locked, workflow)
-        getattr(locked, t.name)()
-        extra = (t.effect(locked, ctx) if t.effect else None) or {}
-        setattr(locked, workflow.version_field, version + 1)
-        locked._history_user = actor
-        locked._change_reason = f"{t.name}: {reason}" if reason else t.name
-        changes = _diff(before, _snapshot(locked, workflow))
-        locked.save(update_fields=[*changes, *workflow.untracked_fields & _field_names(locked)])
-        event = audit_event_append(
-            subject=locked,
+        locked = _lock(obj)
+        fingerprint = _fingerprint(locked, name, payload, reason) if idempotency_key else ""
+        replayed = _replay(actor, idempotency_key, fingerprint)
+        if replayed is not None:
+            return Outcome(obj=locked, event=None, response=replayed, replayed=True)
+        version = _checked_version(workflow, locked, expected_version)
+        ctx = _authorise(workflow, t, locked, actor, reason)
+        state = _check_state(workflow, t, locked)
+        ctx = _validate(t, locked, ctx, payload)
+        changes, extra = _apply(workflow, t, locked, ctx)
+        event = _record(
+            workflow,
+            locked,
             actor=actor,
             action=t.name,
+            reason=reason,
+            version=version,
+            fields=changes,
+            changes={**changes, **extra},
             from_state=state,
             to_state=t.target,
-            reason=reason,
-            changes={**changes, **extra},
             at=ctx.now,
-            scope=_scope(workflow, locked),
         )
-        announcement = {
-            "workflow": workflow.name,
-            "transition": t.name,
-            "subject_type": locked._meta.label_lower,
-            "subject_id": locked.pk,
-            "audit_event_id": event.pk,
-            "actor_id": actor.pk,
-            "from_state": state,
-            "to_state": t.target,
-        }
-        transition_applied.send(sender=type(locked), obj=locked, **announcement)
+        _announce(workflow, t, locked, actor=actor, from_state=state, event=event)
         response = render(locked) if render else None
         if idempotency_key:
             IdempotencyRecord.objects.create(
                 user=actor, key=idempotency_key, fingerprint=fingerprint, response=response
             )
-        transaction.on_commit(
-            partial(transition_committed.send, sender=type(locked), **announcement)
-        )
     return Outcome(obj=locked, event=event, response=response)
+
+
+# -- the steps of perform, in order -----------------------------------------
+
+
+def _transition(workflow: Workflow, name: str) -> Transition:
+    t = workflow.transition(name)
+    if t is None:
+        raise TransitionUnknown(
+            Text(id=f"Transisi '{name}' tidak dikenal.", en=f"Unknown transition '{name}'.")
+        )
+    return t
+
+
+def _lock(obj: Any) -> Any:
+    """The subject's row, locked until the transaction ends: every write is serialised."""
+    return type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+
+
+def _replay(actor: Any, key: str | None, fingerprint: str) -> Any:
+    """The stored response of an earlier request with this key (None: a new request).
+
+    The same key with a different request is refused, never replayed.
+    """
+    if not key:
+        return None
+    record = IdempotencyRecord.objects.filter(user=actor, key=key).first()
+    if record is None:
+        return None
+    if record.fingerprint != fingerprint:
+        raise IdempotencyKeyReused(
+            Text(
+                id="Idempotency-Key ini sudah dipakai untuk permintaan lain.",
+                en="This Idempotency-Key was already used for a different request.",
+            )
+        )
+    return record.response
+
+
+def _checked_version(workflow: Workflow, locked: Any, expected: int | None) -> int:
+    version = getattr(locked, workflow.version_field)
+    _check_version(version, expected)
+    return version
+
+
+def _authorise(workflow: Workflow, t: Transition, locked: Any, actor: Any, reason: str) -> Context:
+    """The attempt's context, if `actor` holds a role `t` names and its restrictions hold (403)."""
+    ctx = context_for(workflow, locked, actor, reason=reason)
+    refused = forbidden(t, locked, ctx)
+    if refused:
+        raise ActionForbidden(refused[0].message, refused)
+    return ctx
+
+
+def _check_state(workflow: Workflow, t: Transition, locked: Any) -> str:
+    """The current state, if `t` leaves from it (409)."""
+    state = getattr(locked, workflow.state_field)
+    if state not in workflow.sources_of(t):
+        label = workflow.state(state).label
+        raise StateConflict(
+            Text(
+                id=f"'{t.label.id}' tidak dapat dilakukan pada status '{label.id}'.",
+                en=f"'{t.label.en}' is not possible in state '{label.en}'.",
+            )
+        )
+    return state
+
+
+def _validate(t: Transition, locked: Any, ctx: Context, payload: dict) -> Context:
+    """The context with the validated payload, if it and the conditions hold (400)."""
+    ctx = replace(ctx, payload=_validate_payload(t, locked, payload, ctx.reason))
+    unmet = failed(t.conditions, locked, ctx)
+    if unmet:
+        raise ConditionsUnmet(
+            Text(
+                id="Syarat transisi belum terpenuhi.",
+                en="The transition's conditions are unmet.",
+            ),
+            unmet,
+        )
+    return ctx
+
+
+def _apply(
+    workflow: Workflow, t: Transition, locked: Any, ctx: Context
+) -> tuple[dict[str, list], Mapping[str, list]]:
+    """Move the state (django-fsm), run the table's effect; what changed on the row, and
+    what else the effect reports."""
+    before = _snapshot(locked, workflow)
+    getattr(locked, t.name)()
+    extra = (t.effect(locked, ctx) if t.effect else None) or {}
+    return _diff(before, _snapshot(locked, workflow)), extra
+
+
+def _record(
+    workflow: Workflow,
+    locked: Any,
+    *,
+    actor: Any,
+    action: str,
+    reason: str,
+    version: int,
+    fields,
+    changes: Mapping[str, Any],
+    from_state: str,
+    to_state: str,
+    at=None,
+) -> AuditEvent:
+    """The tail every change of an aggregate shares (its row locked by the caller).
+
+    Bump the version, save the changed `fields` with it (history attributed to
+    `actor` with the action as reason), and append the audit event with
+    `changes` and the version's own, in the same transaction.
+    """
+    setattr(locked, workflow.version_field, version + 1)
+    attribute(locked, actor=actor, reason=f"{action}: {reason}" if reason else action)
+    locked.save(
+        update_fields=[
+            *fields,
+            workflow.version_field,
+            *workflow.untracked_fields & _field_names(locked),
+        ]
+    )
+    return audit_event_append(
+        subject=locked,
+        actor=actor,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+        changes={**changes, workflow.version_field: [version, version + 1]},
+        at=at,
+        scope=_scope(workflow, locked),
+    )
+
+
+def _announce(
+    workflow: Workflow, t: Transition, locked: Any, *, actor: Any, from_state: str, event
+) -> None:
+    """Tell listeners now, inside the transaction (e.g. the outbox), and again after commit."""
+    announcement = {
+        "workflow": workflow.name,
+        "transition": t.name,
+        "subject_type": locked._meta.label_lower,
+        "subject_id": locked.pk,
+        "audit_event_id": event.pk,
+        "actor_id": actor.pk,
+        "from_state": from_state,
+        "to_state": t.target,
+    }
+    transition_applied.send(sender=type(locked), obj=locked, **announcement)
+    transaction.on_commit(partial(transition_committed.send, sender=type(locked), **announcement))
 
 
 def _scope(workflow: Workflow, obj: Any) -> str:
@@ -280,7 +373,7 @@ def transitions_open_to(obj: Any, *, actor: Any) -> list[tuple[Transition, list[
     """
     workflow = definition.for_model(type(obj))
     state = getattr(obj, workflow.state_field)
-    ctx = Context(actor=actor, roles=workflow.roles_of(obj, actor), now=timezone.now())
+    ctx = context_for(workflow, obj, actor)
     return [
         (t, failed(t.conditions, obj, ctx))
         for t in workflow.transitions
@@ -312,31 +405,22 @@ def change(
     """
     workflow = definition.for_model(type(obj))
     with transaction.atomic():
-        locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
-        version = getattr(locked, workflow.version_field)
-        _check_version(version, expected_version)
+        locked = _lock(obj)
+        version = _checked_version(workflow, locked, expected_version)
         result, changes = apply(locked)
-        setattr(locked, workflow.version_field, version + 1)
-        locked._history_user = actor
-        locked._change_reason = f"{action}: {reason}" if reason else action
+        state = getattr(locked, workflow.state_field)
         # Fields of the aggregate that `apply` changed are saved with the version.
         own = {f.attname for f in locked._meta.concrete_fields} & set(changes)
-        locked.save(
-            update_fields=[
-                workflow.version_field,
-                *own,
-                *workflow.untracked_fields & _field_names(locked),
-            ]
-        )
-        state = getattr(locked, workflow.state_field)
-        audit_event_append(
-            subject=locked,
+        _record(
+            workflow,
+            locked,
             actor=actor,
             action=action,
+            reason=reason,
+            version=version,
+            fields=own,
+            changes=changes,
             from_state=state,
             to_state=state,
-            reason=reason,
-            changes={**changes, workflow.version_field: [version, version + 1]},
-            scope=_scope(workflow, locked),
         )
     return locked, result
