@@ -11,16 +11,11 @@ from __future__ import annotations
 import datetime as dt
 
 from workflow.definition import Context
+from workflow.records import attribute
 
 from .follow_up import predicate_history, repeated_poor
 from .predicate import predicate_for
 from .services.organisation import appeal_reviewer_resolve
-
-
-def _as(instance, ctx: Context, reason: str):
-    instance._history_user = ctx.actor
-    instance._change_reason = reason
-    return instance
 
 
 def store_self_assessment(appraisal, ctx: Context) -> dict:
@@ -36,7 +31,9 @@ def store_self_assessment(appraisal, ctx: Context) -> dict:
                 setattr(item, field, new)
                 changed.append(field)
         if changed:
-            _as(item, ctx, "submit_self_assessment").save(update_fields=changed)
+            attribute(item, actor=ctx.actor, reason="submit_self_assessment").save(
+                update_fields=changed
+            )
     return changes
 
 
@@ -58,7 +55,7 @@ def record_discussion(appraisal, ctx: Context) -> dict:
         held_at=ctx.payload["held_at"],
         recorded_by=ctx.actor,
     )
-    _as(discussion, ctx, "record_discussion").save()
+    attribute(discussion, actor=ctx.actor, reason="record_discussion").save()
     return {
         "discussion.summary": [None, discussion.summary],
         "discussion.held_at": [None, discussion.held_at],
@@ -82,7 +79,7 @@ def file_appeal(appraisal, ctx: Context) -> dict:
         reviewer=reviewer,
         decision_due=ctx.now + dt.timedelta(days=appraisal.cycle.appeal_decision_days),
     )
-    _as(appeal, ctx, "file_appeal").save()
+    attribute(appeal, actor=ctx.actor, reason="file_appeal").save()
     return {"appeal.grounds": [None, appeal.grounds]}
 
 
@@ -92,7 +89,7 @@ def decide_appeal(appraisal, ctx: Context) -> dict:
     appeal.decision_reason = ctx.reason
     appeal.decided_at = ctx.now
     appeal.decided_by = ctx.actor
-    _as(appeal, ctx, "decide_appeal").save()
+    attribute(appeal, actor=ctx.actor, reason="decide_appeal").save()
     if appeal.outcome == "revised":
         _set_ratings(appraisal, ctx.payload["result_rating"], ctx.payload["behaviour_rating"])
     return {"appeal.outcome": [None, appeal.outcome]}
@@ -108,7 +105,7 @@ def propose_decision(appraisal, ctx: Context) -> dict:
         proposed_by=ctx.actor,
         proposed_at=ctx.now,
     )
-    _as(decision, ctx, "propose_decision").save()
+    attribute(decision, actor=ctx.actor, reason="propose_decision").save()
     return {"decision.kind": [None, decision.kind], "decision.details": [None, decision.details]}
 
 
@@ -120,7 +117,7 @@ def _close_decision(appraisal, ctx: Context, status: str) -> dict:
     decision.decision_reason = ctx.reason
     decision.reference_number = ctx.payload.get("reference_number", "")
     decision.effective_date = ctx.payload.get("effective_date")
-    _as(decision, ctx, f"decision.{status}").save()
+    attribute(decision, actor=ctx.actor, reason=f"decision.{status}").save()
     return {"decision.status": ["proposed", status]}
 
 

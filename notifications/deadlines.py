@@ -22,9 +22,9 @@ from django.utils import timezone
 
 from appraisals.models import Appeal, Appraisal, Employee
 from appraisals.services.organisation import supervisor_resolve
-from audit.services import audit_event_append
 from workflow.actors import system_actor
 from workflow.errors import WorkflowError
+from workflow.records import audit_record
 from workflow.services import perform
 
 from .models import Deadline, OutboxEvent, PhaseDeadline
@@ -215,8 +215,9 @@ def _event(appraisal, deadline: Deadline, kind: str, key: str, audience, **data)
 
 
 def _audit(appraisal, action: str, reason: str, changes: dict) -> None:
-    audit_event_append(
-        subject=appraisal,
+    audit_record(
+        appraisal,
+        locked=appraisal,  # deadline_act holds its row
         actor=system_actor(),
         action=action,
         from_state=appraisal.state,

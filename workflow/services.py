@@ -23,7 +23,6 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
 from audit.models import AuditEvent
-from audit.services import audit_event_append
 
 from . import definition
 from .checks import context_for, failed, forbidden
@@ -38,8 +37,8 @@ from .errors import (
     TransitionUnknown,
     VersionMismatch,
 )
-from .history import attribute
 from .models import IdempotencyRecord
+from .records import attribute, audit_record
 from .signals import transition_applied, transition_committed
 from .text import Text
 
@@ -326,8 +325,9 @@ def _record(
             *workflow.untracked_fields & _field_names(locked),
         ]
     )
-    return audit_event_append(
-        subject=locked,
+    return audit_record(
+        locked,
+        locked=locked,
         actor=actor,
         action=action,
         from_state=from_state,

@@ -34,6 +34,7 @@ from appraisals.models import (
 from appraisals.services.cycles import cycle_open
 from appraisals.services.plan import plan_item_create
 from workflow.actors import system_actor
+from workflow.records import attribute
 
 from .data import (
     ALREADY_SEEDED,
@@ -195,8 +196,7 @@ def _cycle(root: Unit, actor, progress: Progress | None) -> Cycle:
         ends_on=ENDS_ON,
         status=Cycle.Status.OPEN,
     )
-    cycle._history_user = actor
-    cycle._change_reason = REASON
+    attribute(cycle, actor=actor, reason=REASON)
     cycle.save()
     cycle_open(cycle=cycle, actor=actor, batch_size=500, progress=progress)
     return cycle

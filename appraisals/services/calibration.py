@@ -12,8 +12,8 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from audit.services import audit_event_append
 from workflow.errors import ActionForbidden, PayloadInvalid, Problem
+from workflow.records import attribute, audit_record
 from workflow.text import Text
 
 from ..curve import RULES, CurveReport, evaluate
@@ -91,10 +91,11 @@ def unit_predicate_set(
     old = current.predicate if current else None
     row = current or UnitPredicate(unit=unit, cycle=cycle)
     row.predicate, row.reason, row.set_by, row.set_at = predicate, reason, actor, timezone.now()
-    row._history_user, row._change_reason = actor, "organisation_predicate.set"
+    attribute(row, actor=actor, reason="organisation_predicate.set")
     row.save()
-    audit_event_append(
-        subject=row,
+    audit_record(
+        row,
+        locked=row,  # locked above, or inserted by this transaction
         actor=actor,
         action="organisation_predicate.set",
         reason=reason,
@@ -119,10 +120,11 @@ def curve_override_record(*, unit: Unit, cycle: Cycle, actor, reason: str) -> Cu
     row = CurveOverride(
         unit=unit, cycle=cycle, reason=reason.strip(), recorded_by=actor, recorded_at=timezone.now()
     )
-    row._history_user, row._change_reason = actor, "curve.override"
+    attribute(row, actor=actor, reason="curve.override")
     row.save()
-    audit_event_append(
-        subject=row,
+    audit_record(
+        row,
+        locked=row,  # inserted by this transaction
         actor=actor,
         action="curve.override",
         reason=row.reason,

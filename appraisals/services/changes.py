@@ -21,9 +21,9 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from audit.services import audit_event_append
 from workflow import services as engine
 from workflow.errors import ActionForbidden, PayloadInvalid, Problem
+from workflow.records import attribute, audit_record
 from workflow.text import Text
 
 from ..models import Appraisal, Employee, Position, SupervisorRelation, Unit
@@ -95,8 +95,9 @@ def _reviewer_for(appraiser: Employee | None, employee: Employee, on: dt.date):
 
 
 def _record(employee: Employee, *, actor, action: str, reason: str, changes: dict) -> None:
-    audit_event_append(
-        subject=employee,
+    audit_record(
+        employee,
+        locked=None,  # the employee's row is locked here
         actor=actor,
         action=action,
         reason=reason,
@@ -118,13 +119,13 @@ def employee_supervisor_change(
     )
     for relation in current:
         relation.valid_until = effective - dt.timedelta(days=1)
-        relation._history_user, relation._change_reason = actor, "supervisor_change"
+        attribute(relation, actor=actor, reason="supervisor_change")
         relation.save(update_fields=["valid_until"])
     if supervisor is not None:
         relation = SupervisorRelation(
             employee=employee, supervisor=supervisor, valid_from=effective
         )
-        relation._history_user, relation._change_reason = actor, "supervisor_change"
+        attribute(relation, actor=actor, reason="supervisor_change")
         relation.save()
     _record(
         employee,
@@ -159,7 +160,7 @@ def employee_transfer(
     _require_past(effective)
     old_unit = employee.unit
     employee.unit, employee.position = unit, position
-    employee._history_user, employee._change_reason = actor, "transfer"
+    attribute(employee, actor=actor, reason="transfer")
     employee.save(update_fields=["unit", "position"])
     _record(
         employee,
@@ -188,7 +189,7 @@ def employee_leave(
     _require_past(effective)
     label = LEAVE_REASONS[kind]
     employee.active = False
-    employee._history_user, employee._change_reason = actor, f"leave:{kind}"
+    attribute(employee, actor=actor, reason=f"leave:{kind}")
     employee.save(update_fields=["active"])
     _record(
         employee,

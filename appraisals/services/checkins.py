@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from workflow import services as engine
 from workflow.errors import ActionForbidden, NotFound, PayloadInvalid, Problem, StateConflict
+from workflow.records import attribute
 from workflow.text import Text
 
 from ..models import Appraisal, CheckIn, CheckInEntry, Cycle, Indicator
@@ -100,12 +101,6 @@ def indicator_of(appraisal: Appraisal, indicator_id, field: str) -> Indicator | 
     return indicator
 
 
-def tracked(instance, actor, reason: str):
-    instance._history_user = actor
-    instance._change_reason = reason
-    return instance
-
-
 def check_in_get(*, appraisal: Appraisal, period) -> CheckIn:
     try:
         return appraisal.check_ins.get(period=int(period))
@@ -157,13 +152,13 @@ def check_in_record(
             changes[f"{prefix}.note"] = [None if created else check_in.note, note]
         check_in.note = note
         check_in.submitted_at = timezone.now()
-        tracked(check_in, actor, action).save()
+        attribute(check_in, actor=actor, reason=action).save()
 
         current = {e.indicator_id: e for e in check_in.entries.all()}
         for indicator_id, entry in current.items():
             if indicator_id not in wanted:
                 changes[f"{prefix}.entries[{indicator_id}]"] = [entry.realisation, None]
-                tracked(entry, actor, action).delete()
+                attribute(entry, actor=actor, reason=action).delete()
         for indicator_id, realisation in wanted.items():
             entry = current.get(indicator_id)
             if entry is not None and entry.realisation == realisation:
@@ -174,7 +169,7 @@ def check_in_record(
             ]
             entry = entry or CheckInEntry(check_in=check_in, indicator_id=indicator_id)
             entry.realisation = realisation
-            tracked(entry, actor, action).save()
+            attribute(entry, actor=actor, reason=action).save()
         if created:
             changes[f"{prefix}"] = [None, {"period": period}]
         return (check_in, created), changes
@@ -204,7 +199,7 @@ def check_in_feedback_give(
         old = check_in.feedback or None
         check_in.feedback, check_in.feedback_by = text, actor
         check_in.feedback_at = timezone.now()
-        tracked(check_in, actor, action).save(
+        attribute(check_in, actor=actor, reason=action).save(
             update_fields=["feedback", "feedback_by", "feedback_at"]
         )
         return check_in, {f"check_in[{period}].feedback": [old, text]}

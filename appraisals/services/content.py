@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from workflow import services as engine
 from workflow.errors import ActionForbidden, StateConflict
+from workflow.records import attribute
 from workflow.text import Text
 
 from ..models import Appraisal, BehaviourExpectation, BehaviourValue, PlanAnnex
@@ -59,12 +60,12 @@ def behaviour_expectations_set(
                 continue
             changes[f"behaviour[{value}]"] = [old, text or None]
             if row and not text:
-                row._history_user, row._change_reason = actor, "behaviour.removed"
+                attribute(row, actor=actor, reason="behaviour.removed")
                 row.delete()
                 continue
             row = row or BehaviourExpectation(appraisal=locked, value=value)
             row.expectation = text
-            row._history_user, row._change_reason = actor, "behaviour.set"
+            attribute(row, actor=actor, reason="behaviour.set")
             row.save()
         return list(locked.behaviour_expectations.all()), changes
 
@@ -89,7 +90,7 @@ def plan_annex_set(
             if field in data and getattr(annex, field) != data[field]:
                 changes[f"annex.{field}"] = [getattr(annex, field), data[field]]
                 setattr(annex, field, data[field])
-        annex._history_user, annex._change_reason = actor, "annex.set"
+        attribute(annex, actor=actor, reason="annex.set")
         annex.save()
         return annex, changes
 

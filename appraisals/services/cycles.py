@@ -12,6 +12,7 @@ from django.utils import timezone
 from audit.bulk import history_rows, insert_rows
 from audit.services import audit_events_open_chains
 from workflow.errors import ActionForbidden
+from workflow.records import attribute
 from workflow.text import Text
 
 from ..models import ActingAssignment, Appraisal, Cycle, Employee, SupervisorRelation, Unit
@@ -28,7 +29,7 @@ def cycle_create(*, actor, instansi: Unit, **fields) -> Cycle:
     if "hr_admin" not in profile_of(actor).holds_in(instansi.path):
         raise ActionForbidden(ONLY_HR_CREATE)
     cycle = Cycle(instansi=instansi, **fields)
-    cycle._history_user, cycle._change_reason = actor, "cycle.created"
+    attribute(cycle, actor=actor, reason="cycle.created")
     cycle.save()
     return cycle
 

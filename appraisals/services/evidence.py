@@ -19,10 +19,11 @@ from django.utils import timezone
 
 from workflow import services as engine
 from workflow.errors import PayloadInvalid
+from workflow.records import attribute
 from workflow.text import Text
 
 from ..models import Appraisal, Evidence
-from .checkins import check_in_get, evidence_writable_check, indicator_of, invalid, tracked
+from .checkins import check_in_get, evidence_writable_check, indicator_of, invalid
 
 _OOXML = "application/vnd.openxmlformats-officedocument."
 # kind -> (content type we record and serve, file name extensions that fit it)
@@ -176,7 +177,7 @@ def evidence_add(
             evidence.kind, evidence.url = Evidence.Kind.LINK, url
             evidence.name = (name.strip() or url)[:255]
             record["url"] = url
-        tracked(evidence, actor, action).save()
+        attribute(evidence, actor=actor, reason=action).save()
         record |= {"kind": evidence.kind, "name": evidence.name}
         return evidence, {f"evidence[{evidence.pk}]": [None, record]}
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from audit.services import audit_event_append
 from workflow import services as engine
 from workflow.actors import system_actor
 from workflow.errors import ActionForbidden, NotFound, PayloadInvalid, Problem, StateConflict
+from workflow.records import attribute, audit_record
 from workflow.text import Text
 
 from ..models import Appraisal, Employee, PeerFeedback
@@ -111,12 +111,13 @@ def peer_feedback_request(
             if peer.pk in asked:
                 continue
             row = PeerFeedback(appraisal=locked, peer=peer, requested_by=actor, requested_at=now)
-            row._history_user, row._change_reason = actor, action
+            attribute(row, actor=actor, reason=action)
             row.save()
             asked.add(peer.pk)
             # Who was asked lives on the request's own chain, not the appraisal's.
-            audit_event_append(
-                subject=row,
+            audit_record(
+                row,
+                locked=row,  # inserted by this transaction
                 actor=actor,
                 action=action,
                 changes={"appraisal_id": [None, locked.pk], "peer_id": [None, peer.pk]},
@@ -192,10 +193,11 @@ def peer_feedback_submit(*, request: PeerFeedback, actor, text: str) -> PeerFeed
         if not text:
             raise PayloadInvalid(TEXT_EMPTY, [Problem("required", TEXT_EMPTY, "text")])
         row.text, row.submitted_at = text, timezone.now()
-        row._history_user, row._change_reason = actor, "peer_feedback.submitted"
+        attribute(row, actor=actor, reason="peer_feedback.submitted")
         row.save(update_fields=["text", "submitted_at"])
-        audit_event_append(
-            subject=row,
+        audit_record(
+            row,
+            locked=row,  # locked above
             actor=actor,
             action="peer_feedback.submitted",
             changes={"text": [None, text]},

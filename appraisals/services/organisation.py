@@ -7,6 +7,8 @@ import datetime as dt
 from django.db import transaction
 from django.db.models import Q
 
+from workflow.records import attribute
+
 from ..models import ActingAssignment, Employee, SupervisorRelation, Unit
 
 
@@ -19,8 +21,7 @@ def unit_create(
     *, actor, code: str, name: str, kind: str, parent: Unit | None = None, reason: str = ""
 ) -> Unit:
     unit = Unit(code=code, name=name, kind=kind, parent=parent, path="")
-    unit._history_user = actor
-    unit._change_reason = reason or "unit.created"
+    attribute(unit, actor=actor, reason=reason or "unit.created")
     unit.save()
     # The materialised path needs the id, so it is a second (recorded) save.
     unit.path = f"{parent.path if parent else '/'}{unit.pk}/"

@@ -11,6 +11,7 @@ from typing import Any
 
 from workflow import services as engine
 from workflow.errors import ActionForbidden, PayloadInvalid, Problem, StateConflict
+from workflow.records import attribute
 from workflow.text import Text
 
 from ..models import Appraisal, Indicator, PlanItem
@@ -75,16 +76,10 @@ def _check_perspective(appraisal: Appraisal, perspective: str) -> None:
         )
 
 
-def _tracked(instance, actor, reason: str):
-    instance._history_user = actor
-    instance._change_reason = reason
-    return instance
-
-
 def _indicator_rows(item: PlanItem, indicators: list[dict], actor) -> list[dict]:
     out = []
     for data in indicators:
-        indicator = _tracked(Indicator(item=item, **data), actor, "plan_item")
+        indicator = attribute(Indicator(item=item, **data), actor=actor, reason="plan_item")
         indicator.save()
         out.append({"id": indicator.pk, **data})
     return out
@@ -104,12 +99,12 @@ def plan_item_create(
         _check_writable(locked, actor)
         _check_parent(locked, parent_item)
         _check_perspective(locked, perspective)
-        item = _tracked(
+        item = attribute(
             PlanItem(
                 appraisal=locked, result=result, parent_item=parent_item, perspective=perspective
             ),
-            actor,
-            "plan_item.created",
+            actor=actor,
+            reason="plan_item.created",
         )
         item.save()
         rows = _indicator_rows(item, indicators, actor)
@@ -168,10 +163,10 @@ def plan_item_update(
         if "perspective" in data:
             _check_perspective(locked, data["perspective"])
             current.perspective = data["perspective"]
-        _tracked(current, actor, "plan_item.updated").save()
+        attribute(current, actor=actor, reason="plan_item.updated").save()
         if "indicators" in data:
             for indicator in current.indicators.all():
-                _tracked(indicator, actor, "plan_item.updated").delete()
+                attribute(indicator, actor=actor, reason="plan_item.updated").delete()
             _indicator_rows(current, data["indicators"], actor)
         after = _item_state(current)
         changes = {
@@ -199,9 +194,9 @@ def plan_item_delete(*, item: PlanItem, actor, expected_version: int | None = No
             raise StateConflict(ITEM_SUPPORTED)
         before = _item_state(current)
         for indicator in current.indicators.all():
-            _tracked(indicator, actor, "plan_item.deleted").delete()
+            attribute(indicator, actor=actor, reason="plan_item.deleted").delete()
         pk = current.pk
-        _tracked(current, actor, "plan_item.deleted").delete()
+        attribute(current, actor=actor, reason="plan_item.deleted").delete()
         return None, {f"plan_item[{pk}]": [before, None]}
 
     engine.change(

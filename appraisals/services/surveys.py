@@ -21,8 +21,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from audit.services import audit_event_append
 from workflow.errors import ActionForbidden, PayloadInvalid, Problem
+from workflow.records import attribute, audit_record
 from workflow.text import Text
 
 from ..models import Appraisal, Cycle, SurveyResult, Unit
@@ -236,11 +236,12 @@ def _upsert(valid: list[dict], cycle: Cycle, actor, report: SurveyImportReport) 
             report.updated += 1
         row.score, row.respondents = values["score"], values["respondents"]
         row.imported_by, row.imported_at = actor, now
-        row._history_user, row._change_reason = actor, "survey_results.imported"
+        attribute(row, actor=actor, reason="survey_results.imported")
         row.save()
         new = {"score": row.score, "respondents": row.respondents}
-        audit_event_append(
-            subject=row,
+        audit_record(
+            row,
+            locked=cycle,  # one import per cycle at a time (survey_results_import)
             actor=actor,
             action="survey_result.imported",
             changes={k: [old[k] if old else None, new[k]] for k in new},
@@ -269,8 +270,9 @@ def survey_results_import(
         _upsert(valid, locked, actor, report)
         report.committed = True
         if report.created or report.updated:
-            audit_event_append(
-                subject=locked,
+            audit_record(
+                locked,
+                locked=locked,
                 actor=actor,
                 action="survey_results.imported",
                 changes={
