@@ -14,7 +14,7 @@ from workflow.text import Text
 
 from . import effects, payloads
 from .policies import SYSTEM, appraisal_roles
-from .services.calibration import curve_blocks_issue
+from .selectors.calibration import curve_blocks_issue
 from .services.content import expectations_complete
 from .states import INITIAL, STATE_CHOICES, STATES
 

@@ -22,11 +22,16 @@ from .models import (
     SupervisorRelation,
     Unit,
 )
+from .models.organisation import path_ids, valid_on
 
 SYSTEM = "system"
 ASSIGNED_ROLES = ("panel", "authority", "inspector", "hr_admin")
 # Roles whose holders may see appraisals in their unit subtree.
 SCOPED_READERS = ASSIGNED_ROLES
+# Roles that read an appraisal's history (its audit chain), on the API and the pages.
+HISTORY_READERS = frozenset(
+    {"employee", "appraiser", "appeal_reviewer", "panel", "authority", "inspector"}
+)
 
 
 @dataclass(frozen=True)
@@ -65,9 +70,9 @@ def profile_of(user) -> Profile:
             Employee.objects.filter(user=user, active=True).values_list("id", flat=True).first()
         )
         scopes = tuple(
-            RoleAssignment.objects.filter(user=user, valid_from__lte=today)
-            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
-            .values_list("role", "unit__path")
+            RoleAssignment.objects.filter(valid_on(today), user=user).values_list(
+                "role", "unit__path"
+            )
         )
         profile = Profile(user_id=user.pk, employee_id=employee_id, scopes=scopes)
     user._kinerja_profile = profile
@@ -121,7 +126,7 @@ def contract_roles(user) -> list[str]:
     if employee_id is not None:
         roles.add("staff")
         today = timezone.localdate()
-        valid = Q(valid_from__lte=today) & (Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        valid = valid_on(today)
         acting_for = list(
             ActingAssignment.objects.filter(valid, substitute_id=employee_id).values_list(
                 "replaces_id", flat=True
@@ -194,8 +199,7 @@ def unit_visibility(user) -> Q:
     if profile.employee_id is not None:
         own = Employee.objects.filter(pk=profile.employee_id).values_list("unit__path", flat=True)
         for path in own:
-            ids = [int(part) for part in path.strip("/").split("/") if part]
-            q |= Q(pk__in=ids)
+            q |= Q(pk__in=path_ids(path))
     return q
 
 

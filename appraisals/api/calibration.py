@@ -13,12 +13,8 @@ from workflow.text import Text
 from ..curve import OrganisationPredicate
 from ..models import Cycle, Unit
 from ..selectors import unit_get_for
-from ..services.calibration import (
-    ONLY_AUTHORITY,
-    curve_override_record,
-    curve_report,
-    unit_predicate_set,
-)
+from ..selectors.calibration import curve_report
+from ..services.calibration import ONLY_AUTHORITY, curve_override_record, unit_predicate_set
 
 CALIBRATION_READERS = {"authority", "panel", "hr_admin", "inspector"}
 NOT_A_READER = Text(

@@ -19,6 +19,7 @@ from workflow.text import Text
 from ..models import Appraisal, CheckIn, Evidence
 from ..predicate import Rating
 from ..selectors import appraisal_get_for, appraisal_get_visible
+from ..selectors import checkins as check_ins
 from ..services import checkins as service
 from ..services import evidence as evidence_service
 from .views import expected_version
@@ -176,7 +177,7 @@ def _check_ins(appraisal: Appraisal):
 
 
 def _check_in_data(appraisal: Appraisal, period: int) -> dict:
-    check_in = service.check_in_get(appraisal=appraisal, period=period)
+    check_in = check_ins.check_in_get(appraisal=appraisal, period=period)
     check_in = _check_ins(appraisal).get(pk=check_in.pk)
     return CheckInSerializer(check_in).data
 
@@ -253,7 +254,7 @@ class EvidenceListView(generics.ListAPIView):
 
     def get_queryset(self):
         appraisal = appraisal_get_visible(user=self.request.user, pk=self.kwargs["pk"])
-        check_in = service.check_in_get(appraisal=appraisal, period=self.kwargs["period"])
+        check_in = check_ins.check_in_get(appraisal=appraisal, period=self.kwargs["period"])
         return check_in.evidence.select_related("uploaded_by", "check_in").order_by("id")
 
     @extend_schema(summary="Evidence of a check-in (bukti dukung)")
@@ -311,7 +312,7 @@ class EvidenceFileView(APIView):
     )
     def get(self, request, pk: int, period: int, evidence: int):
         appraisal = appraisal_get_visible(user=request.user, pk=pk)
-        check_in = service.check_in_get(appraisal=appraisal, period=period)
+        check_in = check_ins.check_in_get(appraisal=appraisal, period=period)
         row = check_in.evidence.filter(pk=evidence).first()
         if row is None:
             raise NotFound(EVIDENCE_NOT_FOUND)
@@ -351,4 +352,4 @@ class SelfAssessmentDraftView(APIView):
     )
     def get(self, request, pk: int):
         appraisal = appraisal_get_visible(user=request.user, pk=pk)
-        return Response({"items": service.self_assessment_draft(appraisal=appraisal)})
+        return Response({"items": check_ins.self_assessment_draft(appraisal=appraisal)})

@@ -9,6 +9,8 @@ from rest_framework.response import Response
 
 from ..models import Cycle, PeerFeedback, SurveyResult
 from ..selectors import appraisal_get_for, appraisal_get_visible, hr_admin_anywhere_check
+from ..selectors import feedback as peer_reads
+from ..selectors import surveys as survey_reads
 from ..services import feedback as peers
 from ..services import surveys
 from .views import expected_version
@@ -71,10 +73,10 @@ class PeerFeedbackView(generics.GenericAPIView):
     )
     def get(self, request, pk: int):
         appraisal = appraisal_get_visible(user=request.user, pk=pk)
-        if peers.peer_feedback_identified(appraisal, request.user):
-            rows = _identified(peers.peer_feedback_of(appraisal=appraisal))
+        if peer_reads.peer_feedback_identified(appraisal, request.user):
+            rows = _identified(peer_reads.peer_feedback_of(appraisal=appraisal))
         else:
-            rows = peers.peer_feedback_anonymous(appraisal=appraisal)
+            rows = peer_reads.peer_feedback_anonymous(appraisal=appraisal)
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(page)
 
@@ -98,7 +100,7 @@ class PeerFeedbackView(generics.GenericAPIView):
             expected_version=expected_version(request),
         )
         # Answered like a GET by the appraiser: every request of the appraisal, paged.
-        rows = _identified(peers.peer_feedback_of(appraisal=appraisal))
+        rows = _identified(peer_reads.peer_feedback_of(appraisal=appraisal))
         response = self.get_paginated_response(self.paginate_queryset(rows))
         response.status_code = status.HTTP_201_CREATED
         return response
@@ -130,7 +132,7 @@ class PeerFeedbackRequestListView(generics.ListAPIView):
     serializer_class = PeerFeedbackRequestSerializer
 
     def get_queryset(self):
-        return peers.peer_feedback_requests_open(user=self.request.user)
+        return peer_reads.peer_feedback_requests_open(user=self.request.user)
 
     @extend_schema(summary="My open peer-feedback requests")
     def get(self, request, *args, **kwargs):
@@ -146,7 +148,7 @@ class PeerFeedbackSubmitView(generics.GenericAPIView):
         summary="Answer a peer-feedback request (once)",
     )
     def post(self, request, request_id: int):
-        row = peers.peer_feedback_request_get(user=request.user, pk=request_id)
+        row = peer_reads.peer_feedback_request_get(user=request.user, pk=request_id)
         data = PeerFeedbackSubmitInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         row = peers.peer_feedback_submit(
@@ -236,7 +238,7 @@ class AppraisalSurveyListView(generics.ListAPIView):
 
     def get_queryset(self):
         appraisal = appraisal_get_visible(user=self.request.user, pk=self.kwargs["pk"])
-        return surveys.survey_results_for_appraisal(appraisal=appraisal)
+        return survey_reads.survey_results_for_appraisal(appraisal=appraisal)
 
     @extend_schema(
         summary="Survey results of the appraisal's unit and the units above it, in its cycle"

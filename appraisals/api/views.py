@@ -21,7 +21,7 @@ from workflow.services import serializer_problems
 from workflow.text import Text
 
 from ..models import Appraisal, Employee, PlanItem
-from ..policies import appraisal_roles, contract_roles, profile_of
+from ..policies import HISTORY_READERS, appraisal_roles, contract_roles, profile_of
 from ..selectors import (
     APPRAISAL_RELATED,
     appraisal_get_for,
@@ -39,9 +39,6 @@ from .serializers import (
     TransitionRequestSerializer,
 )
 
-HISTORY_READERS = frozenset(
-    {"employee", "appraiser", "appeal_reviewer", "panel", "authority", "inspector"}
-)
 _IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from appraisals.models import Position, Unit
+from appraisals.models.organisation import path_ids
 
 from .checks import Tree
 from .records import Record
@@ -82,7 +83,7 @@ def _units(plan: Plan, tree: Tree, state: State) -> None:
     if any("parent" in c for c in plan.units_changed.values()):
         # A moved unit moves its whole subtree: every path below it is rewritten.
         for unit in state.units.values():
-            now = [by_id[int(i)].code for i in unit.path.strip("/").split("/") if i]
+            now = [by_id[i].code for i in path_ids(unit.path)]
             if now != tree.ancestors(unit.code)[::-1]:
                 if unit.code not in plan.units_changed and unit.code in tree.name:
                     plan.units_unchanged -= 1

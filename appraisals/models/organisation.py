@@ -1,8 +1,11 @@
 """The organisation: units, positions, employees and who supervises whom, when."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 nip_validator = RegexValidator(
@@ -10,6 +13,16 @@ nip_validator = RegexValidator(
     message="NIP harus 18 digit angka. / NIP must be 18 digits.",
     code="nip_invalid",
 )
+
+
+def path_ids(path: str) -> list[int]:
+    """The unit ids along a materialised path, root first: "/1/4/9/" -> [1, 4, 9]."""
+    return [int(part) for part in path.strip("/").split("/") if part]
+
+
+def valid_on(on: dt.date) -> Q:
+    """Dated rows (supervisors, acting assignments, roles) in force on `on`."""
+    return Q(valid_from__lte=on) & (Q(valid_until__isnull=True) | Q(valid_until__gte=on))
 
 
 class Unit(models.Model):

@@ -9,16 +9,16 @@ Each write is audited on the UnitPredicate / CurveOverride row's own chain.
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Count
 from django.utils import timezone
 
 from workflow.errors import ActionForbidden, PayloadInvalid, Problem
 from workflow.records import attribute, audit_record
 from workflow.text import Text
 
-from ..curve import RULES, CurveReport, evaluate
-from ..models import Appraisal, CurveOverride, Cycle, Unit, UnitPredicate
+from ..curve import RULES
+from ..models import CurveOverride, Cycle, Unit, UnitPredicate
 from ..policies import profile_of
+from ..selectors.calibration import curve_report
 
 ONLY_AUTHORITY = Text(
     id="Hanya pejabat yang berwenang atas unit ini yang dapat melakukannya.",
@@ -33,48 +33,6 @@ UNKNOWN_PREDICATE = Text(
 def _require_authority(actor, unit: Unit) -> None:
     if "authority" not in profile_of(actor).holds_in(unit.path):
         raise ActionForbidden(ONLY_AUTHORITY)
-
-
-def _ancestor_ids(unit_path: str) -> list[int]:
-    return [int(part) for part in unit_path.strip("/").split("/") if part]
-
-
-def governing_predicate(*, unit_path: str, cycle_id: int) -> UnitPredicate | None:
-    """The predicate set on the nearest unit at or above `unit_path` in the cycle."""
-    candidates = UnitPredicate.objects.filter(
-        cycle_id=cycle_id, unit_id__in=_ancestor_ids(unit_path)
-    ).select_related("unit")
-    return max(candidates, key=lambda p: len(p.unit.path), default=None)
-
-
-def curve_report(*, unit: Unit, cycle: Cycle | int) -> CurveReport:
-    """Actual vs allowed for the unit's appraised employees (its whole subtree)."""
-    cycle_id = cycle if isinstance(cycle, int) else cycle.pk
-    governing = governing_predicate(unit_path=unit.path, cycle_id=cycle_id)
-    scope = governing.unit if governing else unit
-    rows = (
-        Appraisal.objects.filter(cycle_id=cycle_id, unit__path__startswith=scope.path)
-        .exclude(state="cancelled")
-        .values("predicate")
-        .annotate(n=Count("id"))
-    )
-    counts = {row["predicate"]: row["n"] for row in rows}
-    unrated = counts.pop("", 0)
-    return evaluate(
-        organisation_predicate=governing.predicate if governing else None,
-        counts=counts,
-        unrated=unrated,
-    )
-
-
-def curve_blocks_issue(appraisal: Appraisal) -> bool:
-    """True when issuing this result would leave the unit's curve unachievable."""
-    governing = governing_predicate(unit_path=appraisal.unit.path, cycle_id=appraisal.cycle_id)
-    if governing is None:
-        return False
-    if CurveOverride.objects.filter(unit=governing.unit, cycle_id=appraisal.cycle_id).exists():
-        return False
-    return curve_report(unit=governing.unit, cycle=appraisal.cycle_id).blocking
 
 
 @transaction.atomic

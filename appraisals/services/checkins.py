@@ -16,12 +16,13 @@ from typing import Any
 from django.utils import timezone
 
 from workflow import services as engine
-from workflow.errors import ActionForbidden, NotFound, PayloadInvalid, Problem, StateConflict
+from workflow.errors import ActionForbidden, PayloadInvalid, Problem, StateConflict
 from workflow.records import attribute
 from workflow.text import Text
 
-from ..models import Appraisal, CheckIn, CheckInEntry, Cycle, Indicator
+from ..models import Appraisal, CheckIn, CheckInEntry, Indicator
 from ..policies import appraisal_roles
+from ..selectors.checkins import check_in_get, check_in_period_count
 
 RECORDING_STATES = ("in_progress",)
 # The appraiser may still answer a check-in while reading the self-assessment.
@@ -55,12 +56,7 @@ INDICATOR_REPEATED = Text(
     id="Indikator {indicator} dicatat lebih dari sekali.",
     en="Indicator {indicator} is recorded more than once.",
 )
-CHECK_IN_NOT_FOUND = Text(id="Pemantauan tidak ditemukan.", en="Check-in not found.")
 FEEDBACK_EMPTY = Text(id="Umpan balik wajib diisi.", en="Feedback is required.")
-
-
-def check_in_period_count(cycle: Cycle) -> int:
-    return 12 if cycle.check_in_frequency == Cycle.CheckInFrequency.MONTHLY else 4
 
 
 def invalid(message: Text, code: str, field: str | None) -> PayloadInvalid:
@@ -99,13 +95,6 @@ def indicator_of(appraisal: Appraisal, indicator_id, field: str) -> Indicator | 
         message = INDICATOR_OUTSIDE.format(indicator=indicator_id)
         raise invalid(message, "indicator_outside_plan", field)
     return indicator
-
-
-def check_in_get(*, appraisal: Appraisal, period) -> CheckIn:
-    try:
-        return appraisal.check_ins.get(period=int(period))
-    except (CheckIn.DoesNotExist, TypeError, ValueError):
-        raise NotFound(CHECK_IN_NOT_FOUND) from None
 
 
 def check_in_record(
@@ -208,35 +197,3 @@ def check_in_feedback_give(
         appraisal, actor=actor, action=action, apply=apply, expected_version=expected_version
     )
     return check_in
-
-
-def self_assessment_draft(*, appraisal: Appraisal) -> list[dict]:
-    """The annual self-assessment's starting point: per result item, the latest
-    check-in realisation of each of its indicators, ready for the employee to
-    rate (self_rating is theirs to choose)."""
-    latest: dict[int, tuple[int, str]] = {}
-    for indicator_id, period, realisation in (
-        CheckInEntry.objects.filter(check_in__appraisal=appraisal)
-        .order_by("check_in__period")
-        .values_list("indicator_id", "check_in__period", "realisation")
-    ):
-        latest[indicator_id] = (period, realisation)
-    items = []
-    for item in appraisal.plan_items.prefetch_related("indicators"):
-        sources = [
-            {"id": i.pk, "name": i.name, "period": latest[i.pk][0], "realisation": latest[i.pk][1]}
-            for i in item.indicators.all()
-            if i.pk in latest
-        ]
-        text = "\n".join(f"{s['name']}: {s['realisation']}" for s in sources)
-        items.append(
-            {
-                "id": item.pk,
-                "result": item.result,
-                # The transition accepts at most 10,000 characters per item.
-                "realisation": text[:10000],
-                "self_rating": None,
-                "sources": sources,
-            }
-        )
-    return items

@@ -6,7 +6,6 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from audit.bulk import history_rows, insert_rows
@@ -16,6 +15,7 @@ from workflow.records import attribute
 from workflow.text import Text
 
 from ..models import ActingAssignment, Appraisal, Cycle, Employee, SupervisorRelation, Unit
+from ..models.organisation import valid_on
 from ..policies import profile_of
 
 ONLY_HR_CREATE = Text(
@@ -34,10 +34,6 @@ def cycle_create(*, actor, instansi: Unit, **fields) -> Cycle:
     return cycle
 
 
-def _valid_on(on) -> Q:
-    return Q(valid_from__lte=on) & (Q(valid_until__isnull=True) | Q(valid_until__gte=on))
-
-
 def _latest(rows: Iterable[tuple[int, int]]) -> dict[int, int]:
     # rows ordered oldest first: the latest valid row of each key wins.
     return dict(rows)
@@ -46,12 +42,12 @@ def _latest(rows: Iterable[tuple[int, int]]) -> dict[int, int]:
 def _resolver(on) -> Callable[[int], int | None]:
     """Resolve supervisors for many employees with two queries, not one per employee."""
     supervisors = _latest(
-        SupervisorRelation.objects.filter(_valid_on(on))
+        SupervisorRelation.objects.filter(valid_on(on))
         .order_by("valid_from", "id")
         .values_list("employee_id", "supervisor_id")
     )
     acting = _latest(
-        ActingAssignment.objects.filter(_valid_on(on))
+        ActingAssignment.objects.filter(valid_on(on))
         .order_by("valid_from", "id")
         .values_list("replaces_id", "substitute_id")
     )

@@ -23,7 +23,8 @@ from workflow.records import attribute
 from workflow.text import Text
 
 from ..models import Appraisal, Evidence
-from .checkins import check_in_get, evidence_writable_check, indicator_of, invalid
+from ..selectors.checkins import check_in_get
+from .checkins import evidence_writable_check, indicator_of, invalid
 
 _OOXML = "application/vnd.openxmlformats-officedocument."
 # kind -> (content type we record and serve, file name extensions that fit it)

@@ -5,15 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import Q
 
 from workflow.records import attribute
 
 from ..models import ActingAssignment, Employee, SupervisorRelation, Unit
-
-
-def _valid_on(on: dt.date) -> Q:
-    return Q(valid_from__lte=on) & (Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+from ..models.organisation import valid_on
 
 
 @transaction.atomic
@@ -32,7 +28,7 @@ def unit_create(
 def acting_substitute(*, employee_id: int, on: dt.date) -> int | None:
     """The Plh/Plt acting for `employee_id` on `on`, if any (latest assignment wins)."""
     return (
-        ActingAssignment.objects.filter(_valid_on(on), replaces_id=employee_id)
+        ActingAssignment.objects.filter(valid_on(on), replaces_id=employee_id)
         .order_by("-valid_from", "-id")
         .values_list("substitute_id", flat=True)
         .first()
@@ -42,7 +38,7 @@ def acting_substitute(*, employee_id: int, on: dt.date) -> int | None:
 def supervisor_resolve(*, employee: Employee, on: dt.date) -> Employee | None:
     """The appraiser of `employee` on `on`: the direct superior, or whoever acts for them."""
     supervisor_id = (
-        SupervisorRelation.objects.filter(_valid_on(on), employee=employee)
+        SupervisorRelation.objects.filter(valid_on(on), employee=employee)
         .order_by("-valid_from", "-id")
         .values_list("supervisor_id", flat=True)
         .first()

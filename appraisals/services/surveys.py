@@ -18,14 +18,13 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from workflow.errors import ActionForbidden, PayloadInvalid, Problem
 from workflow.records import attribute, audit_record
 from workflow.text import Text
 
-from ..models import Appraisal, Cycle, SurveyResult, Unit
+from ..models import Cycle, SurveyResult, Unit
 from ..policies import profile_of
 
 COLUMNS = ("kode_unit", "layanan", "periode", "nilai", "responden")
@@ -284,13 +283,3 @@ def survey_results_import(
                 scope=locked.instansi.path,
             )
     return report
-
-
-def survey_results_for_appraisal(*, appraisal: Appraisal) -> QuerySet[SurveyResult]:
-    """Results of the appraisal's unit and the units above it, in the appraisal's cycle."""
-    ids = [int(part) for part in appraisal.unit.path.strip("/").split("/") if part]
-    return (
-        SurveyResult.objects.filter(cycle_id=appraisal.cycle_id, unit_id__in=ids)
-        .select_related("unit")
-        .order_by("unit__path", "service", "period", "id")
-    )

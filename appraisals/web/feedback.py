@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from workflow.errors import WorkflowError
 
 from ..api.feedback import PeerFeedbackSubmitInSerializer
+from ..selectors import feedback as peer_reads
 from ..services import feedback as peers
 from .errors import PageErrors
 
@@ -20,9 +21,9 @@ PAGE_SIZE = 25
 
 def peer_feedback_for(appraisal, user) -> dict:
     """What the appraisal page shows of its peer feedback to `user`."""
-    if peers.peer_feedback_identified(appraisal, user):
-        return {"identified": True, "rows": list(peers.peer_feedback_of(appraisal=appraisal))}
-    return {"identified": False, "rows": peers.peer_feedback_anonymous(appraisal=appraisal)}
+    if peer_reads.peer_feedback_identified(appraisal, user):
+        return {"identified": True, "rows": list(peer_reads.peer_feedback_of(appraisal=appraisal))}
+    return {"identified": False, "rows": peer_reads.peer_feedback_anonymous(appraisal=appraisal)}
 
 
 @login_required
@@ -31,7 +32,7 @@ def requests(request):
     errors, answering = PageErrors(), None
     if request.method == "POST":
         try:
-            row = peers.peer_feedback_request_get(user=request.user, pk=request.POST.get("id"))
+            row = peer_reads.peer_feedback_request_get(user=request.user, pk=request.POST.get("id"))
             answering = row.pk
             form = PeerFeedbackSubmitInSerializer(data={"text": request.POST.get("text", "")})
             if not form.is_valid():
@@ -44,7 +45,7 @@ def requests(request):
                 return redirect("web:peer-feedback")
         except WorkflowError as error:
             errors = PageErrors.of(error)
-    page = Paginator(peers.peer_feedback_requests_open(user=request.user), PAGE_SIZE).get_page(
+    page = Paginator(peer_reads.peer_feedback_requests_open(user=request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(

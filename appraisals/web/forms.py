@@ -11,7 +11,7 @@ import re
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from ..services.checkins import self_assessment_draft
+from ..selectors.checkins import self_assessment_draft
 from .errors import whole_number
 from .labels import label
 

@@ -26,9 +26,10 @@ from ..api.cycles import CycleSerializer
 from ..curve import RULES
 from ..lifecycle import APPRAISAL_WORKFLOW
 from ..models import Appraisal, BulkJob, Cycle, Unit
+from ..models.organisation import path_ids
 from ..policies import profile_of
 from ..selectors import bulk_job_get_visible, cycle_list_managed
-from ..services.calibration import curve_report, governing_predicate
+from ..selectors.calibration import curve_report, governing_predicate
 from ..services.cycles import cycle_create
 from ..services.jobs import cycle_open_job_start
 from .charts import curve_chart, lifecycle_layout, predicate_bands
@@ -190,7 +191,7 @@ def job(request, pk: int):
 
 def _dashboard_cycle(request, unit: Unit) -> tuple[Cycle | None, list[Cycle]]:
     """The cycle asked for (?cycle=), else the latest open one, among the unit's instansi's."""
-    ancestors = [int(part) for part in unit.path.strip("/").split("/") if part]
+    ancestors = path_ids(unit.path)
     choices = list(Cycle.objects.filter(instansi_id__in=ancestors).order_by("-year", "-id"))
     raw = request.GET.get("cycle", "")
     if raw:

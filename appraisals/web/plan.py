@@ -24,7 +24,8 @@ from ..api.serializers import PlanItemSerializer
 from ..models import Appraisal, BehaviourValue, PlanItem
 from ..models.appraisal import Indicator, Perspective
 from ..policies import appraisal_roles
-from ..services.checkins import check_in_period_count, check_in_record
+from ..selectors.checkins import check_in_period_count
+from ..services.checkins import check_in_record
 from ..services.content import behaviour_expectations_set
 from ..services.evidence import evidence_add
 from ..services.plan import plan_item_create, plan_item_delete

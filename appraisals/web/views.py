@@ -22,19 +22,16 @@ from workflow.errors import NotFound, VersionMismatch, WorkflowError
 
 from ..lifecycle import APPRAISAL_WORKFLOW
 from ..models import Appeal, Appraisal
-from ..policies import SYSTEM, appraisal_roles, holders_filter
+from ..policies import HISTORY_READERS, SYSTEM, appraisal_roles, holders_filter
 from ..predicate import MATRIX
 from ..selectors import appraisal_get_visible, appraisal_list_visible
-from ..services.feedback import peer_feedback_requests_open
+from ..selectors.feedback import peer_feedback_requests_open
 from .errors import PageErrors, whole_number
 from .feedback import peer_feedback_for
 from .forms import TransitionForm
 from .labels import label
 
 PAGE_SIZE = 25
-HISTORY_READERS = frozenset(
-    {"employee", "appraiser", "appeal_reviewer", "panel", "authority", "inspector"}
-)
 # Transitions that are "work waiting for someone" (cancel is HR's tool, not a task).
 TASKS = tuple(
     t for t in APPRAISAL_WORKFLOW.transitions if ANY_STATE not in t.source and t.roles - {SYSTEM}
