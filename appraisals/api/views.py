@@ -20,14 +20,15 @@ from workflow.errors import ActionForbidden, NotFound, PayloadInvalid, VersionMi
 from workflow.services import serializer_problems
 from workflow.text import Text
 
-from ..models import Appraisal, Employee, PlanItem
-from ..policies import HISTORY_READERS, appraisal_roles, contract_roles, profile_of
+from ..models import Appraisal, PlanItem
+from ..policies import HISTORY_READERS, appraisal_roles, contract_roles
 from ..selectors import (
     APPRAISAL_RELATED,
     appraisal_get_for,
     appraisal_get_visible,
     appraisal_list_visible,
 )
+from ..selectors.organisation import employee_own_get
 from ..services.organisation import supervisor_resolve
 from ..services.plan import ONLY_EMPLOYEE, plan_item_create, plan_item_delete, plan_item_update
 from .serializers import (
@@ -71,10 +72,9 @@ class MeView(APIView):
     @extend_schema(responses=MeSerializer, summary="The caller, their roles and employee record")
     def get(self, request):
         user = request.user
-        profile = profile_of(user)
         employee = None
-        if profile.employee_id is not None:
-            record = Employee.objects.select_related("unit", "position").get(pk=profile.employee_id)
+        record = employee_own_get(user=user)
+        if record is not None:
             supervisor = supervisor_resolve(employee=record, on=timezone.localdate())
             employee = MeEmployeeSerializer(record, context={"supervisor": supervisor}).data
         return Response(

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from workflow.errors import ActionForbidden, NotFound
 from workflow.text import Text
 
-from ..models import Appraisal
+from ..models import Appeal, Appraisal, Cycle, Unit
 from ..policies import appraisal_roles, appraisal_visibility
 
 APPRAISAL_RELATED = ("employee", "cycle", "unit", "appraiser", "appeal_reviewer")
@@ -40,3 +40,41 @@ def appraisal_get_for(*, user, pk, role: str, refusal: Text) -> Appraisal:
     if role not in appraisal_roles(appraisal, user):
         raise ActionForbidden(refusal)
     return appraisal
+
+
+def appraisal_list_search(*, user, state: str = "", query: str = "") -> QuerySet[Appraisal]:
+    """Visible appraisals, in `state` if given, whose employee's name or NIP matches `query`."""
+    visible = appraisal_list_visible(user=user)
+    if state:
+        visible = visible.filter(state=state)
+    if query:
+        visible = visible.filter(
+            Q(employee__name__icontains=query) | Q(employee__nip__startswith=query)
+        )
+    return visible
+
+
+def appraisal_with_due(queryset: QuerySet[Appraisal]) -> QuerySet[Appraisal]:
+    """Each row's nearest deadline: the appeal window, or the appeal's decision date."""
+    due = Appeal.objects.filter(appraisal=OuterRef("pk"), outcome="").values("decision_due")[:1]
+    return queryset.annotate(appeal_due=Subquery(due))
+
+
+def appraisal_state_counts(queryset: QuerySet[Appraisal]) -> dict[str, int]:
+    """How many of `queryset` are in each state, in one query."""
+    return dict(
+        queryset.order_by().values_list("state").annotate(n=Count("id")).values_list("state", "n")
+    )
+
+
+def appraisal_state_counts_in(*, cycle: Cycle, unit: Unit) -> dict[str, int]:
+    """How many appraisals of `unit`'s subtree in `cycle` are in each state."""
+    return appraisal_state_counts(
+        Appraisal.objects.filter(cycle=cycle, unit__path__startswith=unit.path)
+    )
+
+
+def appraisal_names_visible(*, user, ids) -> dict[str, str]:
+    """Employee names of the visible appraisals among `ids`, by id as text, in one query."""
+    rows = appraisal_list_visible(user=user).filter(pk__in=ids).values_list("pk", "employee__name")
+    return {str(pk): name for pk, name in rows}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import Q, QuerySet
+
 from workflow.errors import ActionForbidden, NotFound
 from workflow.text import Text
 
@@ -41,3 +43,32 @@ def hr_admin_anywhere_check(*, user, refusal: Text) -> None:
     """For writes whose instansi is named in the body: no HR scope at all is 403 up front."""
     if not profile_of(user).scope_paths(("hr_admin",)):
         raise ActionForbidden(refusal)
+
+
+def employee_own_get(*, user) -> Employee | None:
+    """The user's own employee record, with unit and position (None for a non-employee)."""
+    employee_id = profile_of(user).employee_id
+    if employee_id is None:
+        return None
+    return Employee.objects.select_related("unit", "position").filter(pk=employee_id).first()
+
+
+def unit_list_with_children(*, paths: list[str]) -> QuerySet[Unit]:
+    """The units at `paths` and their direct children: the way into the dashboards."""
+    return Unit.objects.filter(Q(path__in=paths) | Q(parent__path__in=paths)).order_by("path")
+
+
+def unit_list_instansi_choices(*, paths: list[str]) -> QuerySet[Unit]:
+    """Where an HR admin of `paths` may create a cycle: their own units and instansi below."""
+    q = Q(path__in=paths)
+    for path in paths:
+        q |= Q(kind=Unit.Kind.INSTANSI, path__startswith=path)
+    return Unit.objects.filter(q).order_by("path")
+
+
+def unit_choices_under(*, paths: list[str]):
+    """(id, name) of every unit in the subtrees at `paths`, by path."""
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(path__startswith=path)
+    return Unit.objects.filter(q).order_by("path").values_list("pk", "name")

@@ -16,8 +16,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ..models import Employee
-from ..policies import contract_roles, profile_of
+from ..policies import contract_roles
+from ..selectors.organisation import employee_own_get
 from .hr_import import forget_pending
 
 log = logging.getLogger("kinerja.security")
@@ -88,12 +88,7 @@ def logout_view(request):
 
 @login_required
 def profile(request):
-    employee_id = profile_of(request.user).employee_id
-    employee = (
-        Employee.objects.select_related("unit", "position").filter(pk=employee_id).first()
-        if employee_id
-        else None
-    )
+    employee = employee_own_get(user=request.user)
     return render(
         request,
         "web/profile.html",

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,11 +24,17 @@ from ..api.calibration import unit_get_visible
 from ..api.cycles import CycleSerializer
 from ..curve import RULES
 from ..lifecycle import APPRAISAL_WORKFLOW
-from ..models import Appraisal, BulkJob, Cycle, Unit
-from ..models.organisation import path_ids
+from ..models import BulkJob, Cycle, Unit
 from ..policies import profile_of
-from ..selectors import bulk_job_get_visible, cycle_list_managed
+from ..selectors import bulk_job_get_visible
+from ..selectors.appraisals import appraisal_state_counts_in
 from ..selectors.calibration import curve_report, governing_predicate
+from ..selectors.cycles import (
+    cycle_get_managed,
+    cycle_list_managed_with_progress,
+    cycle_list_of_unit,
+)
+from ..selectors.organisation import unit_list_instansi_choices, unit_list_with_children
 from ..services.cycles import cycle_create
 from ..services.jobs import cycle_open_job_start
 from .charts import curve_chart, lifecycle_layout, predicate_bands
@@ -57,7 +62,7 @@ def hr_scopes(user) -> list[str]:
 
 
 def _cycle_managed_or_404(user, pk) -> Cycle:
-    cycle = cycle_list_managed(user=user).filter(pk=pk).first()
+    cycle = cycle_get_managed(user=user, pk=pk)
     if cycle is None:
         raise Http404
     return cycle
@@ -79,12 +84,9 @@ def _cycle_form(request, paths: list[str]) -> dict:
         "appeal_decision_days": "14",
     }
     values = {f: posted.get(f, "") if posted else defaults.get(f, "") for f in CYCLE_FIELDS}
-    instansi_q = Q(path__in=paths)
-    for path in paths:
-        instansi_q |= Q(kind=Unit.Kind.INSTANSI, path__startswith=path)
     return {
         "values": values,
-        "instansi_choices": Unit.objects.filter(instansi_q).order_by("path"),
+        "instansi_choices": unit_list_instansi_choices(paths=paths),
         "frequencies": Cycle.CheckInFrequency.choices,
     }
 
@@ -92,10 +94,7 @@ def _cycle_form(request, paths: list[str]) -> dict:
 def _cycles_page(request, *, errors: PageErrors | None = None, status: int = 200):
     paths = hr_scopes(request.user)
     profile = profile_of(request.user)
-    last_job = BulkJob.objects.filter(cycle=OuterRef("pk")).order_by("-id").values("id")[:1]
-    cycles = cycle_list_managed(user=request.user).annotate(
-        appraisal_count=Count("appraisals"), last_job=Subquery(last_job)
-    )
+    cycles = cycle_list_managed_with_progress(user=request.user)
     page = Paginator(cycles, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         (
@@ -106,7 +105,7 @@ def _cycles_page(request, *, errors: PageErrors | None = None, status: int = 200
         for cycle in page
     ]
     # The units an HR admin looks after and their direct children: the dashboards' way in.
-    units = Unit.objects.filter(Q(path__in=paths) | Q(parent__path__in=paths)).order_by("path")
+    units = unit_list_with_children(paths=paths)
     return render(
         request,
         "web/hr_cycles.html",
@@ -191,8 +190,7 @@ def job(request, pk: int):
 
 def _dashboard_cycle(request, unit: Unit) -> tuple[Cycle | None, list[Cycle]]:
     """The cycle asked for (?cycle=), else the latest open one, among the unit's instansi's."""
-    ancestors = path_ids(unit.path)
-    choices = list(Cycle.objects.filter(instansi_id__in=ancestors).order_by("-year", "-id"))
+    choices = cycle_list_of_unit(unit=unit)
     raw = request.GET.get("cycle", "")
     if raw:
         chosen = next((c for c in choices if str(c.pk) == raw), None)
@@ -216,13 +214,7 @@ def unit_dashboard(request, pk: int):
     cycle, choices = _dashboard_cycle(request, unit)
     context = {"unit": unit, "cycle": cycle, "cycles": choices}
     if cycle is not None:
-        counts = dict(
-            Appraisal.objects.filter(cycle=cycle, unit__path__startswith=unit.path)
-            .order_by()
-            .values_list("state")
-            .annotate(n=Count("id"))
-            .values_list("state", "n")
-        )
+        counts = appraisal_state_counts_in(cycle=cycle, unit=unit)
         total = sum(counts.values())
         report = curve_report(unit=unit, cycle=cycle)
         governing = governing_predicate(unit_path=unit.path, cycle_id=cycle.pk)
@@ -254,7 +246,7 @@ def dashboards(request):
     paths = profile_of(request.user).scope_paths(DASHBOARD_READERS)
     if not paths:
         raise PermissionDenied
-    units = Unit.objects.filter(Q(path__in=paths) | Q(parent__path__in=paths)).order_by("path")
+    units = unit_list_with_children(paths=paths)
     page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "web/hr_dashboards.html", {"page": page})
 

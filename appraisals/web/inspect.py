@@ -13,7 +13,6 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -27,9 +26,9 @@ from audit.services import read_access_record, subject_key
 from audit.verify import verify_subject
 
 from ..lifecycle import APPRAISAL_WORKFLOW
-from ..models import Unit
 from ..policies import appraisal_roles
-from ..selectors import appraisal_list_visible
+from ..selectors.appraisals import appraisal_names_visible
+from ..selectors.organisation import unit_choices_under
 from .views import visible_or_404
 
 PAGE_SIZE = 50
@@ -96,8 +95,7 @@ def _appraisal_names(user, subjects) -> dict[str, str]:
     ids = {int(i) for t, i in subjects if t == APPRAISAL_TYPE and i.isascii() and i.isdigit()}
     if not ids:
         return {}
-    rows = appraisal_list_visible(user=user).filter(pk__in=ids).values_list("pk", "employee__name")
-    return {str(pk): name for pk, name in rows}
+    return appraisal_names_visible(user=user, ids=ids)
 
 
 def _subject_row(subject_type: str, subject_id: str, names: dict) -> dict:
@@ -111,10 +109,7 @@ def _subject_row(subject_type: str, subject_id: str, names: dict) -> dict:
 
 def _scoped_units(user):
     """The units the inspector may search by (their scopes' subtrees), for the unit filter."""
-    scopes = Q(pk__in=[])
-    for path in hooks.inspector_scopes(user):
-        scopes |= Q(path__startswith=path)
-    return Unit.objects.filter(scopes).order_by("path").values_list("pk", "name")
+    return unit_choices_under(paths=hooks.inspector_scopes(user))
 
 
 def _listing(request, filter_class, visible, template: str, **extra):

@@ -21,10 +21,16 @@ from ..api.checkins import (
 )
 from ..api.content import ExpectationsIn
 from ..api.serializers import PlanItemSerializer
-from ..models import Appraisal, BehaviourValue, PlanItem
+from ..models import Appraisal, BehaviourValue
 from ..models.appraisal import Indicator, Perspective
 from ..policies import appraisal_roles
 from ..selectors.checkins import check_in_period_count
+from ..selectors.plan import (
+    indicator_list_of,
+    plan_item_list_of,
+    plan_item_of,
+    plan_item_parent_choices,
+)
 from ..services.checkins import check_in_record
 from ..services.content import behaviour_expectations_set
 from ..services.evidence import evidence_add
@@ -37,19 +43,6 @@ INDICATOR_ROWS = 3
 
 def _version(request) -> int | None:
     return whole_number(request.POST.get("version"))
-
-
-def _parent_choices(appraisal: Appraisal) -> list[PlanItem]:
-    """The appraiser's items of the same cycle: what this plan may support (cascading)."""
-    if appraisal.appraiser_id is None:
-        return []
-    return list(
-        PlanItem.objects.filter(
-            appraisal__cycle_id=appraisal.cycle_id, appraisal__employee_id=appraisal.appraiser_id
-        )
-        .exclude(appraisal__state="cancelled")
-        .order_by("id")
-    )
 
 
 def _item_data(post) -> dict:
@@ -76,7 +69,7 @@ def plan_editor(request, pk: int):
         try:
             if request.POST.get("delete"):
                 item_id = whole_number(request.POST["delete"])
-                item = appraisal.plan_items.filter(pk=item_id).first() if item_id else None
+                item = plan_item_of(appraisal=appraisal, pk=item_id)
                 if item is None:
                     errors.add(_("That result item no longer exists."))
                 else:
@@ -114,10 +107,8 @@ def plan_editor(request, pk: int):
         "web/plan.html",
         {
             "a": appraisal,
-            "items": appraisal.plan_items.prefetch_related("indicators").select_related(
-                "parent_item"
-            ),
-            "parents": _parent_choices(appraisal),
+            "items": plan_item_list_of(appraisal=appraisal),
+            "parents": plan_item_parent_choices(appraisal=appraisal),
             "aspects": Indicator.Aspect.values,
             "perspectives": Perspective.values if _is_jpt(appraisal) else [],
             "rows": [
@@ -194,9 +185,7 @@ def check_ins(request, pk: int):
     """The employee's check-in of a period: a realisation per indicator, and evidence."""
     appraisal = visible_or_404(request.user, pk)
     errors = PageErrors()
-    indicators = list(
-        Indicator.objects.filter(item__appraisal=appraisal).select_related("item").order_by("id")
-    )
+    indicators = indicator_list_of(appraisal=appraisal)
     periods = range(1, check_in_period_count(appraisal.cycle) + 1)
     if request.method == "POST":
         try:

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,11 +21,13 @@ from workflow.definition import ANY_STATE
 from workflow.errors import NotFound, VersionMismatch, WorkflowError
 
 from ..lifecycle import APPRAISAL_WORKFLOW
-from ..models import Appeal, Appraisal
+from ..models import Appraisal
 from ..policies import HISTORY_READERS, SYSTEM, appraisal_roles, holders_filter
 from ..predicate import MATRIX
 from ..selectors import appraisal_get_visible, appraisal_list_visible
+from ..selectors.appraisals import appraisal_list_search, appraisal_state_counts, appraisal_with_due
 from ..selectors.feedback import peer_feedback_requests_open
+from ..selectors.plan import appeal_latest_of, decision_latest_of, plan_item_list_of
 from .errors import PageErrors, whole_number
 from .feedback import peer_feedback_for
 from .forms import TransitionForm
@@ -70,12 +72,6 @@ def task_labels(appraisal: Appraisal, user) -> list[str]:
     ]
 
 
-def with_due(queryset):
-    """Each row's nearest deadline: the appeal window, or the appeal's decision date."""
-    due = Appeal.objects.filter(appraisal=OuterRef("pk"), outcome="").values("decision_due")[:1]
-    return queryset.annotate(appeal_due=Subquery(due))
-
-
 STATE_LABELS = {s.name: s.label for s in APPRAISAL_WORKFLOW.states}
 # Forms that set both ratings show the predicate they give, as the user picks.
 PREDICATE_PREVIEW = {"submit_review", "decide_appeal"}
@@ -90,12 +86,10 @@ def _predicate_matrix() -> dict:
 @login_required
 def home(request):
     visible = appraisal_list_visible(user=request.user)
-    waiting = with_due(visible.filter(waiting_filter(request.user))).order_by("id")
+    waiting = appraisal_with_due(visible.filter(waiting_filter(request.user))).order_by("id")
     page = Paginator(waiting, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(a, task_labels(a, request.user)) for a in page]
-    counts = dict(
-        visible.order_by().values_list("state").annotate(n=Count("id")).values_list("state", "n")
-    )
+    counts = appraisal_state_counts(visible)
     by_state = [
         (s.name, s.label, counts.get(s.name, 0))
         for s in APPRAISAL_WORKFLOW.states
@@ -116,15 +110,11 @@ def home(request):
 
 @login_required
 def appraisal_list(request):
-    visible = appraisal_list_visible(user=request.user)
     state = request.GET.get("state", "")
-    if state in STATE_LABELS:
-        visible = visible.filter(state=state)
     query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
-    if query:
-        visible = visible.filter(
-            Q(employee__name__icontains=query) | Q(employee__nip__startswith=query)
-        )
+    visible = appraisal_list_search(
+        user=request.user, state=state if state in STATE_LABELS else "", query=query
+    )
     page = Paginator(visible, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(a, task_labels(a, request.user)) for a in page]
     approvable = {
@@ -196,10 +186,10 @@ def appraisal_detail(request, pk: int):
     appraisal = visible_or_404(request.user, pk)
     roles = appraisal_roles(appraisal, request.user)
     opened(request, appraisal, "web.appraisal")
-    items = appraisal.plan_items.prefetch_related("indicators").select_related("parent_item")
+    items = plan_item_list_of(appraisal=appraisal)
     events = audit_events_of(subject=appraisal) if roles & HISTORY_READERS else None
-    appeal = appraisal.appeals.order_by("-filed_at").first()
-    decision = appraisal.decisions.order_by("-proposed_at").first()
+    appeal = appeal_latest_of(appraisal=appraisal)
+    decision = decision_latest_of(appraisal=appraisal)
     return render(
         request,
         "web/appraisal_detail.html",
