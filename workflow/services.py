@@ -174,9 +174,9 @@ def perform(
     with transaction.atomic():
         locked = _lock(obj)
         fingerprint = _fingerprint(locked, name, payload, reason) if idempotency_key else ""
-        replayed = _replay(actor, idempotency_key, fingerprint)
-        if replayed is not None:
-            return Outcome(obj=locked, event=None, response=replayed, replayed=True)
+        earlier = _replay(actor, idempotency_key, fingerprint)
+        if earlier is not None:
+            return Outcome(obj=locked, event=None, response=earlier.response, replayed=True)
         version = _checked_version(workflow, locked, expected_version)
         ctx = _authorise(workflow, t, locked, actor, reason)
         state = _check_state(workflow, t, locked)
@@ -221,8 +221,8 @@ def _lock(obj: Any) -> Any:
     return type(obj)._default_manager.select_for_update().get(pk=obj.pk)
 
 
-def _replay(actor: Any, key: str | None, fingerprint: str) -> Any:
-    """The stored response of an earlier request with this key (None: a new request).
+def _replay(actor: Any, key: str | None, fingerprint: str) -> IdempotencyRecord | None:
+    """The record of an earlier request with this key, to replay (None: a new request).
 
     The same key with a different request is refused, never replayed.
     """
@@ -238,7 +238,7 @@ def _replay(actor: Any, key: str | None, fingerprint: str) -> Any:
                 en="This Idempotency-Key was already used for a different request.",
             )
         )
-    return record.response
+    return record
 
 
 def _checked_version(workflow: Workflow, locked: Any, expected: int | None) -> int:
