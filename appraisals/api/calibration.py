@@ -13,20 +13,13 @@ from workflow.text import Text
 from ..curve import OrganisationPredicate
 from ..models import Cycle, Unit
 from ..selectors import unit_get_for
-from ..selectors.calibration import curve_report
+from ..selectors.calibration import (
+    curve_report,
+    unit_get_visible,
+)
 from ..services.calibration import ONLY_AUTHORITY, curve_override_record, unit_predicate_set
 
-CALIBRATION_READERS = {"authority", "panel", "hr_admin", "inspector"}
-NOT_A_READER = Text(
-    id="Hanya PPK, tim penilai kinerja, admin kepegawaian dan inspektur melihat kalibrasi unit.",
-    en="Only the authority, the panel, HR admins and inspectors see a unit's calibration.",
-)
 CYCLE_NOT_FOUND = Text(id="Siklus penilaian tidak ditemukan.", en="Cycle not found.")
-
-
-def unit_get_visible(*, user, pk) -> Unit:
-    """A unit the user holds an assigned role over: 404 if unseen, 403 if only seen."""
-    return unit_get_for(user=user, pk=pk, roles=CALIBRATION_READERS, refusal=NOT_A_READER)
 
 
 def unit_get_for_authority(*, user, pk) -> Unit:

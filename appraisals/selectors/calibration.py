@@ -4,9 +4,23 @@ from __future__ import annotations
 
 from django.db.models import Count
 
+from workflow.text import Text
+
 from ..curve import CurveReport, evaluate
 from ..models import Appraisal, CurveOverride, Cycle, Unit, UnitPredicate
 from ..models.organisation import path_ids
+from .organisation import unit_get_for
+
+CALIBRATION_READERS = {"authority", "panel", "hr_admin", "inspector"}
+NOT_A_READER = Text(
+    id="Hanya PPK, tim penilai kinerja, admin kepegawaian dan inspektur melihat kalibrasi unit.",
+    en="Only the authority, the panel, HR admins and inspectors see a unit's calibration.",
+)
+
+
+def unit_get_visible(*, user, pk) -> Unit:
+    """A unit whose calibration the user may read: 404 if unseen, 403 if only seen."""
+    return unit_get_for(user=user, pk=pk, roles=CALIBRATION_READERS, refusal=NOT_A_READER)
 
 
 def governing_predicate(*, unit_path: str, cycle_id: int) -> UnitPredicate | None:

@@ -20,7 +20,6 @@ from django.views.decorators.http import require_POST
 from workflow.errors import NotFound, WorkflowError
 from workflow.services import serializer_problems
 
-from ..api.calibration import unit_get_visible
 from ..api.cycles import CycleSerializer
 from ..curve import RULES
 from ..lifecycle import APPRAISAL_WORKFLOW
@@ -28,7 +27,7 @@ from ..models import BulkJob, Cycle, Unit
 from ..policies import profile_of
 from ..selectors import bulk_job_get_visible
 from ..selectors.appraisals import appraisal_state_counts_in
-from ..selectors.calibration import curve_report, governing_predicate
+from ..selectors.calibration import curve_report, governing_predicate, unit_get_visible
 from ..selectors.cycles import (
     cycle_get_managed,
     cycle_list_managed_with_progress,
