@@ -16,16 +16,28 @@ from .policies import SYSTEM, appraisal_roles
 T = Text
 
 STATES = (
-    State("draft", T("Penyusunan SKP", "Plan being drafted")),
-    State("plan_submitted", T("SKP diajukan", "Plan submitted")),
-    State("in_progress", T("Pelaksanaan kinerja", "In progress")),
-    State("self_assessed", T("Penilaian mandiri diajukan", "Self-assessment submitted")),
-    State("reviewed", T("Sudah dinilai", "Reviewed")),
-    State("discussed", T("Dialog kinerja tercatat", "Discussion recorded")),
-    State("result_issued", T("Hasil penilaian ditetapkan", "Result issued")),
-    State("appealed", T("Keberatan diajukan", "Appeal filed")),
-    State("final", T("Hasil final", "Final")),
-    State("decision_proposed", T("Tindak lanjut diusulkan", "Follow-up proposed")),
+    State("draft", T("Penyusunan SKP", "Plan being drafted"), responsible="employee"),
+    State("plan_submitted", T("SKP diajukan", "Plan submitted"), responsible="appraiser"),
+    State("in_progress", T("Pelaksanaan kinerja", "In progress"), responsible="employee"),
+    State(
+        "self_assessed",
+        T("Penilaian mandiri diajukan", "Self-assessment submitted"),
+        responsible="appraiser",
+    ),
+    State("reviewed", T("Sudah dinilai", "Reviewed"), responsible="appraiser"),
+    State(
+        "discussed", T("Dialog kinerja tercatat", "Discussion recorded"), responsible="appraiser"
+    ),
+    State(
+        "result_issued", T("Hasil penilaian ditetapkan", "Result issued"), responsible="employee"
+    ),
+    State("appealed", T("Keberatan diajukan", "Appeal filed"), responsible="appeal_reviewer"),
+    State("final", T("Hasil final", "Final"), responsible="panel"),
+    State(
+        "decision_proposed",
+        T("Tindak lanjut diusulkan", "Follow-up proposed"),
+        responsible="authority",
+    ),
     State("decided", T("Tindak lanjut diputuskan", "Follow-up decided"), final=True),
     State("cancelled", T("Dibatalkan", "Cancelled"), final=True),
 )
@@ -204,6 +216,7 @@ TRANSITIONS = (
         _roles("employee"),
         T("Ajukan SKP", "Submit plan"),
         conditions=(HAS_ITEMS, ITEMS_MEASURED, JPT_PERSPECTIVES),
+        audience=("appraiser",),
     ),
     Transition(
         "return_plan",
@@ -213,6 +226,7 @@ TRANSITIONS = (
         T("Kembalikan SKP", "Return plan"),
         restrictions=(NOT_OWN,),
         reason_required=True,
+        audience=("employee",),
     ),
     Transition(
         "approve_plan",
@@ -222,6 +236,7 @@ TRANSITIONS = (
         T("Setujui SKP", "Approve plan"),
         restrictions=(NOT_OWN,),
         conditions=(EXPECTATIONS_SET,),
+        audience=("employee",),
     ),
     Transition(
         "submit_self_assessment",
@@ -231,6 +246,7 @@ TRANSITIONS = (
         T("Ajukan penilaian mandiri", "Submit self-assessment"),
         payload=payloads.SelfAssessmentPayload,
         effect=effects.store_self_assessment,
+        audience=("appraiser",),
     ),
     Transition(
         "return_self_assessment",
@@ -240,6 +256,7 @@ TRANSITIONS = (
         T("Kembalikan penilaian mandiri", "Return self-assessment"),
         restrictions=(NOT_OWN,),
         reason_required=True,
+        audience=("employee",),
     ),
     Transition(
         "submit_review",
@@ -250,6 +267,7 @@ TRANSITIONS = (
         restrictions=(NOT_OWN,),
         payload=payloads.ReviewPayload,
         effect=effects.store_review,
+        audience=("employee",),
     ),
     Transition(
         "record_discussion",
@@ -260,6 +278,7 @@ TRANSITIONS = (
         restrictions=(NOT_OWN,),
         payload=payloads.DiscussionPayload,
         effect=effects.record_discussion,
+        audience=("employee",),
     ),
     Transition(
         "issue_result",
@@ -270,6 +289,7 @@ TRANSITIONS = (
         restrictions=(NOT_OWN,),
         conditions=(CURVE_ACHIEVABLE,),
         effect=effects.open_appeal_window,
+        audience=("employee",),
     ),
     Transition(
         "accept_result",
@@ -278,6 +298,8 @@ TRANSITIONS = (
         _roles("employee", SYSTEM),
         T("Terima hasil penilaian", "Accept result"),
         restrictions=(SYSTEM_AFTER_WINDOW,),
+        # By the employee: the appraiser learns it; by the system: both do.
+        audience=("employee", "appraiser"),
     ),
     Transition(
         "file_appeal",
@@ -288,6 +310,8 @@ TRANSITIONS = (
         conditions=(APPEAL_WINDOW_OPEN,),
         payload=payloads.AppealPayload,
         effect=effects.file_appeal,
+        # PP 30/2019 Pasal 59: the appraiser's superior decides (or the authority).
+        audience=("appeal_reviewer", "appraiser"),
     ),
     Transition(
         "decide_appeal",
@@ -299,6 +323,7 @@ TRANSITIONS = (
         reason_required=True,
         payload=payloads.AppealDecisionPayload,
         effect=effects.decide_appeal,
+        audience=("employee", "appraiser"),
     ),
     Transition(
         "propose_decision",
@@ -309,6 +334,7 @@ TRANSITIONS = (
         restrictions=(NOT_OWN,),
         payload=payloads.DecisionProposalPayload,
         effect=effects.propose_decision,
+        audience=("authority",),
     ),
     Transition(
         "approve_decision",
@@ -319,6 +345,7 @@ TRANSITIONS = (
         restrictions=(NOT_OWN, NOT_PROPOSER),
         payload=payloads.DecisionApprovalPayload,
         effect=effects.approve_decision,
+        audience=("employee", "hr_admin"),
     ),
     Transition(
         "reject_decision",
@@ -329,6 +356,7 @@ TRANSITIONS = (
         restrictions=(NOT_OWN, NOT_PROPOSER),
         reason_required=True,
         effect=effects.reject_decision,
+        audience=("panel",),
     ),
     Transition(
         "cancel",
@@ -340,6 +368,7 @@ TRANSITIONS = (
         T("Batalkan penilaian", "Cancel appraisal"),
         restrictions=(NOT_OWN,),
         reason_required=True,
+        audience=("employee", "appraiser"),
     ),
 )
 
@@ -352,6 +381,27 @@ APPRAISAL_WORKFLOW = register(
         transitions=TRANSITIONS,
         roles_of=appraisal_roles,
         scope_of=lambda appraisal: appraisal.unit.path,
+        # Served by the generic API and pages (workflow.api, workflow.web).
+        route="appraisals",
+        visible="appraisals.selectors.appraisal_get_visible",
+        serializer="appraisals.api.serializers.AppraisalSerializer",
+        related=("employee", "cycle", "unit", "appraiser", "appeal_reviewer"),
+        history_readers=frozenset(
+            {"employee", "appraiser", "appeal_reviewer", "panel", "authority", "inspector"}
+        ),
+        pages="appraisals.web.views.AppraisalPages",
+        # Notifications (PermenPANRB 6/2022 phases). With no appeal reviewer in
+        # the system the authority decides (PP 30/2019 Pasal 59), so it hears.
+        default_audience=("employee", "appraiser"),
+        stand_ins={"appeal_reviewer": "authority"},
+        notify_fields=(
+            "employee_id",
+            "appraiser_id",
+            "appeal_reviewer_id",
+            "unit_id",
+            "cycle_id",
+            "appeal_deadline",
+        ),
     ),
     model="appraisals.Appraisal",
 )
