@@ -27,6 +27,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("notifications/", include("notifications.web")),
+    # Each registered lifecycle's page, forms and diagram, from its table.
+    path("", include("workflow.web.urls")),
     # The web UI (issue #7): last, so it never shadows the API.
     path("", include("appraisals.web.urls")),
 ]

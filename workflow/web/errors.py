@@ -7,7 +7,12 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from workflow.errors import WorkflowError
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.views.defaults import page_not_found, permission_denied
+
+from ..errors import ActionForbidden, NotFound, WorkflowError
+from ..services import serializer_problems
 
 security_log = logging.getLogger("kinerja.security")
 
@@ -38,8 +43,6 @@ class PageErrors:
     @classmethod
     def invalid(cls, serializer_errors, rename=None) -> PageErrors:
         """A serializer's errors (the API's own validation), each beside its field."""
-        from workflow.services import serializer_problems
-
         out = cls(status=400)
         for problem in serializer_problems(serializer_errors):
             field = (rename or {}).get(problem.field, problem.field)
@@ -73,12 +76,6 @@ class WorkflowErrorPages:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from django.core.exceptions import PermissionDenied
-        from django.http import Http404
-        from django.views.defaults import page_not_found, permission_denied
-
-        from workflow.errors import ActionForbidden, NotFound
-
         if request.path.startswith("/api/"):
             return None
         if isinstance(exception, NotFound | ActionForbidden):
