@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
+
 from .text import Text
 
 ANY_STATE = "*"
@@ -179,8 +181,6 @@ def register(workflow: Workflow, *, model: str) -> Workflow:
 
 def model_of(name: str) -> type:
     """The model class a registered workflow runs on."""
-    from django.apps import apps
-
     return apps.get_model(_registry[name][1])
 
 

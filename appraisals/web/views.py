@@ -10,7 +10,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -184,12 +183,6 @@ class AppraisalPages(ObjectPages):
     transition_template = "web/transition.html"
     timeline_template = "web/_timeline.html"
     form_class = AppraisalTransitionForm
-
-    def get_object(self, request, pk: int) -> Appraisal:
-        return visible_or_404(request.user, pk)
-
-    def object_url(self, obj) -> str:
-        return reverse("web:appraisal", args=[obj.pk])
 
     def transition_read_purpose(self) -> str:
         return "web.transition"
