@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from workflow.errors import ActionForbidden, NotFound
 from workflow.text import Text
 
+from .lifecycle import APPRAISAL_WORKFLOW
 from .models import Appraisal, BulkJob, Cycle
 from .policies import (
     appraisal_roles,
@@ -16,7 +17,8 @@ from .policies import (
     unit_visibility,
 )
 
-APPRAISAL_RELATED = ("employee", "cycle", "unit", "appraiser", "appeal_reviewer")
+# The people and places an appraisal is shown with, declared once on its table.
+APPRAISAL_RELATED = APPRAISAL_WORKFLOW.related
 APPRAISAL_NOT_FOUND = Text(id="Penilaian tidak ditemukan.", en="Appraisal not found.")
 JOB_NOT_FOUND = Text(id="Pekerjaan tidak ditemukan.", en="Job not found.")
 UNIT_NOT_FOUND = Text(id="Unit tidak ditemukan.", en="Unit not found.")

@@ -97,9 +97,13 @@ class _FromTable(Mapping):
 
     def __init__(self, build) -> None:
         self._build = build
+        self._built: dict | None = None
 
     def _data(self) -> dict:
-        return self._build(definition.get(APPRAISAL))
+        # Tables are registered once, at start-up, and never change afterwards.
+        if self._built is None:
+            self._built = self._build(definition.get(APPRAISAL))
+        return self._built
 
     def __getitem__(self, key):
         return self._data()[key]
