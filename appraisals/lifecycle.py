@@ -13,7 +13,8 @@ from workflow.definition import ANY_STATE, Context, Guard, Transition, Workflow,
 from workflow.text import Text
 
 from . import effects, payloads
-from .policies import SYSTEM, appraisal_roles
+from .policies import HISTORY_READERS, SYSTEM, appraisal_roles
+from .selectors.appraisals import APPRAISAL_RELATED
 from .selectors.calibration import curve_blocks_issue
 from .services.content import expectations_complete
 from .states import INITIAL, STATE_CHOICES, STATES
@@ -190,6 +191,7 @@ TRANSITIONS = (
         _roles("employee"),
         T("Ajukan SKP", "Submit plan"),
         conditions=(HAS_ITEMS, ITEMS_MEASURED, JPT_PERSPECTIVES),
+        audience=("appraiser",),
     ),
     Transition(
         "return_plan",
@@ -199,6 +201,7 @@ TRANSITIONS = (
         T("Kembalikan SKP", "Return plan"),
         restrictions=(NOT_OWN,),
         reason_required=True,
+        audience=("employee",),
     ),
     Transition(
         "approve_plan",
@@ -208,6 +211,7 @@ TRANSITIONS = (
         T("Setujui SKP", "Approve plan"),
         restrictions=(NOT_OWN,),
         conditions=(EXPECTATIONS_SET,),
+        audience=("employee",),
     ),
     Transition(
         "submit_self_assessment",
@@ -217,6 +221,7 @@ TRANSITIONS = (
         T("Ajukan penilaian mandiri", "Submit self-assessment"),
         payload=payloads.SelfAssessmentPayload,
         effect=effects.store_self_assessment,
+        audience=("appraiser",),
     ),
     Transition(
         "return_self_assessment",
@@ -226,6 +231,7 @@ TRANSITIONS = (
         T("Kembalikan penilaian mandiri", "Return self-assessment"),
         restrictions=(NOT_OWN,),
         reason_required=True,
+        audience=("employee",),
     ),
     Transition(
         "submit_review",
@@ -236,6 +242,7 @@ TRANSITIONS = (
         restrictions=(NOT_OWN,),
         payload=payloads.ReviewPayload,
         effect=effects.store_review,
+        audience=("employee",),
     ),
     Transition(
         "record_discussion",
@@ -246,6 +253,7 @@ TRANSITIONS = (
         restrictions=(NOT_OWN,),
         payload=payloads.DiscussionPayload,
         effect=effects.record_discussion,
+        audience=("employee",),
     ),
     Transition(
         "issue_result",
@@ -256,6 +264,7 @@ TRANSITIONS = (
         restrictions=(NOT_OWN,),
         conditions=(CURVE_ACHIEVABLE,),
         effect=effects.open_appeal_window,
+        audience=("employee",),
     ),
     Transition(
         "accept_result",
@@ -264,6 +273,8 @@ TRANSITIONS = (
         _roles("employee", SYSTEM),
         T("Terima hasil penilaian", "Accept result"),
         restrictions=(SYSTEM_AFTER_WINDOW,),
+        # By the employee: the appraiser learns it; by the system: both do.
+        audience=("employee", "appraiser"),
     ),
     Transition(
         "file_appeal",
@@ -274,6 +285,8 @@ TRANSITIONS = (
         conditions=(APPEAL_WINDOW_OPEN,),
         payload=payloads.AppealPayload,
         effect=effects.file_appeal,
+        # PP 30/2019 Pasal 59: the appraiser's superior decides (or the authority).
+        audience=("appeal_reviewer", "appraiser"),
     ),
     Transition(
         "decide_appeal",
@@ -285,6 +298,7 @@ TRANSITIONS = (
         reason_required=True,
         payload=payloads.AppealDecisionPayload,
         effect=effects.decide_appeal,
+        audience=("employee", "appraiser"),
     ),
     Transition(
         "propose_decision",
@@ -295,6 +309,7 @@ TRANSITIONS = (
         restrictions=(NOT_OWN,),
         payload=payloads.DecisionProposalPayload,
         effect=effects.propose_decision,
+        audience=("authority",),
     ),
     Transition(
         "approve_decision",
@@ -305,6 +320,7 @@ TRANSITIONS = (
         restrictions=(NOT_OWN, NOT_PROPOSER),
         payload=payloads.DecisionApprovalPayload,
         effect=effects.approve_decision,
+        audience=("employee", "hr_admin"),
     ),
     Transition(
         "reject_decision",
@@ -315,6 +331,7 @@ TRANSITIONS = (
         restrictions=(NOT_OWN, NOT_PROPOSER),
         reason_required=True,
         effect=effects.reject_decision,
+        audience=("panel",),
     ),
     Transition(
         "cancel",
@@ -326,6 +343,7 @@ TRANSITIONS = (
         T("Batalkan penilaian", "Cancel appraisal"),
         restrictions=(NOT_OWN,),
         reason_required=True,
+        audience=("employee", "appraiser"),
     ),
 )
 
@@ -338,6 +356,25 @@ APPRAISAL_WORKFLOW = register(
         transitions=TRANSITIONS,
         roles_of=appraisal_roles,
         scope_of=lambda appraisal: appraisal.unit.path,
+        # Served by the generic API and pages (workflow.api, workflow.web).
+        route="appraisals",
+        visible="appraisals.selectors.appraisal_get_visible",
+        serializer="appraisals.api.serializers.AppraisalSerializer",
+        related=APPRAISAL_RELATED,
+        history_readers=HISTORY_READERS,
+        pages="appraisals.web.views.AppraisalPages",
+        # Notifications (PermenPANRB 6/2022 phases). With no appeal reviewer in
+        # the system the authority decides (PP 30/2019 Pasal 59), so it hears.
+        default_audience=("employee", "appraiser"),
+        stand_ins={"appeal_reviewer": "authority"},
+        notify_fields=(
+            "employee_id",
+            "appraiser_id",
+            "appeal_reviewer_id",
+            "unit_id",
+            "cycle_id",
+            "appeal_deadline",
+        ),
     ),
     model="appraisals.Appraisal",
 )

@@ -12,16 +12,28 @@ from workflow.definition import State
 from workflow.text import Text as T
 
 STATES = (
-    State("draft", T("Penyusunan SKP", "Plan being drafted")),
-    State("plan_submitted", T("SKP diajukan", "Plan submitted")),
-    State("in_progress", T("Pelaksanaan kinerja", "In progress")),
-    State("self_assessed", T("Penilaian mandiri diajukan", "Self-assessment submitted")),
-    State("reviewed", T("Sudah dinilai", "Reviewed")),
-    State("discussed", T("Dialog kinerja tercatat", "Discussion recorded")),
-    State("result_issued", T("Hasil penilaian ditetapkan", "Result issued")),
-    State("appealed", T("Keberatan diajukan", "Appeal filed")),
-    State("final", T("Hasil final", "Final")),
-    State("decision_proposed", T("Tindak lanjut diusulkan", "Follow-up proposed")),
+    State("draft", T("Penyusunan SKP", "Plan being drafted"), responsible="employee"),
+    State("plan_submitted", T("SKP diajukan", "Plan submitted"), responsible="appraiser"),
+    State("in_progress", T("Pelaksanaan kinerja", "In progress"), responsible="employee"),
+    State(
+        "self_assessed",
+        T("Penilaian mandiri diajukan", "Self-assessment submitted"),
+        responsible="appraiser",
+    ),
+    State("reviewed", T("Sudah dinilai", "Reviewed"), responsible="appraiser"),
+    State(
+        "discussed", T("Dialog kinerja tercatat", "Discussion recorded"), responsible="appraiser"
+    ),
+    State(
+        "result_issued", T("Hasil penilaian ditetapkan", "Result issued"), responsible="employee"
+    ),
+    State("appealed", T("Keberatan diajukan", "Appeal filed"), responsible="appeal_reviewer"),
+    State("final", T("Hasil final", "Final"), responsible="panel"),
+    State(
+        "decision_proposed",
+        T("Tindak lanjut diusulkan", "Follow-up proposed"),
+        responsible="authority",
+    ),
     State("decided", T("Tindak lanjut diputuskan", "Follow-up decided"), final=True),
     State("cancelled", T("Dibatalkan", "Cancelled"), final=True),
 )

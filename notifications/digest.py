@@ -19,7 +19,7 @@ from audit.models import AuditEvent
 
 from .models import Deadline, OutboxEvent
 from .relay import relay_trigger
-from .rules import APPRAISER_STATES, REVIEWER_STATES
+from .rules import states_awaiting
 
 APPRAISAL = "appraisals.appraisal"
 DIGEST_ITEMS = 50
@@ -41,8 +41,8 @@ def waiting_for(*, employee_id: int) -> QuerySet[Appraisal]:
     ).values("due_at")[:1]
     return (
         Appraisal.objects.filter(
-            Q(appraiser_id=employee_id, state__in=APPRAISER_STATES)
-            | Q(appeal_reviewer_id=employee_id, state__in=REVIEWER_STATES)
+            Q(appraiser_id=employee_id, state__in=states_awaiting("appraiser"))
+            | Q(appeal_reviewer_id=employee_id, state__in=states_awaiting("appeal_reviewer"))
         )
         .select_related("employee", "cycle")
         .annotate(since=Subquery(entered), due_at=Subquery(due))
@@ -52,10 +52,10 @@ def waiting_for(*, employee_id: int) -> QuerySet[Appraisal]:
 
 def _supervisors() -> list[int]:
     appraisers = Appraisal.objects.filter(
-        state__in=APPRAISER_STATES, appraiser_id__isnull=False
+        state__in=states_awaiting("appraiser"), appraiser_id__isnull=False
     ).values_list("appraiser_id", flat=True)
     reviewers = Appraisal.objects.filter(
-        state__in=REVIEWER_STATES, appeal_reviewer_id__isnull=False
+        state__in=states_awaiting("appeal_reviewer"), appeal_reviewer_id__isnull=False
     ).values_list("appeal_reviewer_id", flat=True)
     return sorted(set(appraisers) | set(reviewers))
 

@@ -80,7 +80,9 @@ class Resolver:
         by_employee = self.employee_users(employees) if employees else {}
         for kind, value in specs:
             found = [by_employee.get(value)] if kind == "employee" else []
-            if kind == "role":
+            if kind == "user":
+                found = [value]
+            elif kind == "role":
                 found = self.role_users(value, unit_path) if unit_path else []
             for user_id in found:
                 if user_id is not None and user_id != exclude and user_id not in out:

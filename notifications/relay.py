@@ -20,6 +20,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
+from workflow import definition
+
 from .models import Message, OutboxEvent
 from .recipients import Resolver
 from .rules import transition_audience
@@ -63,13 +65,17 @@ def outbox_relay(*, now: dt.datetime | None = None, limit: int | None = None) ->
 
 
 def _audience(event: OutboxEvent) -> list[tuple[str, object]]:
-    if event.kind.startswith("appraisal."):
-        return transition_audience(event.kind.split(".", 1)[1], event.data)
+    """A transition's audience comes from its table; other events carry their own."""
+    family, _dot, name = event.kind.partition(".")
+    workflow = definition.get(family)
+    if workflow is not None and workflow.transition(name) is not None:
+        return transition_audience(name, event.data, workflow)
     return [tuple(spec) for spec in event.data.get("audience", [])]
 
 
 def messages_for(event: OutboxEvent, resolver: Resolver) -> list[Message]:
-    unit_path = resolver.unit_path(event.data.get("unit_id"))
+    unit_id = event.data.get("unit_id")
+    unit_path = resolver.unit_path(unit_id) if unit_id else event.data.get("scope", "")
     user_ids = resolver.users(_audience(event), unit_path=unit_path, exclude=event.actor_id)
     return [
         Message(

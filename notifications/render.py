@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.template.loader import select_template
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 
@@ -69,8 +70,8 @@ def _appraisal(subject_id) -> Appraisal:
     )
 
 
-def _state_label(state: str, language: str) -> str:
-    workflow = definition.get("appraisal")
+def _state_label(state: str, language: str, name: str = "appraisal") -> str:
+    workflow = definition.get(name)
     try:
         return _text(workflow.state(state).label, language)
     except StopIteration:
@@ -143,6 +144,33 @@ def _digest_context(event: OutboxEvent, language: str) -> dict:
     }
 
 
+def _workflow_context(event: OutboxEvent, language: str) -> dict:
+    """Any other lifecycle's transition: what changed, by whom, why, and where to see it."""
+    family, _dot, name = event.kind.partition(".")
+    workflow = definition.get(family)
+    subject = definition.model_of(family)._default_manager.get(pk=event.subject_id)
+    transition = workflow.transition(name)
+    actor = get_user_model().objects.filter(pk=event.actor_id).first() if event.actor_id else None
+    reason = ""
+    if event.audit_event_id:
+        found = AuditEvent.objects.filter(pk=event.audit_event_id).values_list("reason")
+        reason = (found.first() or ("",))[0]
+    data = event.data
+    link = reverse(f"workflow:{family}", args=[subject.pk]) if workflow.route else ""
+    return {
+        "subject": subject,
+        "workflow_label": _text(workflow.label, language),
+        "transition": name,
+        "transition_label": _text(transition.label, language) if transition else name,
+        "from_state_label": _state_label(data.get("from_state", ""), language, family),
+        "to_state_label": _state_label(data.get("to_state", ""), language, family),
+        "actor_name": person_name(actor, language),
+        "by_system": actor is not None and is_system_user(actor),
+        "reason": reason,
+        "link": link,
+    }
+
+
 CONTEXT_BUILDERS = {
     "appraisal": _appraisal_context,
     "deadline": _deadline_context,
@@ -155,7 +183,8 @@ def message_render(message: Message) -> Rendered:
     event = message.event
     language = message.language if message.language in ("id", "en") else "id"
     family = event.kind.split(".", 1)[0]
-    build = CONTEXT_BUILDERS[family]
+    lifecycle = family not in CONTEXT_BUILDERS and definition.get(family) is not None
+    build = _workflow_context if lifecycle else CONTEXT_BUILDERS[family]
     with translation.override(language):
         context = build(event, language)
         context.update(
@@ -168,6 +197,8 @@ def message_render(message: Message) -> Rendered:
         names = [f"notifications/{language}/{event.kind}.txt"]
         if family == "appraisal":
             names.append(f"notifications/{language}/appraisal.transition.txt")
+        elif lifecycle:
+            names.append(f"notifications/{language}/workflow.transition.txt")
         template = select_template(names)
         subject = " ".join(template.render({**context, "part": "subject"}).split())
         body = template.render({**context, "part": "body"}).strip() + "\n"

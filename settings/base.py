@@ -64,7 +64,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "audit.context.RequestIdMiddleware",
     "appraisals.web.security.ContentSecurityPolicyMiddleware",
-    "appraisals.web.errors.WorkflowErrorPages",
+    "workflow.web.errors.WorkflowErrorPages",
 ]
 
 ROOT_URLCONF = "settings.urls"
@@ -239,6 +239,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kinerja@localhost")
 # The system's own actions (timers, bulk jobs, management commands) are
 # recorded under this user, never under an empty actor.
 KINERJA_SYSTEM_USERNAME = "system"
+# The page every generic lifecycle page (workflow/templates/workflow/) extends.
+WORKFLOW_PAGE_BASE = "web/base.html"
 # API tokens expire (UU 27/2022: personal data); a new login issues a new one.
 KINERJA_TOKEN_TTL_SECONDS = int(os.environ.get("TOKEN_TTL_SECONDS", str(12 * 3600)))
 

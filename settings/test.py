@@ -27,3 +27,5 @@ REST_FRAMEWORK = {
 # Uploaded evidence goes to a throwaway directory per test process.
 MEDIA_ROOT = tempfile.mkdtemp(prefix="kinerja-media-")
 atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
+# A lifecycle that exists only for the tests: the engine's guarantees run on it (tests/toyflow/).
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.toyflow"]  # noqa: F405

@@ -11,6 +11,8 @@ api = [
     path("auth/token/", LoginView.as_view(), name="auth-token"),
     path("auth/logout/", LogoutView.as_view(), name="auth-logout"),
     path("", include("appraisals.api.urls")),
+    # Each registered lifecycle's transitions and history, from its table.
+    path("", include("workflow.api.urls")),
     path("workflows/", WorkflowListView.as_view(), name="workflow-list"),
     path("workflows/<str:name>/diagram/", WorkflowDiagramView.as_view(), name="workflow-diagram"),
     path("audit/", include("audit.api.urls")),
@@ -25,6 +27,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("notifications/", include("notifications.web")),
+    # Each registered lifecycle's page, forms and diagram, from its table.
+    path("", include("workflow.web.urls")),
     # The web UI (issue #7): last, so it never shadows the API.
     path("", include("appraisals.web.urls")),
 ]

@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
+
 from .text import Text
 
 ANY_STATE = "*"
@@ -49,6 +51,9 @@ class State:
     name: str
     label: Text
     final: bool = False
+    # Who must move the object on from here (a relation or an assigned role);
+    # deadlines remind them and digests list it for them.
+    responsible: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,10 @@ class Transition:
     # after the state moved; may return extra {field: [old, new]} changes for
     # the audit event. Never locks, notifies or audits by itself.
     effect: Callable[[Any, Context], Mapping[str, list] | None] | None = None
+    # Who is told when it fired: relations (a person field of the model, e.g.
+    # "employee") or roles assigned over the object's scope (e.g. "authority").
+    # The actor is never told of their own action. Empty: the workflow's default.
+    audience: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -86,6 +95,34 @@ class Workflow:
     scope_of: Callable[[Any], str] | None = None
     # Fields whose change is noise in an audit diff (timestamps).
     untracked_fields: frozenset[str] = frozenset({"updated_at"})
+
+    # -- how the generic HTTP layer, pages and notifications serve it --------
+    # Dotted paths are resolved on first use, so the table never imports the
+    # views or serializers that import its model.
+    # The URL segment of its objects: /api/<route>/<id>/transitions/<name>/,
+    # /api/<route>/<id>/history/, /<route>/<id>/ and /<route>/<id>/do/<name>/.
+    # Empty: no HTTP exposure.
+    route: str = ""
+    # `f(*, user, pk)` returning the object `user` may see, else raising
+    # workflow.errors.NotFound. Default: any object `user` holds a role on.
+    visible: str = ""
+    # The DRF serializer of the object after a transition (its response).
+    # Default: id, state, version and the transitions open to the caller.
+    serializer: str = ""
+    # select_related() for that response.
+    related: tuple[str, ...] = ()
+    # Roles that may read the object's history (API and page).
+    history_readers: frozenset[str] = frozenset()
+    # An `ObjectPages` subclass (workflow.web.views) drawing the object's page
+    # and its transition forms. Default: the generic pages.
+    pages: str = ""
+    # Audience of a transition that declares none.
+    default_audience: tuple[str, ...] = ()
+    # Who hears instead when nobody holds a relation (e.g. no appeal reviewer:
+    # the authority decides in their place, so it is told).
+    stand_ins: Mapping[str, str] = field(default_factory=dict)
+    # Fields copied into each notification event (the texts may show them).
+    notify_fields: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         names = [t.name for t in self.transitions]
@@ -130,9 +167,21 @@ _registry: dict[str, tuple[Workflow, str]] = {}
 
 
 def register(workflow: Workflow, *, model: str) -> Workflow:
-    """Register a lifecycle for a model given as "app_label.ModelName"."""
+    """Register a lifecycle for a model given as "app_label.ModelName".
+
+    A name is registered once: a second lifecycle under the same name would
+    silently take over the first one's URLs, history and notifications.
+    """
+    existing = _registry.get(workflow.name)
+    if existing is not None and existing[0] is not workflow:
+        raise ValueError(f"A workflow named {workflow.name!r} is already registered")
     _registry[workflow.name] = (workflow, model)
     return workflow
+
+
+def model_of(name: str) -> type:
+    """The model class a registered workflow runs on."""
+    return apps.get_model(_registry[name][1])
 
 
 def registered() -> dict[str, Workflow]:

@@ -13,6 +13,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from workflow.api.objects import expected_version
 from workflow.errors import NotFound
 from workflow.text import Text
 
@@ -22,7 +23,6 @@ from ..selectors import appraisal_get_for, appraisal_get_visible
 from ..selectors import checkins as check_ins
 from ..services import checkins as service
 from ..services import evidence as evidence_service
-from .views import expected_version
 
 EVIDENCE_NOT_FOUND = Text(id="Bukti dukung tidak ditemukan.", en="Evidence not found.")
 FILE_MISSING = Text(id="Berkas tidak tersedia.", en="The file is not available.")

@@ -7,6 +7,8 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from workflow.api.objects import expected_version
+
 from ..models import BehaviourValue, PlanAnnex, PlanItem
 from ..selectors import appraisal_get_for, appraisal_get_visible
 from ..services.content import (
@@ -15,7 +17,6 @@ from ..services.content import (
     behaviour_expectations_set,
     plan_annex_set,
 )
-from .views import expected_version
 
 
 class ExpectationSerializer(serializers.Serializer):

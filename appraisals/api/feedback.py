@@ -7,13 +7,14 @@ from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from workflow.api.objects import expected_version
+
 from ..models import Cycle, PeerFeedback, SurveyResult
 from ..selectors import appraisal_get_for, appraisal_get_visible, hr_admin_anywhere_check
 from ..selectors import feedback as peer_reads
 from ..selectors import surveys as survey_reads
 from ..services import feedback as peers
 from ..services import surveys
-from .views import expected_version
 
 MAX_ID = 2**63 - 1  # ids are 64-bit; larger numbers are refused before any query
 

@@ -1,25 +1,10 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from workflow.services import transitions_available
+from workflow.api.objects import AVAILABLE_TRANSITIONS_SCHEMA, available_transitions
 
 from ..models import Appraisal, Employee, Indicator, PlanItem
 from ..predicate import Rating
-
-_TRANSITION_SCHEMA = {
-    "type": "array",
-    "items": {
-        "type": "object",
-        "properties": {
-            "name": {"type": "string"},
-            "target": {"type": "string"},
-            "label": {"type": "string"},
-            "labels": {"type": "object", "additionalProperties": {"type": "string"}},
-            "reason_required": {"type": "boolean"},
-        },
-        "required": ["name", "target", "label"],
-    },
-}
 
 
 class EmployeeBriefSerializer(serializers.ModelSerializer):
@@ -81,19 +66,9 @@ class AppraisalSerializer(AppraisalListSerializer):
     def get_behaviour_rating(self, appraisal: Appraisal) -> str | None:
         return appraisal.behaviour_rating or None
 
-    @extend_schema_field(_TRANSITION_SCHEMA)
+    @extend_schema_field(AVAILABLE_TRANSITIONS_SCHEMA)
     def get_available_transitions(self, appraisal: Appraisal) -> list[dict]:
-        user = self.context["request"].user
-        return [
-            {
-                "name": t.name,
-                "target": t.target,
-                "label": str(t.label),
-                "labels": t.label.as_dict(),
-                "reason_required": t.reason_required,
-            }
-            for t in transitions_available(appraisal, actor=user)
-        ]
+        return available_transitions(appraisal, user=self.context["request"].user)
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
@@ -136,12 +111,6 @@ class PlanItemSerializer(serializers.ModelSerializer):
                 dict.fromkeys(refused, "Diisi lewat penilaian mandiri / set by the self-assessment")
             )
         return attrs
-
-
-class TransitionRequestSerializer(serializers.Serializer):
-    """The body of a transition: `reason` plus the transition's own payload."""
-
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=10000)
 
 
 class MeEmployeeSerializer(serializers.ModelSerializer):

@@ -2,32 +2,22 @@
 
 from __future__ import annotations
 
-import re
-
 from django.utils import timezone
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit.api.serializers import AuditEventSerializer
-from audit.selectors import audit_events_of
 from audit.services import read_access_record
-from workflow import services as engine
 from workflow.api.filters import IdFilter
-from workflow.errors import ActionForbidden, NotFound, PayloadInvalid, VersionMismatch
-from workflow.services import serializer_problems
+from workflow.api.objects import expected_version
+from workflow.errors import NotFound
 from workflow.text import Text
 
 from ..models import Appraisal, PlanItem
-from ..policies import HISTORY_READERS, appraisal_roles, contract_roles
-from ..selectors import (
-    APPRAISAL_RELATED,
-    appraisal_get_for,
-    appraisal_get_visible,
-    appraisal_list_visible,
-)
+from ..policies import contract_roles
+from ..selectors import appraisal_get_for, appraisal_get_visible, appraisal_list_visible
 from ..selectors.organisation import employee_own_get
 from ..services.organisation import supervisor_resolve
 from ..services.plan import ONLY_EMPLOYEE, plan_item_create, plan_item_delete, plan_item_update
@@ -37,30 +27,7 @@ from .serializers import (
     MeEmployeeSerializer,
     MeSerializer,
     PlanItemSerializer,
-    TransitionRequestSerializer,
 )
-
-_IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
-
-
-def expected_version(request) -> int | None:
-    header = request.headers.get("If-Match")
-    if header is None or header.strip() == "*":
-        return None
-    match = _IF_MATCH.match(header)
-    if not match:
-        raise VersionMismatch(
-            Text(
-                id='If-Match harus berisi versi, misalnya "3".',
-                en='If-Match must carry a version, e.g. "3".',
-            )
-        )
-    return int(match.group(1))
-
-
-def with_related(appraisal: Appraisal) -> Appraisal:
-    """The changed appraisal with its people in one query, for the response."""
-    return Appraisal.objects.select_related(*APPRAISAL_RELATED).get(pk=appraisal.pk)
 
 
 def with_etag(response: Response, appraisal_version: int) -> Response:
@@ -118,90 +85,6 @@ class AppraisalDetailView(APIView):
         )
         data = AppraisalSerializer(appraisal, context={"request": request}).data
         return with_etag(Response(data), appraisal.version)
-
-
-class TransitionView(APIView):
-    @extend_schema(
-        request=TransitionRequestSerializer,
-        responses={200: AppraisalSerializer},
-        parameters=[
-            OpenApiParameter(
-                "If-Match",
-                str,
-                OpenApiParameter.HEADER,
-                description='The version you last saw, e.g. "3".',
-            ),
-            OpenApiParameter(
-                "Idempotency-Key",
-                str,
-                OpenApiParameter.HEADER,
-                description="Retry-safe key; the first response is replayed.",
-            ),
-        ],
-        summary="Fire a lifecycle transition",
-    )
-    def post(self, request, pk: int, name: str):
-        appraisal = appraisal_get_visible(user=request.user, pk=pk)
-        if not isinstance(request.data, dict):
-            raise PayloadInvalid(
-                Text(
-                    "Isi permintaan harus berupa objek JSON.",
-                    "The request body must be a JSON object.",
-                )
-            )
-        payload = dict(request.data)
-        reason_field = TransitionRequestSerializer(data={"reason": payload.pop("reason", "") or ""})
-        if not reason_field.is_valid():
-            raise PayloadInvalid(
-                Text("Alasan tidak valid.", "The reason is invalid."),
-                serializer_problems(reason_field.errors),
-            )
-        reason = reason_field.validated_data["reason"]
-        key = request.headers.get("Idempotency-Key") or None
-        if key is not None and len(key) > 255:
-            raise PayloadInvalid(
-                Text(
-                    "Idempotency-Key terlalu panjang (maks. 255).",
-                    "Idempotency-Key is too long (max 255).",
-                )
-            )
-        outcome = engine.perform(
-            appraisal,
-            name,
-            actor=request.user,
-            payload=payload,
-            reason=reason,
-            expected_version=expected_version(request),
-            idempotency_key=key,
-            render=lambda obj: (
-                AppraisalSerializer(with_related(obj), context={"request": request}).data
-            ),
-        )
-        response = Response(outcome.response, status=status.HTTP_200_OK)
-        if outcome.replayed:
-            response["Idempotent-Replayed"] = "true"
-        return response
-
-
-class HistoryView(APIView):
-    @extend_schema(
-        responses=AuditEventSerializer(many=True),
-        summary="Every change of the appraisal, oldest first, hash-chained",
-    )
-    def get(self, request, pk: int):
-        appraisal = appraisal_get_visible(user=request.user, pk=pk)
-        if not appraisal_roles(appraisal, request.user) & HISTORY_READERS:
-            raise ActionForbidden(
-                Text("Anda tidak berwenang membaca riwayat ini.", "You may not read this history.")
-            )
-        read_access_record(
-            reader=request.user,
-            subject=appraisal,
-            purpose="appraisal.history",
-            scope=appraisal.unit.path,
-        )
-        events = audit_events_of(subject=appraisal)
-        return Response(AuditEventSerializer(events, many=True).data)
 
 
 class _PlanItemMixin:

@@ -10,6 +10,8 @@ from workflow.text import Text
 from ..models import Appeal, Appraisal, Cycle, Unit
 from ..policies import appraisal_roles, appraisal_visibility
 
+# The people and places an appraisal is shown with; its table (lifecycle.py) declares
+# them as its `related` from here.
 APPRAISAL_RELATED = ("employee", "cycle", "unit", "appraiser", "appeal_reviewer")
 APPRAISAL_NOT_FOUND = Text(id="Penilaian tidak ditemukan.", en="Appraisal not found.")
 

@@ -10,11 +10,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from workflow.errors import WorkflowError
+from workflow.web.errors import PageErrors
 
 from ..api.feedback import PeerFeedbackSubmitInSerializer
 from ..selectors import feedback as peer_reads
 from ..services import feedback as peers
-from .errors import PageErrors
 
 PAGE_SIZE = 25
 

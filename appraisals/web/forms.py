@@ -1,7 +1,7 @@
-"""A transition's form, generated from the table: its reason and its payload's fields.
+"""The appraisal's transition form: the generic one, with its fields named and its items.
 
-The payload serializer the engine validates with is also what the page draws,
-so a field added to a payload appears on the page with no template change.
+The self-assessment takes one realisation and rating per result item, which a
+flat form cannot draw: the rows come prefilled from the check-ins.
 """
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
+
+from workflow.web.forms import TransitionForm
 
 from ..selectors.checkins import self_assessment_draft
-from .errors import whole_number
 from .labels import label
 
 ITEM_FIELD = re.compile(r"^items\[(\d+)\]\.(\w+)$")
@@ -36,43 +36,25 @@ FIELD_LABELS = {
 }
 
 
-class Field:
-    def __init__(self, name: str, spec: serializers.Field, value: str, errors: list[str]):
-        self.name = name
-        self.label = FIELD_LABELS.get(name, name)
-        self.required = spec.required
-        self.value = value
-        self.errors = errors
-        self.choices = None
-        if isinstance(spec, serializers.ChoiceField):
-            self.widget = "select"
-            self.choices = [(code, label(code)) for code in spec.choices]
-        elif isinstance(spec, serializers.DateTimeField):
-            self.widget = "datetime-local"
-        elif isinstance(spec, serializers.DateField):
-            self.widget = "date"
-        elif isinstance(spec, serializers.CharField) and (spec.max_length or 10000) <= 255:
-            self.widget = "text"
-        else:
-            self.widget = "textarea"
-        self.max_length = getattr(spec, "max_length", None)
+class AppraisalTransitionForm(TransitionForm):
+    field_labels = FIELD_LABELS
+    own_fields = frozenset({"items"})
 
-
-class TransitionForm:
     def __init__(self, transition, appraisal, data=None):
-        self.t = transition
+        super().__init__(transition, appraisal, data=data)
         self.appraisal = appraisal
-        self.data = data
-        self.field_errors: dict[str, list[str]] = {}
-        self.stale = False
         self.items = None
         if transition.payload is not None and "items" in transition.payload().fields:
             self.items = self._items()
 
-    # -- what the page draws -------------------------------------------------
+    def label(self, name: str, spec=None):
+        return FIELD_LABELS.get(name, name)
 
-    def with_errors(self, field_errors: dict[str, list[str]]) -> TransitionForm:
-        self.field_errors = dict(field_errors)
+    def choice_label(self, name: str, code: str, shown: str) -> str:
+        return label(code)
+
+    def with_errors(self, field_errors: dict[str, list[str]]) -> AppraisalTransitionForm:
+        super().with_errors(field_errors)
         if self.items is not None:
             for key, messages in field_errors.items():
                 match = ITEM_FIELD.match(key)
@@ -80,36 +62,6 @@ class TransitionForm:
                     item = self.items[int(match.group(1))]
                     item["errors"].setdefault(match.group(2), []).extend(messages)
         return self
-
-    @property
-    def fields(self) -> list[Field]:
-        if self.t.payload is None:
-            return []
-        out = []
-        for name, spec in self.t.payload().fields.items():
-            if name == "items":
-                continue
-            out.append(Field(name, spec, self._value(name), self.field_errors.get(name, [])))
-        return out
-
-    @property
-    def reason_field(self) -> dict:
-        return {
-            "required": self.t.reason_required,
-            "value": self._value("reason"),
-            "errors": self.field_errors.get("reason", []),
-            "label": FIELD_LABELS["reason"],
-        }
-
-    @property
-    def version_value(self) -> str:
-        # After "the record has changed" the next try is against what is there now.
-        if self.stale:
-            return str(self.appraisal.version)
-        return self._value("version") or str(self.appraisal.version)
-
-    def _value(self, name: str) -> str:
-        return (self.data.get(name, "") if self.data is not None else "") or ""
 
     def _items(self) -> list[dict]:
         rows = []
@@ -127,14 +79,8 @@ class TransitionForm:
             )
         return rows
 
-    # -- what the engine gets ----------------------------------------------------
-
     def payload(self) -> dict:
-        data = {}
-        for field in self.fields:
-            value = self._value(field.name)
-            if value or field.required:
-                data[field.name] = value
+        data = super().payload()
         if self.items is not None:
             data["items"] = [
                 {
@@ -145,9 +91,3 @@ class TransitionForm:
                 for row in self.items
             ]
         return data
-
-    def reason(self) -> str:
-        return self._value("reason")
-
-    def version(self) -> int | None:
-        return whole_number(self._value("version"))

@@ -19,6 +19,8 @@ from django.views.decorators.http import require_POST
 
 from workflow.errors import NotFound, WorkflowError
 from workflow.services import serializer_problems
+from workflow.web.errors import PageErrors
+from workflow.web.views import lifecycle_page
 
 from ..api.cycles import CycleSerializer
 from ..curve import RULES
@@ -36,8 +38,7 @@ from ..selectors.cycles import (
 from ..selectors.organisation import unit_list_instansi_choices, unit_list_with_children
 from ..services.cycles import cycle_create
 from ..services.jobs import cycle_open_job_start
-from .charts import curve_chart, lifecycle_layout, predicate_bands
-from .errors import PageErrors
+from .charts import curve_chart, predicate_bands
 
 PAGE_SIZE = 25
 CYCLE_FIELDS = (
@@ -252,24 +253,5 @@ def dashboards(request):
 
 @login_required
 def lifecycle(request):
-    """The appraisal lifecycle drawn from its table, and the table itself."""
-    workflow = APPRAISAL_WORKFLOW
-    states = {s.name: s.label for s in workflow.states}
-    transitions = [
-        {
-            "name": t.name,
-            "label": t.label,
-            "sources": [states.get(s, s) for s in t.source if s in states],
-            "any_source": "*" in t.source,
-            "target": states[t.target],
-            "roles": sorted(t.roles),
-            "reason_required": t.reason_required,
-            "conditions": [g.message for g in t.conditions],
-        }
-        for t in workflow.transitions
-    ]
-    return render(
-        request,
-        "web/lifecycle.html",
-        {"workflow": workflow, "diagram": lifecycle_layout(workflow), "transitions": transitions},
-    )
+    """The appraisal lifecycle drawn from its table (the generic page of any lifecycle)."""
+    return lifecycle_page(request, APPRAISAL_WORKFLOW.name)

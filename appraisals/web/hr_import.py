@@ -22,9 +22,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from workflow.web.errors import PageErrors
+
 from .. import imports
 from ..imports.uploads import upload_store, uploads_sweep
-from .errors import PageErrors
 from .hr import hr_scopes
 
 SESSION_KEY = "hr_import"

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from workflow.errors import WorkflowError
 from workflow.services import serializer_problems
+from workflow.web.errors import PageErrors, whole_number
 
 from ..api.checkins import (
     CheckInInSerializer,
@@ -35,7 +36,6 @@ from ..services.checkins import check_in_record
 from ..services.content import behaviour_expectations_set
 from ..services.evidence import evidence_add
 from ..services.plan import plan_item_create, plan_item_delete
-from .errors import PageErrors, whole_number
 from .views import opened, visible_or_404
 
 INDICATOR_ROWS = 3

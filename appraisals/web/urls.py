@@ -1,8 +1,13 @@
+from django.contrib.auth.decorators import login_required
 from django.urls import path
 
+from workflow.web.views import pages_of
+
+from ..lifecycle import APPRAISAL_WORKFLOW
 from . import auth, feedback, hr, hr_import, inspect, plan, views
 
 app_name = "web"
+_pages = pages_of(APPRAISAL_WORKFLOW)
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", auth.LoginView.as_view(), name="login"),
@@ -10,8 +15,14 @@ urlpatterns = [
     path("profile/", auth.profile, name="profile"),
     path("appraisals/", views.appraisal_list, name="appraisals"),
     path("appraisals/approve/", views.bulk_approve, name="bulk-approve"),
-    path("appraisals/<int:pk>/", views.appraisal_detail, name="appraisal"),
-    path("appraisals/<int:pk>/do/<str:name>/", views.transition, name="transition"),
+    # The appraisal's page and its transition forms are mounted from the lifecycle table
+    # (workflow.web.urls, ahead of these, serves them); their names here stay for templates.
+    path("appraisals/<int:pk>/", login_required(_pages.object_page), name="appraisal"),
+    path(
+        "appraisals/<int:pk>/do/<str:name>/",
+        login_required(_pages.transition_page),
+        name="transition",
+    ),
     path("appraisals/<int:pk>/plan/", plan.plan_editor, name="plan"),
     path("appraisals/<int:pk>/expectations/", plan.expectations, name="expectations"),
     path("appraisals/<int:pk>/check-ins/", plan.check_ins, name="check-ins"),

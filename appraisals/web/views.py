@@ -14,23 +14,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from audit.selectors import audit_events_of
 from audit.services import read_access_record
 from workflow import services as engine
 from workflow.definition import ANY_STATE
-from workflow.errors import NotFound, VersionMismatch, WorkflowError
+from workflow.errors import NotFound, WorkflowError
+from workflow.web.errors import whole_number
+from workflow.web.views import ObjectPages
 
 from ..lifecycle import APPRAISAL_WORKFLOW
 from ..models import Appraisal
-from ..policies import HISTORY_READERS, SYSTEM, appraisal_roles, holders_filter
+from ..policies import SYSTEM, appraisal_roles, holders_filter
 from ..predicate import MATRIX
 from ..selectors import appraisal_get_visible, appraisal_list_visible
 from ..selectors.appraisals import appraisal_list_search, appraisal_state_counts, appraisal_with_due
 from ..selectors.feedback import peer_feedback_requests_open
 from ..selectors.plan import appeal_latest_of, decision_latest_of, plan_item_list_of
-from .errors import PageErrors, whole_number
 from .feedback import peer_feedback_for
-from .forms import TransitionForm
+from .forms import AppraisalTransitionForm
 from .labels import label
 
 PAGE_SIZE = 25
@@ -166,103 +166,40 @@ def bulk_approve(request):
     return redirect("web:appraisals")
 
 
-def _actions(appraisal: Appraisal, user) -> list[dict]:
-    out = []
-    for t, unmet in engine.transitions_open_to(appraisal, actor=user):
-        out.append(
-            {
-                "name": t.name,
-                "label": t.label,
-                "unmet": [str(p.message) for p in unmet],
-                # No form needed: a single button.
-                "direct": t.payload is None and not t.reason_required,
-            }
-        )
-    return out
+class AppraisalPages(ObjectPages):
+    """The appraisal's page and forms: the generic ones, with its plan, appeal and people."""
 
+    object_template = "web/appraisal_detail.html"
+    transition_template = "web/transition.html"
+    timeline_template = "web/_timeline.html"
+    form_class = AppraisalTransitionForm
 
-@login_required
-def appraisal_detail(request, pk: int):
-    appraisal = visible_or_404(request.user, pk)
-    roles = appraisal_roles(appraisal, request.user)
-    opened(request, appraisal, "web.appraisal")
-    items = plan_item_list_of(appraisal=appraisal)
-    events = audit_events_of(subject=appraisal) if roles & HISTORY_READERS else None
-    appeal = appeal_latest_of(appraisal=appraisal)
-    decision = decision_latest_of(appraisal=appraisal)
-    return render(
-        request,
-        "web/appraisal_detail.html",
-        {
+    def transition_read_purpose(self) -> str:
+        return "web.transition"
+
+    def not_open_message(self) -> str:
+        return _("This action is not open to you in the appraisal's current state.")
+
+    def nothing_to_do_message(self) -> str:
+        return _("Nothing for you to do on this appraisal now.")
+
+    def role_label(self, role: str) -> str:
+        return label(role)
+
+    def object_context(self, request, appraisal: Appraisal) -> dict:
+        items = plan_item_list_of(appraisal=appraisal)
+        return {
             "a": appraisal,
-            "roles": roles,
-            "state_label": STATE_LABELS[appraisal.state],
             "items": items,
             "expectations": appraisal.behaviour_expectations.all(),
             "check_ins": appraisal.check_ins.prefetch_related("entries"),
-            "events": events,
-            "states": STATE_LABELS,
-            "appeal": appeal,
-            "decision": decision,
-            "actions": _actions(appraisal, request.user),
+            "appeal": appeal_latest_of(appraisal=appraisal),
+            "decision": decision_latest_of(appraisal=appraisal),
             "peer_feedback": peer_feedback_for(appraisal, request.user),
-            "now": timezone.now(),
-        },
-    )
-
-
-@login_required
-def transition(request, pk: int, name: str):
-    """The form of one transition: its reason and payload, errors inline, input kept."""
-    appraisal = visible_or_404(request.user, pk)
-    t = APPRAISAL_WORKFLOW.transition(name)
-    if t is None:
-        raise Http404
-    form = TransitionForm(t, appraisal, data=request.POST if request.method == "POST" else None)
-    errors = PageErrors()
-    if request.method != "POST":
-        open_now = {
-            tt.name for tt, _unmet in engine.transitions_open_to(appraisal, actor=request.user)
         }
-        if t.name not in open_now:
-            errors.add(_("This action is not open to you in the appraisal's current state."))
-            errors.status = 403
-    else:
-        try:
-            engine.perform(
-                appraisal,
-                t.name,
-                actor=request.user,
-                payload=form.payload(),
-                reason=form.reason(),
-                expected_version=form.version(),
-            )
-        except WorkflowError as error:
-            errors = PageErrors.of(error)
-            form.with_errors(errors.fields)
-            if isinstance(error, VersionMismatch):
-                appraisal.refresh_from_db()
-                form.stale = True
-        else:
-            messages.success(request, _("Done: %(action)s.") % {"action": t.label})
-            return redirect("web:appraisal", pk=appraisal.pk)
-    # Deciding beside the record: the history next to the form, for those who may read it
-    # and may act here (a refusal shows the refusal only); each reading is recorded.
-    events = None
-    if errors.status != 403 and appraisal_roles(appraisal, request.user) & HISTORY_READERS:
-        events = audit_events_of(subject=appraisal)
-        opened(request, appraisal, "web.transition")
-    return render(
-        request,
-        "web/transition.html",
-        {
+
+    def transition_context(self, request, appraisal: Appraisal, transition) -> dict:
+        return {
             "a": appraisal,
-            "events": events,
-            "states": STATE_LABELS,
-            "t": t,
-            "form": form,
-            "errors": errors,
-            "matrix": _predicate_matrix() if t.name in PREDICATE_PREVIEW else None,
-        },
-        status=errors.status if errors else 200,
-    )
+            "matrix": _predicate_matrix() if transition.name in PREDICATE_PREVIEW else None,
+        }

@@ -26,6 +26,7 @@ from workflow.actors import system_actor
 from ..appraisals.checking import PDF
 from ..factories import UserFactory, make_cycle, make_unit
 from ..flow import advance, valid_body
+from ..toyflow.factories import toy_create
 
 # The placeholders of the schema's paths, as drf-spectacular names them.
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -42,6 +43,7 @@ class Side:
     cycle: object
     instansi: object
     job: int
+    toy: int = 0  # the test-only lifecycle's object (tests/toyflow)
 
 
 @dataclass
@@ -136,6 +138,10 @@ def build_world(org) -> World:
             foreign_job.pk,
         ),
     )
+    world.own.toy = toy_create(owner=own_users["employee"], reviewer=own_users["appraiser"]).pk
+    world.foreign.toy = toy_create(
+        owner=foreign_users["employee"], reviewer=foreign_users["appraiser"]
+    ).pk
     world.inbox = {name: _inbox_item(user) for name, user in org.users.items()}
     world.stranger_item = _inbox_item(stranger)
     return world
@@ -144,6 +150,7 @@ def build_world(org) -> World:
 # --- Requests --------------------------------------------------------------------------
 
 TRANSITION = "submit_self_assessment"  # the one an in-progress appraisal's employee may fire
+TOY_TRANSITION = "submit"  # the one a draft toy's owner may fire
 QUERIES = {
     "/api/units/{id}/calibration/": "cycle={cycle}",
     "/api/audit/bundle/": "subject=appraisals.appraisal:{appraisal}",
@@ -159,6 +166,7 @@ def _ids(world: World, which: str, persona: str) -> dict:
         "employees": side.employee.pk,
         "cycles": side.cycle.pk,
         "jobs": side.job,
+        "toys": side.toy,
         "notifications": (
             world.inbox.get(persona, world.stranger_item) if which == "own" else world.stranger_item
         ),
@@ -175,7 +183,7 @@ def url_for(world: World, path: str, which: str, persona: str) -> str:
         "period": 1,
         "evidence": side.evidence,
         "request_id": side.peer_request,
-        "name": TRANSITION if resource == "appraisals" else "appraisal",
+        "name": {"appraisals": TRANSITION, "toys": TOY_TRANSITION}.get(resource, "appraisal"),
     }
     url = _PLACEHOLDER.sub(lambda m: str(values[m.group(1)]), path)
     query = QUERIES.get(path)
@@ -210,6 +218,7 @@ def body_for(world: World, method: str, path: str, which: str, persona: str) -> 
         "/api/appraisals/{id}/plan-items/": {"result": "Hasil baru", "indicators": [indicator]},
         "/api/appraisals/{id}/plan-items/{item}/": {"result": "Hasil diubah"},
         "/api/appraisals/{id}/transitions/{name}/": valid_body(TRANSITION, side.appraisal),
+        "/api/toys/{id}/transitions/{name}/": {"reason": "Siap"},
         "/api/cycles/": {
             "name": "Siklus 2027",
             "instansi": side.instansi.pk,

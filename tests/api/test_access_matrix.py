@@ -163,6 +163,12 @@ POST   /api/notifications/{id}/read/                  own      ok  ok   ok  ok  
 POST   /api/notifications/{id}/read/                  foreign  404 404  404 404   404   404  404  404 404 401
 GET    /api/notifications/preferences/                -        ok  ok   ok  ok    ok    ok   ok   ok  ok  401
 PATCH  /api/notifications/preferences/                -        ok  ok   ok  ok    ok    ok   ok   ok  ok  401
+# The test-only toy lifecycle (tests/toyflow), served from its table alone: its owner
+# (employee / outsider) submits, its reviewer (appraiser / other_appraiser) sees it; nobody else.
+POST   /api/toys/{id}/transitions/{name}/             own      ok  403  404 404   404   404  404  404 404 401
+POST   /api/toys/{id}/transitions/{name}/             foreign  404 404  404 403   404   404  404  404 ok  401
+GET    /api/toys/{id}/history/                        own      ok  ok   404 404   404   404  404  404 404 401
+GET    /api/toys/{id}/history/                        foreign  404 404  404 ok    404   404  404  404 ok  401
 GET    /api/workflows/                                -        ok  ok   ok  ok    ok    ok   ok   ok  ok  401
 GET    /api/workflows/{name}/diagram/                 -        ok  ok   ok  ok    ok    ok   ok   ok  ok  401
 # Public; building the schema takes a second, so only the anonymous caller tries them.

@@ -27,8 +27,13 @@ CATALOGUE = ROOT / "appraisals" / "locale" / "id" / "LC_MESSAGES"
 UI_TEMPLATES = [
     *(ROOT / "appraisals" / "templates").rglob("*.html"),
     *(ROOT / "notifications" / "templates" / "notifications" / "web").rglob("*.html"),
+    *(ROOT / "workflow" / "templates").rglob("*.html"),
 ]
-UI_PYTHON = [*(ROOT / "appraisals" / "web").glob("*.py"), ROOT / "notifications" / "web.py"]
+UI_PYTHON = [
+    *(ROOT / "appraisals" / "web").glob("*.py"),
+    ROOT / "notifications" / "web.py",
+    *(ROOT / "workflow" / "web").glob("*.py"),
+]
 GETTEXT = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext"}
 
 

@@ -80,3 +80,27 @@ def test_django_fsm_permission_uses_the_table(org, appraisal):
     appraisal.refresh_from_db()
     assert has_transition_perm(appraisal.submit_plan, org.users["employee"])
     assert not has_transition_perm(appraisal.submit_plan, org.users["appraiser"])
+
+
+def _tiny(name: str) -> Workflow:
+    return Workflow(
+        name=name,
+        label=Text("x", "x"),
+        states=(State("a", Text("a", "a")),),
+        initial="a",
+        roles_of=lambda obj, user: frozenset(),
+        transitions=(Transition("go", ("a",), "a", frozenset({"r"}), Text("x", "x")),),
+    )
+
+
+def test_a_second_workflow_under_a_taken_name_is_refused():
+    """Silently replacing it would hand its URLs, history and notifications to another table."""
+    with pytest.raises(ValueError, match="already registered"):
+        definition.register(_tiny("appraisal"), model="appraisals.Appraisal")
+    assert definition.get("appraisal") is APPRAISAL_WORKFLOW
+
+
+def test_registering_the_same_table_again_is_harmless():
+    assert definition.register(APPRAISAL_WORKFLOW, model="appraisals.Appraisal") is (
+        APPRAISAL_WORKFLOW
+    )

@@ -11,8 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.views.defaults import page_not_found, permission_denied
 
-from workflow.errors import ActionForbidden, NotFound, WorkflowError
-from workflow.services import serializer_problems
+from ..errors import ActionForbidden, NotFound, WorkflowError
+from ..services import serializer_problems
 
 security_log = logging.getLogger("kinerja.security")
 
