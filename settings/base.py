@@ -39,7 +39,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -239,7 +238,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kinerja@localhost")
 # The system's own actions (timers, bulk jobs, management commands) are
 # recorded under this user, never under an empty actor.
 KINERJA_SYSTEM_USERNAME = "system"
-# API tokens expire (UU 27/2022: personal data); a new login issues a new one.
+# API tokens expire (UU 27/2022: personal data); each sign-in issues its own token.
 KINERJA_TOKEN_TTL_SECONDS = int(os.environ.get("TOKEN_TTL_SECONDS", str(12 * 3600)))
 
 # Throttle counters must be shared by every web process outside the demo.
