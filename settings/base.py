@@ -134,6 +134,7 @@ LOGOUT_REDIRECT_URL = "web:login"
 # The UI keeps the language in a cookie (set on the profile page and at login).
 LANGUAGE_COOKIE_NAME = "kinerja_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True  # the language menu posts a form; no script reads it
 # Web login: failed attempts per client address before it must wait.
 KINERJA_LOGIN_FAILURES = int(os.environ.get("LOGIN_FAILURES", "10"))
 KINERJA_LOGIN_WINDOW_SECONDS = int(os.environ.get("LOGIN_WINDOW_SECONDS", "600"))
