@@ -1,0 +1,65 @@
+"""A cycle-open job is queued once: opening again while it waits or runs returns that job
+(#13 item 11: a fuzzer queued 106 jobs for one cycle). A finished or failed job does
+not block a new one; a job that never started within JOB_START_TIMEOUT is given up."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from appraisals.models import Appraisal, BulkJob
+from appraisals.services.jobs import JOB_START_TIMEOUT
+
+pytestmark = pytest.mark.django_db
+
+
+def _open(api, org):
+    return api(org.users["hr_admin"]).post(f"/api/cycles/{org.cycle.pk}/open/", format="json")
+
+
+@pytest.mark.parametrize("status", ["queued", "running"])
+def test_api_open_while_a_job_waits_or_runs_returns_that_job(api, org, status):
+    first = _open(api, org)
+    assert first.status_code == 202
+    BulkJob.objects.update(status=status)
+    again = [_open(api, org) for _ in range(5)]
+    assert {r.status_code for r in again} == {202}
+    assert {r.json()["id"] for r in again} == {first.json()["id"]}
+    assert BulkJob.objects.count() == 1
+
+
+def test_page_open_while_a_job_waits_shows_that_job(client, org):
+    client.force_login(org.users["hr_admin"])
+    url = reverse("web:hr-cycle-open", args=[org.cycle.pk])
+    first = client.post(url)
+    job = BulkJob.objects.get()
+    assert first.status_code == 302 and first.url == reverse("web:hr-job", args=[job.pk])
+    for _ in range(3):
+        again = client.post(url)
+        assert again.status_code == 302 and again.url == first.url
+    assert BulkJob.objects.count() == 1
+
+
+@pytest.mark.parametrize("status", ["done", "failed"])
+def test_a_finished_job_does_not_block_a_new_one(
+    api, org, status, django_capture_on_commit_callbacks
+):
+    first = _open(api, org).json()["id"]
+    BulkJob.objects.update(status=status)
+    with django_capture_on_commit_callbacks(execute=True):
+        second = _open(api, org)
+    assert second.status_code == 202 and second.json()["id"] != first
+    assert BulkJob.objects.count() == 2
+    assert Appraisal.objects.filter(cycle=org.cycle).exists()
+
+
+def test_a_job_that_never_started_is_given_up(api, org):
+    first = _open(api, org).json()["id"]
+    BulkJob.objects.update(created_at=timezone.now() - JOB_START_TIMEOUT - dt.timedelta(seconds=1))
+    second = _open(api, org)
+    assert second.status_code == 202 and second.json()["id"] != first
+    lost = BulkJob.objects.get(pk=first)
+    assert lost.status == "failed" and lost.error
