@@ -267,6 +267,9 @@ NOTIFICATIONS_RELAY_BATCH = int(os.environ.get("NOTIFICATIONS_RELAY_BATCH", "500
 DEADLINES_REMINDER_DAYS = [int(d) for d in env_list("DEADLINES_REMINDER_DAYS", "3,1")]
 DEADLINES_APPEAL_REMINDER_DAYS = [int(d) for d in env_list("DEADLINES_APPEAL_REMINDER_DAYS", "3")]
 DEADLINES_REMINDER_HOUR = int(os.environ.get("DEADLINES_REMINDER_HOUR", "7"))
+# /healthz/ shows its details (the outbox backlog) to staff, inspectors and a monitor
+# sending this value in X-Health-Token; unset, no token opens them.
+KINERJA_HEALTHZ_TOKEN = os.environ.get("HEALTHZ_TOKEN", "")
 
 LOGGING = {
     "version": 1,
