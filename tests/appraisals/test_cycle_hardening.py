@@ -1,6 +1,7 @@
-"""A cycle-open job is queued once: opening again while it waits or runs returns that job
-(#13 item 11: a fuzzer queued 106 jobs for one cycle). A finished or failed job does
-not block a new one; a job that never started within JOB_START_TIMEOUT is given up."""
+"""Cycle endpoints under attack (#13 item 11). A cycle-open job is queued once: opening again
+while it waits or runs returns that job (a fuzzer queued 106 jobs for one cycle); a finished
+or failed job does not block a new one; a job never started within JOB_START_TIMEOUT is given
+up. A non-HR user creating a cycle is told about creating, not opening."""
 
 from __future__ import annotations
 
@@ -63,3 +64,20 @@ def test_a_job_that_never_started_is_given_up(api, org):
     assert second.status_code == 202 and second.json()["id"] != first
     lost = BulkJob.objects.get(pk=first)
     assert lost.status == "failed" and lost.error
+
+
+@pytest.mark.parametrize("persona", ["employee", "appraiser", "inspector", "authority"])
+def test_a_non_hr_user_creating_a_cycle_is_told_about_creating(api, org, persona):
+    body = {
+        "name": "Siklus 2027",
+        "instansi": org.instansi.pk,
+        "year": 2027,
+        "starts_on": "2027-01-01",
+        "ends_on": "2027-12-31",
+    }
+    r = api(org.users[persona]).post("/api/cycles/", body, format="json")
+    assert r.status_code == 403
+    messages = r.json()["messages"]
+    assert "create a cycle" in messages["en"] and "open" not in messages["en"]
+    assert "membuat siklus" in messages["id"] and "membuka" not in messages["id"]
+    assert r.json()["detail"] == messages["id"]
