@@ -81,3 +81,39 @@ def test_a_non_hr_user_creating_a_cycle_is_told_about_creating(api, org, persona
     assert "create a cycle" in messages["en"] and "open" not in messages["en"]
     assert "membuat siklus" in messages["id"] and "membuka" not in messages["id"]
     assert r.json()["detail"] == messages["id"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_opens_queue_one_job(org, monkeypatch):
+    """The cycle's row lock: eight HR requests at once still queue a single job."""
+    import threading
+
+    from django.db import connection, connections
+    from rest_framework.test import APIClient
+
+    from appraisals import tasks
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locks (run with DATABASE_URL)")
+    monkeypatch.setattr(tasks.cycle_open_task, "delay", lambda *a, **k: None)  # stays queued
+    barrier, ids, lock = threading.Barrier(8), [], threading.Lock()
+
+    def fire():
+        client = APIClient()
+        client.force_authenticate(org.users["hr_admin"])
+        try:
+            barrier.wait(timeout=30)
+            r = client.post(f"/api/cycles/{org.cycle.pk}/open/", format="json")
+            with lock:
+                ids.append((r.status_code, r.json()["id"]))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=fire) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert len(ids) == 8 and len(set(ids)) == 1 and ids[0][0] == 202
+    assert BulkJob.objects.count() == 1
