@@ -1,13 +1,22 @@
-"""API tokens that expire (DRF's authentication class; no view imports here)."""
+"""API tokens that expire (DRF's authentication class; no view imports here).
+
+`Authorization: Token <token>` is looked up by the token's SHA-256 (the only
+thing stored): an indexed equality on a digest, so no secret is compared
+byte by byte and timing tells nothing about stored tokens.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from django.conf import settings
 from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
+
+# last_used is written at most once a minute per token, not on every request.
+LAST_USED_RESOLUTION = dt.timedelta(seconds=60)
 
 
 def token_ttl() -> dt.timedelta:
@@ -16,10 +25,21 @@ def token_ttl() -> dt.timedelta:
 
 class ExpiringTokenAuthentication(TokenAuthentication):
     def authenticate_credentials(self, key):
-        user, token = super().authenticate_credentials(key)
-        if token.created < timezone.now() - token_ttl():
+        from .models import ApiToken
+
+        digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+        token = ApiToken.objects.select_related("user").filter(digest=digest).first()
+        if token is None or not token.user.is_active:
+            raise exceptions.AuthenticationFailed(
+                "Token tidak valid. / Invalid token.", code="authentication_failed"
+            )
+        now = timezone.now()
+        if token.expires <= now:
             token.delete()
             raise exceptions.AuthenticationFailed(
                 "Sesi berakhir; silakan masuk lagi. / The token has expired; log in again."
             )
-        return user, token
+        if token.last_used is None or token.last_used < now - LAST_USED_RESOLUTION:
+            ApiToken.objects.filter(pk=token.pk).update(last_used=now)
+            token.last_used = now
+        return token.user, token

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from .bulk import insert_rows
 from .canonical import GENESIS, canonical_bytes, chain_hash, normalise
-from .context import request_id
+from .context import client_request_id, request_id
 from .models import AuditEvent, ReadAccess
 
 
@@ -68,6 +68,7 @@ def audit_event_append(
         reason=reason or "",
         changes=normalise(dict(changes or {})),
         request_id=request_id.get(),
+        client_request_id=client_request_id.get(),
         scope=scope,
         **_actor_fields(actor),
     )
@@ -94,7 +95,7 @@ def audit_events_open_chains(
     Hashes are computed here, from the same canonical form as every event.
     """
     at = at or timezone.now()
-    rid = request_id.get()
+    rid, hint = request_id.get(), client_request_id.get()
     actor_fields = _actor_fields(actor)
     username, name = actor_fields["actor_username"], actor_fields["actor_name"]
     rows = []
@@ -130,6 +131,7 @@ def audit_events_open_chains(
                 "reason": reason,
                 "changes": changes,
                 "request_id": rid,
+                "client_request_id": hint,
                 "scope": scope,
                 "prev_hash": GENESIS,
                 "hash": chain_hash(GENESIS, payload),
@@ -153,4 +155,5 @@ def read_access_record(
         scope=scope,
         purpose=purpose,
         request_id=request_id.get(),
+        client_request_id=client_request_id.get(),
     )

@@ -39,7 +39,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -135,6 +134,7 @@ LOGOUT_REDIRECT_URL = "web:login"
 # The UI keeps the language in a cookie (set on the profile page and at login).
 LANGUAGE_COOKIE_NAME = "kinerja_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True  # the language menu posts a form; no script reads it
 # Web login: failed attempts per client address before it must wait.
 KINERJA_LOGIN_FAILURES = int(os.environ.get("LOGIN_FAILURES", "10"))
 KINERJA_LOGIN_WINDOW_SECONDS = int(os.environ.get("LOGIN_WINDOW_SECONDS", "600"))
@@ -241,7 +241,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kinerja@localhost")
 KINERJA_SYSTEM_USERNAME = "system"
 # The page every generic lifecycle page (workflow/templates/workflow/) extends.
 WORKFLOW_PAGE_BASE = "web/base.html"
-# API tokens expire (UU 27/2022: personal data); a new login issues a new one.
+# API tokens expire (UU 27/2022: personal data); each sign-in issues its own token.
 KINERJA_TOKEN_TTL_SECONDS = int(os.environ.get("TOKEN_TTL_SECONDS", str(12 * 3600)))
 
 # Throttle counters must be shared by every web process outside the demo.
@@ -269,6 +269,9 @@ NOTIFICATIONS_RELAY_BATCH = int(os.environ.get("NOTIFICATIONS_RELAY_BATCH", "500
 DEADLINES_REMINDER_DAYS = [int(d) for d in env_list("DEADLINES_REMINDER_DAYS", "3,1")]
 DEADLINES_APPEAL_REMINDER_DAYS = [int(d) for d in env_list("DEADLINES_APPEAL_REMINDER_DAYS", "3")]
 DEADLINES_REMINDER_HOUR = int(os.environ.get("DEADLINES_REMINDER_HOUR", "7"))
+# /healthz/ shows its details (the outbox backlog) to staff, inspectors and a monitor
+# sending this value in X-Health-Token; unset, no token opens them.
+KINERJA_HEALTHZ_TOKEN = os.environ.get("HEALTHZ_TOKEN", "")
 
 LOGGING = {
     "version": 1,

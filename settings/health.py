@@ -1,8 +1,13 @@
 """GET /healthz/: 200 when the database (and, outside the embedded default, the broker) answers.
 
 `details` adds the outbox backlog (events and messages waiting, the oldest
-one's age in seconds, open dead letters); it informs, it does not decide.
+one's age in seconds, open dead letters); it informs, it does not decide. It is
+shown only to staff, inspectors and monitors sending `X-Health-Token` equal to
+KINERJA_HEALTHZ_TOKEN: the backlog tells an outsider how busy and how late the
+service is.
 """
+
+import hmac
 
 from django.conf import settings
 from django.db import connection
@@ -35,6 +40,21 @@ def _details() -> dict:
         return {"outbox": f"error: {type(exc).__name__}"}
 
 
+def _may_see_details(request) -> bool:
+    expected = getattr(settings, "KINERJA_HEALTHZ_TOKEN", "")
+    given = request.headers.get("X-Health-Token", "")
+    if expected and hmac.compare_digest(given.encode(), expected.encode()):
+        return True
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
+    from django.utils.module_loading import import_string
+
+    return bool(import_string(settings.AUDIT_INSPECTOR_CHECK)(user))
+
+
 def healthz(request):
     checks, ok = {}, True
     for name, probe in (("database", _database), ("broker", _broker)):
@@ -43,7 +63,7 @@ def healthz(request):
         except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
             checks[name] = f"error: {type(exc).__name__}"
             ok = False
-    return JsonResponse(
-        {"status": "ok" if ok else "error", "checks": checks, "details": _details()},
-        status=200 if ok else 503,
-    )
+    body = {"status": "ok" if ok else "error", "checks": checks}
+    if _may_see_details(request):
+        body["details"] = _details()
+    return JsonResponse(body, status=200 if ok else 503)

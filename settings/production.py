@@ -1,5 +1,7 @@
 """Production: PostgreSQL and Redis are required; secrets come from the environment."""
 
+import os
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
@@ -17,10 +19,24 @@ if not AUDIT_CHECKPOINT_KEY:  # noqa: F405
     raise ImproperlyConfigured("Production needs AUDIT_CHECKPOINT_KEY (signs audit checkpoints).")
 
 DEBUG = False
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Trust a proxy's word on HTTPS only when told to: the proxy must then set this header on
+# every request and strip any the client sent, or any client can claim HTTPS (issue #13).
+_PROXY_SSL_HEADER = os.environ.get("PROXY_SSL_HEADER", "").strip()
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _PROXY_SSL_HEADER.upper().replace("-", "_"), "https") if _PROXY_SSL_HEADER else None
+)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)  # noqa: F405
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+# The language cookie travels like the session's; no script reads it.
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_HTTPONLY = True
+# No browsable API (HTML pages outside the Content-Security-Policy): JSON only.
+# The interactive docs (/api/docs/) are their own view and stay.
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+}
 SECURE_HSTS_SECONDS = 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True

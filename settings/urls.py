@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from appraisals.api.auth import LoginView, LogoutView
+from appraisals.api.auth import LoginView, LogoutView, TokenDetailView, TokenListView
 from workflow.api.views import WorkflowDiagramView, WorkflowListView
 
 from .health import healthz
@@ -10,6 +10,8 @@ from .health import healthz
 api = [
     path("auth/token/", LoginView.as_view(), name="auth-token"),
     path("auth/logout/", LogoutView.as_view(), name="auth-logout"),
+    path("auth/tokens/", TokenListView.as_view(), name="auth-token-list"),
+    path("auth/tokens/<int:pk>/", TokenDetailView.as_view(), name="auth-token-detail"),
     path("", include("appraisals.api.urls")),
     # Each registered lifecycle's transitions and history, from its table.
     path("", include("workflow.api.urls")),

@@ -1,24 +1,32 @@
 """Tokens that expire and can be revoked; login throttled; failures logged without PII.
 
 `POST /api/auth/token/` stays the contract's fixed point (200 {"token"} /
-400); a token older than KINERJA_TOKEN_TTL is refused (401) and deleted, and a
-new login replaces it. `POST /api/auth/logout/` revokes the caller's token.
+400); each sign-in issues a new token (one per device) that lapses
+KINERJA_TOKEN_TTL_SECONDS later, stored only as a hash (models/tokens.py).
+`POST /api/auth/logout/` revokes the token used (a browser session ends);
+`GET /api/auth/tokens/` lists the caller's tokens, `DELETE .../{id}/` revokes
+one and `DELETE /api/auth/tokens/` all of them.
 """
 
 from __future__ import annotations
 
 import logging
 
-from django.utils import timezone
+from django.contrib.auth import logout
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import exceptions, serializers
-from rest_framework.authtoken.models import Token
+from rest_framework import exceptions, generics, serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from ..authentication import token_ttl
+from ..models import ApiToken
+from ..services.tokens import (
+    api_token_issue,
+    api_token_list,
+    api_token_revoke,
+    api_tokens_revoke_all,
+)
 
 security_log = logging.getLogger("kinerja.security")
 
@@ -41,15 +49,66 @@ class LoginView(APIView):
             security_log.warning("login failed ip=%s", request.META.get("REMOTE_ADDR"))
             raise exceptions.ValidationError(serializer.errors)
         user = serializer.validated_data["user"]
-        token, created = Token.objects.get_or_create(user=user)
-        if not created and token.created < timezone.now() - token_ttl():
-            token.delete()
-            token = Token.objects.create(user=user)
-        return Response({"token": token.key})
+        _row, token = api_token_issue(user=user, user_agent=request.headers.get("User-Agent", ""))
+        return Response({"token": token})
 
 
 class LogoutView(APIView):
-    @extend_schema(request=None, responses={204: None}, summary="Revoke the caller's token")
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        summary="Revoke the token used (other devices stay signed in)",
+    )
     def post(self, request):
-        Token.objects.filter(user=request.user).delete()
+        if isinstance(request.auth, ApiToken):
+            ApiToken.objects.filter(pk=request.auth.pk).delete()
+        else:
+            logout(request._request)
+        return Response(status=204)
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    current = serializers.SerializerMethodField(help_text="the token of this very request")
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "created", "expires", "last_used", "client", "current"]
+
+    def get_current(self, token: ApiToken) -> bool:
+        auth = self.context["request"].auth
+        return isinstance(auth, ApiToken) and auth.pk == token.pk
+
+
+class TokenListView(generics.ListAPIView):
+    serializer_class = ApiTokenSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no caller
+            return ApiToken.objects.none()
+        return api_token_list(user=self.request.user)
+
+    @extend_schema(summary="My tokens (one per sign-in), without the secrets")
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        summary="Revoke all my tokens",
+        operation_id="auth_tokens_revoke_all",
+    )
+    def delete(self, request):
+        api_tokens_revoke_all(user=request.user)
+        return Response(status=204)
+
+
+class TokenDetailView(APIView):
+    @extend_schema(
+        request=None,
+        responses={204: None},
+        summary="Revoke one of my tokens",
+        operation_id="auth_tokens_revoke",
+    )
+    def delete(self, request, pk: int):
+        api_token_revoke(user=request.user, pk=pk)
         return Response(status=204)

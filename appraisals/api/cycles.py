@@ -9,8 +9,8 @@ from rest_framework.views import APIView
 
 from ..models import BulkJob, Cycle
 from ..selectors import bulk_job_get_visible, hr_admin_anywhere_check
-from ..services.cycles import cycle_create
-from ..services.jobs import ONLY_HR, cycle_open_job_start
+from ..services.cycles import ONLY_HR_CREATE, cycle_create
+from ..services.jobs import cycle_open_job_start
 
 
 class CycleSerializer(serializers.ModelSerializer):
@@ -65,7 +65,7 @@ class CycleListView(generics.ListCreateAPIView):
 
     def create(self, request, *args, **kwargs):
         # The instansi is in the body; who holds no HR scope at all is refused before it is read.
-        hr_admin_anywhere_check(user=request.user, refusal=ONLY_HR)
+        hr_admin_anywhere_check(user=request.user, refusal=ONLY_HR_CREATE)
         return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer):

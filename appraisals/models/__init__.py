@@ -19,9 +19,11 @@ from .organisation import (
     SupervisorRelation,
     Unit,
 )
+from .tokens import ApiToken
 
 __all__ = [
     "ActingAssignment",
+    "ApiToken",
     "Appeal",
     "Appraisal",
     "BehaviourExpectation",

@@ -12,6 +12,8 @@ def cycle_open_job_run(*, job_id: int) -> BulkJob:
     job = BulkJob.objects.select_related("cycle", "requested_by").get(pk=job_id)
     if job.status == BulkJob.Status.DONE:
         return job  # a redelivered task: nothing left to do
+    if job.status == BulkJob.Status.FAILED and job.started_at is None:
+        return job  # given up before it started (a newer job has the cycle)
     job.status, job.started_at = BulkJob.Status.RUNNING, timezone.now()
     job.save(update_fields=["status", "started_at"])
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import partial
 
 from django.db import transaction
+from django.utils import timezone
 
 from workflow.errors import ActionForbidden, StateConflict
 from workflow.text import Text
@@ -23,6 +25,9 @@ ONLY_HR = Text(
     en="Only an HR administrator of this instansi can open the cycle.",
 )
 CYCLE_CLOSED = Text(id="Siklus penilaian sudah ditutup.", en="The cycle is closed.")
+# A job still queued this long after it was asked for lost its task (a broker outage):
+# it is given up so that the cycle can be opened again.
+JOB_START_TIMEOUT = dt.timedelta(minutes=15)
 
 
 def cycle_open_job_start(*, cycle: Cycle, actor) -> BulkJob:
@@ -32,6 +37,25 @@ def cycle_open_job_start(*, cycle: Cycle, actor) -> BulkJob:
     if cycle.status != Cycle.Status.OPEN:
         raise StateConflict(CYCLE_CLOSED)
     with transaction.atomic():
+        # One job per cycle at a time: opening again while one waits or runs returns it.
+        # The cycle's row lock makes two simultaneous requests take turns here.
+        list(Cycle.objects.select_for_update().filter(pk=cycle.pk).values_list("pk", flat=True))
+        pending = (
+            BulkJob.objects.filter(
+                kind=BulkJob.Kind.CYCLE_OPEN,
+                cycle=cycle,
+                status__in=[BulkJob.Status.QUEUED, BulkJob.Status.RUNNING],
+            )
+            .order_by("-id")
+            .first()
+        )
+        if pending is not None and not _lost(pending):
+            return pending
+        if pending is not None:
+            pending.status, pending.finished_at = BulkJob.Status.FAILED, timezone.now()
+            minutes = int(JOB_START_TIMEOUT.total_seconds() // 60)
+            pending.error = f"Not started within {minutes} minutes; given up."
+            pending.save(update_fields=["status", "finished_at", "error"])
         total = Employee.objects.filter(
             active=True, unit__path__startswith=cycle.instansi.path
         ).count()
@@ -40,3 +64,9 @@ def cycle_open_job_start(*, cycle: Cycle, actor) -> BulkJob:
         )
         transaction.on_commit(partial(cycle_open_task.delay, job.pk))
     return job
+
+
+def _lost(job: BulkJob) -> bool:
+    return (
+        job.status == BulkJob.Status.QUEUED and job.created_at < timezone.now() - JOB_START_TIMEOUT
+    )

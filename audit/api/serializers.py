@@ -25,6 +25,7 @@ class AuditEventSerializer(serializers.ModelSerializer):
             "subject",
             "scope",
             "request_id",
+            "client_request_id",
         ]
 
     @extend_schema_field(
@@ -75,7 +76,7 @@ class ReadAccessSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ReadAccess
-        fields = ["at", "reader", "subject", "scope", "purpose", "request_id"]
+        fields = ["at", "reader", "subject", "scope", "purpose", "request_id", "client_request_id"]
 
     def get_subject(self, access: ReadAccess) -> str:
         return f"{access.subject_type}:{access.subject_id}"

@@ -20,6 +20,7 @@ from appraisals.models import Appraisal, BehaviourValue, BulkJob, Indicator, Pee
 from appraisals.services.checkins import check_in_record
 from appraisals.services.cycles import cycle_open
 from appraisals.services.evidence import evidence_add
+from appraisals.services.tokens import api_token_issue
 from notifications.models import InboxItem, Message, OutboxEvent
 from workflow.actors import system_actor
 
@@ -53,6 +54,8 @@ class World:
     foreign: Side
     inbox: dict = field(default_factory=dict)  # username -> the caller's own inbox item
     stranger_item: int = 0  # an inbox item of a user who is no persona
+    tokens: dict = field(default_factory=dict)  # username -> the caller's own API token id
+    stranger_token: int = 0  # an API token of a user who is no persona
 
 
 def _inbox_item(user) -> int:
@@ -144,6 +147,8 @@ def build_world(org) -> World:
     ).pk
     world.inbox = {name: _inbox_item(user) for name, user in org.users.items()}
     world.stranger_item = _inbox_item(stranger)
+    world.tokens = {name: api_token_issue(user=user)[0].pk for name, user in org.users.items()}
+    world.stranger_token = api_token_issue(user=stranger)[0].pk
     return world
 
 
@@ -167,6 +172,11 @@ def _ids(world: World, which: str, persona: str) -> dict:
         "cycles": side.cycle.pk,
         "jobs": side.job,
         "toys": side.toy,
+        "auth": (
+            world.tokens.get(persona, world.stranger_token)
+            if which == "own"
+            else world.stranger_token
+        ),
         "notifications": (
             world.inbox.get(persona, world.stranger_item) if which == "own" else world.stranger_item
         ),

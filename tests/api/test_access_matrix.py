@@ -55,6 +55,11 @@ PERSONAS = (
 TABLE = """
 POST   /api/auth/token/                               -        ok  ok   ok  ok    ok    ok   ok   ok  ok  ok
 POST   /api/auth/logout/                              -        ok  ok   ok  ok    ok    ok   ok   ok  ok  401
+# Tokens are the caller's own: someone else's is 404, never revoked.
+GET    /api/auth/tokens/                              -        ok  ok   ok  ok    ok    ok   ok   ok  ok  401
+DELETE /api/auth/tokens/                              -        ok  ok   ok  ok    ok    ok   ok   ok  ok  401
+DELETE /api/auth/tokens/{id}/                         own      ok  ok   ok  ok    ok    ok   ok   ok  ok  401
+DELETE /api/auth/tokens/{id}/                         foreign  404 404  404 404   404   404  404  404 404 401
 GET    /api/me/                                       -        ok  ok   ok  ok    ok    ok   ok   ok  ok  401
 GET    /api/appraisals/                               -        ok  ok   ok  ok    ok    ok   ok   ok  ok  401
 GET    /api/appraisals/{id}/                          own      ok  ok   ok  404   ok    ok   ok   ok  404 401

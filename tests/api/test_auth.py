@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import ScopedRateThrottle
+
+from appraisals.models import ApiToken
+from appraisals.services.tokens import token_digest
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,9 +31,12 @@ def test_token_expires(org):
     key = login(client).json()["token"]
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.get("/api/me/").status_code == 200
-    Token.objects.filter(key=key).update(created=timezone.now() - dt.timedelta(hours=13))
+    ApiToken.objects.filter(digest=token_digest(key)).update(
+        created=timezone.now() - dt.timedelta(hours=13),
+        expires=timezone.now() - dt.timedelta(hours=1),
+    )
     assert client.get("/api/me/").status_code == 401
-    assert not Token.objects.filter(key=key).exists()
+    assert not ApiToken.objects.filter(digest=token_digest(key)).exists()
     fresh = login(APIClient()).json()["token"]
     assert fresh != key
 
