@@ -95,3 +95,15 @@ def at_state(org, appraisal):
         return advance(appraisal, state, users=org.users)
 
     return move
+
+
+@pytest.fixture(autouse=True)
+def _breakers_closed():
+    """A test that took Redis away (or faked it) leaves no open breaker to the next one."""
+    from appraisals import throttling
+    from notifications import relay
+
+    yield
+    for breaker in (throttling.breaker, relay.breaker):
+        breaker.reset()
+    throttling.fallback_clear()

@@ -15,10 +15,10 @@ from rest_framework import exceptions, serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from ..authentication import token_ttl
+from ..throttling import LoginThrottle
 
 security_log = logging.getLogger("kinerja.security")
 
@@ -26,7 +26,7 @@ security_log = logging.getLogger("kinerja.security")
 class LoginView(APIView):
     authentication_classes: list = []
     permission_classes: list = []
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [LoginThrottle]
     throttle_scope = "login"
 
     @extend_schema(

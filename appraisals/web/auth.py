@@ -11,12 +11,12 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ..policies import contract_roles, profile_of
+from ..throttling import counters as cache
 
 log = logging.getLogger("kinerja.security")
 
