@@ -1,4 +1,5 @@
-"""Throttle counters that survive a cache outage, and the API's throttles on them.
+"""Throttle counters that survive a cache outage, the API's throttles on them, and the
+sign-in limits every way in shares (web, API, admin).
 
 The counters live in the shared cache (Redis in production) so every web
 process counts together. When it does not answer, a request must still be
@@ -10,6 +11,10 @@ shared counters resume by themselves.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+
+from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from redis.exceptions import RedisError
@@ -61,13 +66,78 @@ def fallback_clear() -> None:
     _local.clear()
 
 
-class AnonThrottle(throttling.AnonRateThrottle):
+def client_address(request) -> str:
+    """The client's address as the nearest trusted proxy saw it; never what the client wrote.
+
+    With KINERJA_TRUSTED_PROXY_COUNT = 0 (no proxy) it is REMOTE_ADDR. With N proxies in
+    front, each appends the address it received from to X-Forwarded-For, so the N-th entry
+    from the right is the one the outermost of our proxies saw; anything left of it was
+    written by the client and proves nothing.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    trusted = settings.KINERJA_TRUSTED_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    if trusted <= 0 or not hops:
+        return remote
+    return hops[-min(trusted, len(hops))]
+
+
+class _ByClientAddress:
     cache = counters
 
+    def get_ident(self, request) -> str:
+        return client_address(request)
 
-class UserThrottle(throttling.UserRateThrottle):
-    cache = counters
+
+class AnonThrottle(_ByClientAddress, throttling.AnonRateThrottle):
+    pass
 
 
-class LoginThrottle(throttling.ScopedRateThrottle):
-    cache = counters
+class UserThrottle(_ByClientAddress, throttling.UserRateThrottle):
+    pass
+
+
+class LoginThrottle(_ByClientAddress, throttling.ScopedRateThrottle):
+    pass
+
+
+# Sign-in: failed attempts per client address and per account, one count for every way in.
+
+
+def account_key(username: str) -> str:
+    return str(username)[:150].strip().casefold()
+
+
+def _buckets(request, username: str) -> tuple[str, str]:
+    """Hashed: no address or username (a NIP, a name) in the cache."""
+
+    def key(kind: str, value: str) -> str:
+        return f"signin:{kind}:" + hashlib.sha256(value.encode()).hexdigest()[:32]
+
+    return key("address", client_address(request)), key("user", account_key(username))
+
+
+def signin_attempt(request, username: str) -> bool:
+    """Count this attempt first (atomic increments), then judge: a burst cannot slip past.
+    False: too many failures from this address or at this account; refuse unheard."""
+    over = False
+    window = settings.KINERJA_LOGIN_WINDOW_SECONDS
+    for bucket in _buckets(request, username):
+        counters.add(bucket, 0, window)
+        try:
+            count = counters.incr(bucket)
+        except ValueError:  # expired between add and incr
+            counters.set(bucket, 1, window)
+            count = 1
+        over = over or count > settings.KINERJA_LOGIN_FAILURES
+    return not over
+
+
+def signin_succeeded(request, username: str) -> None:
+    """Only failures count: a success takes its own attempt back from the address (a shared
+    office address is not held by people signing in) and clears the account's count."""
+    address, account = _buckets(request, username)
+    with contextlib.suppress(ValueError):  # the count expired meanwhile
+        counters.decr(address)
+    counters.delete(account)

@@ -138,6 +138,9 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 # Web login: failed attempts per client address before it must wait.
 KINERJA_LOGIN_FAILURES = int(os.environ.get("LOGIN_FAILURES", "10"))
 KINERJA_LOGIN_WINDOW_SECONDS = int(os.environ.get("LOGIN_WINDOW_SECONDS", "600"))
+# Proxies in front that append the client's address to X-Forwarded-For (0: none, the
+# client is REMOTE_ADDR). Every throttle keys on that address (appraisals.throttling).
+KINERJA_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("KINERJA_MEDIA_ROOT", VAR_DIR / "media"))
 
@@ -167,6 +170,8 @@ REST_FRAMEWORK = {
         "user": os.environ.get("THROTTLE_USER", "1200/min"),
         "login": os.environ.get("THROTTLE_LOGIN", "10/min"),
     },
+    # DRF's own reading of X-Forwarded-For, kept in step (our throttles use client_address).
+    "NUM_PROXIES": KINERJA_TRUSTED_PROXY_COUNT,
     # `format` is ours (diagram format), not DRF's renderer override.
     "URL_FORMAT_OVERRIDE": None,
 }

@@ -110,7 +110,7 @@ def test_cache_down_reads_sign_in_and_transitions_answer_and_recover(
         time.sleep(1.2)
         fresh = Client(raise_request_exception=False)
         assert fresh.post("/login/", {"username": "panel", "password": "x"}).status_code == 200
-        counters = redis.Redis.from_url(redis_server.url).keys("*web-login*")
+        counters = redis.Redis.from_url(redis_server.url).keys("*signin:*")
         assert counters, "the sign-in counters did not return to Redis"
         assert reader.get("/api/appraisals/").status_code == 200
         assert Client().get("/healthz/").json()["checks"]["cache"] == "ok"
