@@ -15,6 +15,7 @@ import contextlib
 import hashlib
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from redis.exceptions import RedisError
@@ -106,7 +107,14 @@ class LoginThrottle(_ByClientAddress, throttling.ScopedRateThrottle):
 
 
 def account_key(username: str) -> str:
-    return str(username)[:150].strip().casefold()
+    """The name as authentication compares it, so no spelling of one account counts apart.
+
+    The sign-in form strips the name and normalises it with NFKC (UsernameField, exactly
+    AbstractBaseUser.normalize_username): full-width `ｐｅｇａｗａｉ` signs in as `pegawai`.
+    ModelBackend then looks the result up exactly (case-sensitive on PostgreSQL and
+    SQLite), so case is kept: `Pegawai` is another account, which no guess at it opens.
+    """
+    return get_user_model().normalize_username(str(username).strip())[:150]
 
 
 def _buckets(request, username: str) -> tuple[str, str]:

@@ -107,3 +107,37 @@ def test_an_api_sign_in_clears_the_accounts_count_and_gives_back_the_address(org
     for _ in range(4):
         assert api_login("appraiser", "rahasia-123", REMOTE_ADDR="10.0.3.9") == 200
     assert api_login("nobody", "salah", REMOTE_ADDR="10.0.3.9") == 400
+
+
+FULL_WIDTH = "ｅｍｐｌｏｙｅｅ"  # "employee" in full-width letters: NFKC makes it "employee"
+
+
+def test_a_look_alike_username_is_the_same_account_for_the_web_lock(org, settings):
+    settings.KINERJA_LOGIN_FAILURES = 3
+    guess = {"username": "employee", "password": "salah"}
+    for n in range(3):
+        assert Client(REMOTE_ADDR=f"10.0.4.{n}").post("/login/", guess).status_code == 200
+    # The sign-in form normalises the name (NFKC) and would sign this in: it is held too.
+    right = {"username": FULL_WIDTH, "password": "rahasia-123"}
+    web = Client(REMOTE_ADDR="10.0.4.9")
+    assert web.post("/login/", right).status_code == 429
+    assert "_auth_user_id" not in web.session
+    padded = {"username": f"  {FULL_WIDTH} ", "password": "rahasia-123"}
+    assert Client(REMOTE_ADDR="10.0.4.10").post("/login/", padded).status_code == 429
+
+
+def test_guesses_under_a_look_alike_name_count_against_the_account(org, settings):
+    settings.KINERJA_LOGIN_FAILURES = 3
+    for n in range(3):
+        guess = {"username": FULL_WIDTH, "password": "salah"}
+        assert Client(REMOTE_ADDR=f"10.0.5.{n}").post("/login/", guess).status_code == 200
+    assert api_login("employee", "rahasia-123", REMOTE_ADDR="10.0.5.9") == 429
+
+
+def test_names_that_differ_in_case_are_different_accounts(org, settings):
+    """The lookup compares exactly (ModelBackend, case-sensitive): `Employee` is not
+    `employee`, so guesses at one do not hold the other."""
+    settings.KINERJA_LOGIN_FAILURES = 2
+    for n in range(3):
+        assert api_login("EMPLOYEE", "salah", REMOTE_ADDR=f"10.0.6.{n}") == (400 if n < 2 else 429)
+    assert api_login("employee", "rahasia-123", REMOTE_ADDR="10.0.6.9") == 200
