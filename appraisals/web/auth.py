@@ -7,9 +7,11 @@ import logging
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -41,6 +43,35 @@ class LoginView(auth_views.LoginView):
     def form_invalid(self, form):
         log.warning("web login failed")
         return super().form_invalid(form)
+
+
+class AdminSignInForm(AdminAuthenticationForm):
+    """The admin's sign-in (AdminSite.login_form) behind the same counts as the pages' and
+    the API's: a held attempt is refused before the password is hashed."""
+
+    def clean(self):
+        username = self.data.get("username", "")
+        if not signin_attempt(self.request, username):
+            self.request.signin_held = True
+            log.warning("admin login throttled")
+            raise ValidationError(
+                _("Too many failed sign-in attempts. Wait a few minutes and try again."),
+                code="throttled",
+            )
+        cleaned = super().clean()  # a wrong password or a non-staff account raises: counted
+        signin_succeeded(self.request, username)
+        return cleaned
+
+
+def admin_login(request, extra_context=None):
+    """/admin/login/ (the admin site's login_form is AdminSignInForm, settings/urls.py);
+    a held attempt answers 429 like the pages."""
+    from django.contrib import admin
+
+    response = admin.site.login(request, extra_context)
+    if getattr(request, "signin_held", False):
+        response.status_code = 429
+    return response
 
 
 @require_POST

@@ -141,3 +141,49 @@ def test_names_that_differ_in_case_are_different_accounts(org, settings):
     for n in range(3):
         assert api_login("EMPLOYEE", "salah", REMOTE_ADDR=f"10.0.6.{n}") == (400 if n < 2 else 429)
     assert api_login("employee", "rahasia-123", REMOTE_ADDR="10.0.6.9") == 200
+
+
+ADMIN_LOGIN = "/admin/login/?next=/admin/"
+
+
+def test_the_admin_sign_in_is_held_after_too_many_failures(org, settings):
+    settings.KINERJA_LOGIN_FAILURES = 3
+    staff = org.users["hr_admin"]
+    staff.is_staff = True
+    staff.save(update_fields=["is_staff"])
+    admin = Client()
+    guess = {"username": "hr_admin", "password": "salah"}
+    assert [admin.post(ADMIN_LOGIN, guess).status_code for _ in range(4)] == [200, 200, 200, 429]
+    held = admin.post(ADMIN_LOGIN, {"username": "hr_admin", "password": "rahasia-123"})
+    assert held.status_code == 429
+    assert "Terlalu banyak percobaan masuk" in held.content.decode()  # Indonesian first
+    assert "_auth_user_id" not in admin.session
+    # Per account too: from another address, the account is still held...
+    elsewhere = Client(REMOTE_ADDR="10.0.7.1")
+    right = {"username": "hr_admin", "password": "rahasia-123"}
+    assert elsewhere.post(ADMIN_LOGIN, right).status_code == 429
+
+
+def test_the_admin_shares_the_counts_and_a_success_clears_the_account(org, settings):
+    settings.KINERJA_LOGIN_FAILURES = 3
+    staff = org.users["hr_admin"]
+    staff.is_staff = True
+    staff.save(update_fields=["is_staff"])
+    guess = {"username": "hr_admin", "password": "salah"}
+    assert Client(REMOTE_ADDR="10.0.8.1").post("/login/", guess).status_code == 200
+    assert api_login("hr_admin", "salah", REMOTE_ADDR="10.0.8.2") == 400
+    right = {"username": "hr_admin", "password": "rahasia-123"}
+    admin = Client(REMOTE_ADDR="10.0.8.3")
+    assert admin.post(ADMIN_LOGIN, right).status_code == 302
+    assert admin.get("/admin/").status_code == 200
+    # The success cleared the account: three more guesses before it is held.
+    statuses = [
+        Client(REMOTE_ADDR=f"10.0.8.{10 + n}").post(ADMIN_LOGIN, guess).status_code
+        for n in range(4)
+    ]
+    assert statuses == [200, 200, 200, 429]
+    # A non-staff account with its right password is a failed admin sign-in, and counts.
+    settings.KINERJA_LOGIN_FAILURES = 1
+    employee = {"username": "employee", "password": "rahasia-123"}
+    assert Client(REMOTE_ADDR="10.0.9.1").post(ADMIN_LOGIN, employee).status_code == 200
+    assert Client(REMOTE_ADDR="10.0.9.2").post(ADMIN_LOGIN, employee).status_code == 429
