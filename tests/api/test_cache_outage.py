@@ -65,8 +65,9 @@ def test_cache_down_reads_sign_in_and_transitions_answer_and_recover(
     monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"login": "4/min"})
     appraisal = plan_returned(org, at_state)
     with override_settings(CACHES=cache_on(redis_server.url)):
-        transitions_timed(org, appraisal)  # warm-up: connections, caches, the first queries
-        normal = transitions_timed(org, appraisal)
+        transitions_timed(org, appraisal, rounds=2)  # warm-up: connections, the first queries
+        # The better of two runs each side: one slow moment on a shared machine is no verdict.
+        normal = min(transitions_timed(org, appraisal) for _ in range(2))
         assert (
             APIClient()
             .post("/api/auth/token/", {"username": "employee", "password": "rahasia-123"})
@@ -94,7 +95,7 @@ def test_cache_down_reads_sign_in_and_transitions_answer_and_recover(
         assert statuses == [400, 400, 400, 429]
         assert signin.post("/api/auth/token/", wrong).json()["code"] == "throttled"
         # Web sign-in answers too.
-        web = Client(raise_request_exception=False)
+        web = Client(raise_request_exception=False, REMOTE_ADDR="10.0.0.1")  # apart from the API's
         guess = {"username": "superior", "password": "salah"}
         assert [web.post("/login/", guess).status_code for _ in range(4)] == [200, 200, 200, 429]
         web = Client(raise_request_exception=False, REMOTE_ADDR="10.0.0.2")
@@ -102,7 +103,7 @@ def test_cache_down_reads_sign_in_and_transitions_answer_and_recover(
         assert page.status_code == 302
         assert web.get("/").status_code == 200
         # Transitions commit, at comparable speed.
-        degraded = transitions_timed(org, appraisal)
+        degraded = min(transitions_timed(org, appraisal) for _ in range(2))
         assert degraded <= 2 * normal, (degraded, normal)
 
         # Redis returns: after the pause the counters are shared again, by themselves.
