@@ -135,7 +135,8 @@ LOGOUT_REDIRECT_URL = "web:login"
 # The UI keeps the language in a cookie (set on the profile page and at login).
 LANGUAGE_COOKIE_NAME = "kinerja_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
-# Web login: failed attempts per client address before it must wait.
+# Sign-in (pages, API, admin): failed attempts per client address and per account before
+# it must wait (appraisals.throttling).
 KINERJA_LOGIN_FAILURES = int(os.environ.get("LOGIN_FAILURES", "10"))
 KINERJA_LOGIN_WINDOW_SECONDS = int(os.environ.get("LOGIN_WINDOW_SECONDS", "600"))
 # Proxies in front that append the client's address to X-Forwarded-For (0: none, the

@@ -66,8 +66,8 @@ def test_cache_down_reads_sign_in_and_transitions_answer_and_recover(
     appraisal = plan_returned(org, at_state)
     with override_settings(CACHES=cache_on(redis_server.url)):
         transitions_timed(org, appraisal, rounds=2)  # warm-up: connections, the first queries
-        # The better of two runs each side: one slow moment on a shared machine is no verdict.
-        normal = min(transitions_timed(org, appraisal) for _ in range(2))
+        # The best of three runs each side: one slow moment on a shared machine is no verdict.
+        normal = min(transitions_timed(org, appraisal) for _ in range(3))
         assert (
             APIClient()
             .post("/api/auth/token/", {"username": "employee", "password": "rahasia-123"})
@@ -103,7 +103,7 @@ def test_cache_down_reads_sign_in_and_transitions_answer_and_recover(
         assert page.status_code == 302
         assert web.get("/").status_code == 200
         # Transitions commit, at comparable speed.
-        degraded = min(transitions_timed(org, appraisal) for _ in range(2))
+        degraded = min(transitions_timed(org, appraisal) for _ in range(3))
         assert degraded <= 2 * normal, (degraded, normal)
 
         # Redis returns: after the pause the counters are shared again, by themselves.

@@ -90,11 +90,11 @@ def test_broker_down_transitions_keep_pace_and_notifications_arrive_after_it_ret
         broker_at(redis_server.url),
     ):
         transitions_timed(org, appraisal, rounds=2)  # warm-up
-        # The better of two runs each side: one slow moment on a shared machine is no verdict.
-        normal = min(transitions_timed(org, appraisal) for _ in range(2))
+        # The best of three runs each side: one slow moment on a shared machine is no verdict.
+        normal = min(transitions_timed(org, appraisal) for _ in range(3))
 
         redis_server.stop()
-        degraded = min(transitions_timed(org, appraisal) for _ in range(2))
+        degraded = min(transitions_timed(org, appraisal) for _ in range(3))
         # At least half the normal throughput: the nudge is skipped, not waited for.
         assert degraded <= 2 * normal, (degraded, normal)
 
@@ -114,7 +114,7 @@ def test_broker_down_transitions_keep_pace_and_notifications_arrive_after_it_ret
 
     # 0 lost: every transition's event made its messages, and every message arrived.
     events = OutboxEvent.objects.filter(id__gt=before)
-    assert events.count() == 2 * (2 + 4 * 8)  # the warm-up's 2 rounds and four runs of 8
+    assert events.count() == 2 * (2 + 6 * 8)  # the warm-up's 2 rounds and six runs of 8
     inbox = Message.objects.filter(channel="inbox", event__in=events)
     assert inbox.count() == events.count()  # one recipient each (appraiser / employee)
     inbox_ids = set(inbox.values_list("pk", flat=True))
