@@ -21,12 +21,15 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from workflow import definition
+from workflow.breaker import Breaker
 
 from .models import Message, OutboxEvent
 from .recipients import Resolver
 from .rules import transition_audience
 
 logger = logging.getLogger(__name__)
+# The nudge after commit; its own breaker, apart from the cache's.
+breaker = Breaker("notifications: broker (relay nudge; beat will relay)")
 
 MESSAGE_NAMESPACE = uuid.UUID("6f1d3c2a-8b4e-4f0a-9c1d-2e5b7a9c0d41")
 
@@ -46,12 +49,18 @@ def message_id_for(event_id: int, user_id: int, channel: str) -> uuid.UUID:
 def relay_trigger() -> None:
     """Ask a worker to relay now. If the broker is down, beat's relay catches up later.
 
-    Called after commit: the change is already saved and must not fail now.
+    Called after commit: the change is already saved and must not fail now, nor wait
+    for a broker that is away. One attempt, no retries; after a failure the breaker
+    skips the nudge for a pause (the outbox keeps every event; beat relays them).
     """
     from .tasks import relay
 
+    if not breaker.closed():
+        return
     try:
-        relay.delay()
+        relay.apply_async(retry=False)
+    except (OperationalError, OSError) as exc:  # the broker is away
+        breaker.trip(exc)
     except Exception as exc:  # noqa: BLE001 - the outbox keeps the event either way
         logger.warning("notifications: relay not triggered (%s); beat will pick it up", type(exc))
 

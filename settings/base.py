@@ -135,9 +135,13 @@ LOGOUT_REDIRECT_URL = "web:login"
 LANGUAGE_COOKIE_NAME = "kinerja_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_HTTPONLY = True  # the language menu posts a form; no script reads it
-# Web login: failed attempts per client address before it must wait.
+# Sign-in (pages, API, admin): failed attempts per client address and per account before
+# it must wait (appraisals.throttling).
 KINERJA_LOGIN_FAILURES = int(os.environ.get("LOGIN_FAILURES", "10"))
 KINERJA_LOGIN_WINDOW_SECONDS = int(os.environ.get("LOGIN_WINDOW_SECONDS", "600"))
+# Proxies in front that append the client's address to X-Forwarded-For (0: none, the
+# client is REMOTE_ADDR). Every throttle keys on that address (appraisals.throttling).
+KINERJA_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("KINERJA_MEDIA_ROOT", VAR_DIR / "media"))
 
@@ -158,14 +162,17 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "workflow.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        # DRF's own, on counters that fall back to memory when the cache is away.
+        "appraisals.throttling.AnonThrottle",
+        "appraisals.throttling.UserThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("THROTTLE_ANON", "60/min"),
         "user": os.environ.get("THROTTLE_USER", "1200/min"),
         "login": os.environ.get("THROTTLE_LOGIN", "10/min"),
     },
+    # DRF's own reading of X-Forwarded-For, kept in step (our throttles use client_address).
+    "NUM_PROXIES": KINERJA_TRUSTED_PROXY_COUNT,
     # `format` is ours (diagram format), not DRF's renderer override.
     "URL_FORMAT_OVERRIDE": None,
 }
@@ -202,6 +209,11 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_TIMEOUT = 5
+# A broker that is away costs a publisher one connection attempt (of at most 2 s, not the
+# system's TCP timeout), not 5 s of reconnecting: the relay nudge after each commit must not
+# hold the request (notifications.relay.relay_trigger). Workers reconnect by their own
+# broker_connection_* settings; beat's publishes still retry by the task retry policy.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "max_retries": 0}
 # Notifications (issue #5): deliveries on their own queue so a slow SMTP server
 # never holds up the relay and the deadline poller. A prefix keeps deployments
 # (and test runs) sharing one Redis apart. Worker and beat: see README.
@@ -246,9 +258,23 @@ KINERJA_TOKEN_TTL_SECONDS = int(os.environ.get("TOKEN_TTL_SECONDS", str(12 * 360
 
 # Throttle counters must be shared by every web process outside the demo.
 CACHE_URL = os.environ.get("CACHE_URL", "")
+# After Redis (cache or broker) fails, this process skips it for this long, then tries again.
+KINERJA_OUTAGE_RETRY_SECONDS = float(os.environ.get("OUTAGE_RETRY_SECONDS", "30"))
+
+
+def redis_cache(url: str) -> dict:
+    """The cache on Redis, failing fast: a request never waits long for a Redis that is away
+    (appraisals/throttling.py then counts in memory)."""
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
+    }
+
+
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        redis_cache(CACHE_URL)
         if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )

@@ -1,5 +1,9 @@
 """GET /healthz/: 200 when the database (and, outside the embedded default, the broker) answers.
 
+The cache is reported but does not decide: without it the service degrades
+(throttle counters in each process's memory, appraisals/throttling.py), it
+does not stop, so a load balancer must not take every instance out for it.
+
 `details` adds the outbox backlog (events and messages waiting, the oldest
 one's age in seconds, open dead letters); it informs, it does not decide. It is
 shown only to staff, inspectors and monitors sending `X-Health-Token` equal to
@@ -28,6 +32,16 @@ def _broker() -> str:
 
     with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
+    return "ok"
+
+
+def _cache() -> str:
+    from django.core.cache import caches
+
+    try:
+        caches["default"].get("healthz")
+    except Exception as exc:  # noqa: BLE001 - reported, never deciding
+        return f"degraded: {type(exc).__name__}"
     return "ok"
 
 
@@ -63,6 +77,7 @@ def healthz(request):
         except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
             checks[name] = f"error: {type(exc).__name__}"
             ok = False
+    checks["cache"] = _cache()
     body = {"status": "ok" if ok else "error", "checks": checks}
     if _may_see_details(request):
         body["details"] = _details()

@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from appraisals.api.auth import LoginView, LogoutView, TokenDetailView, TokenListView
+from appraisals.web.auth import AdminSignInForm, admin_login
 from workflow.api.views import WorkflowDiagramView, WorkflowListView
 
 from .health import healthz
@@ -26,6 +27,8 @@ api = [
 urlpatterns = [
     path("api/", include(api)),
     path("healthz/", healthz, name="healthz"),
+    # The admin's sign-in, throttled like the pages' and the API's (before the admin's own).
+    path("admin/login/", admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("notifications/", include("notifications.web")),
@@ -34,6 +37,8 @@ urlpatterns = [
     # The web UI (issue #7): last, so it never shadows the API.
     path("", include("appraisals.web.urls")),
 ]
+
+admin.site.login_form = AdminSignInForm
 
 handler404 = "workflow.api.errors.api_not_found"
 handler500 = "workflow.api.errors.api_server_error"

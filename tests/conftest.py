@@ -95,3 +95,22 @@ def at_state(org, appraisal):
         return advance(appraisal, state, users=org.users)
 
     return move
+
+
+@pytest.fixture(autouse=True)
+def _breakers_closed():
+    """A test that took Redis away (or faked it) leaves no open breaker to the next one, and
+    no sign-in failures counted against the test client's one address (web, API and admin
+    count together; a fuzzing test makes many)."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    from appraisals import throttling
+    from notifications import relay
+
+    yield
+    for breaker in (throttling.breaker, relay.breaker):
+        breaker.reset()
+    throttling.fallback_clear()
+    if isinstance(caches["default"], LocMemCache):  # never a shared Redis
+        caches["default"].clear()

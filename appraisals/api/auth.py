@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.contrib.auth import logout
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import exceptions, generics, serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from ..models import ApiToken
@@ -27,6 +27,7 @@ from ..services.tokens import (
     api_token_revoke,
     api_tokens_revoke_all,
 )
+from ..throttling import LoginThrottle, client_address, signin_attempt, signin_succeeded
 
 security_log = logging.getLogger("kinerja.security")
 
@@ -34,7 +35,7 @@ security_log = logging.getLogger("kinerja.security")
 class LoginView(APIView):
     authentication_classes: list = []
     permission_classes: list = []
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [LoginThrottle]
     throttle_scope = "login"
 
     @extend_schema(
@@ -43,12 +44,19 @@ class LoginView(APIView):
         summary="Log in: a token for the Authorization header",
     )
     def post(self, request):
+        username = request.data.get("username", "") if hasattr(request.data, "get") else ""
+        if not signin_attempt(request, str(username)):
+            # Guessed at too often from this address or at this account (web and API count
+            # together); refused before the password is hashed.
+            security_log.warning("login throttled ip=%s", client_address(request))
+            raise exceptions.Throttled(wait=settings.KINERJA_LOGIN_WINDOW_SECONDS)
         serializer = AuthTokenSerializer(data=request.data, context={"request": request})
         if not serializer.is_valid():
             # No username in the log line: it can be a NIP or a name.
-            security_log.warning("login failed ip=%s", request.META.get("REMOTE_ADDR"))
+            security_log.warning("login failed ip=%s", client_address(request))
             raise exceptions.ValidationError(serializer.errors)
         user = serializer.validated_data["user"]
+        signin_succeeded(request, str(username))
         _row, token = api_token_issue(user=user, user_agent=request.headers.get("User-Agent", ""))
         return Response({"token": token})
 

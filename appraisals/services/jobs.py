@@ -7,6 +7,7 @@ from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from workflow.errors import ActionForbidden, StateConflict
 from workflow.text import Text
@@ -28,6 +29,26 @@ CYCLE_CLOSED = Text(id="Siklus penilaian sudah ditutup.", en="The cycle is close
 # A job still queued this long after it was asked for lost its task (a broker outage):
 # it is given up so that the cycle can be opened again.
 JOB_START_TIMEOUT = dt.timedelta(minutes=15)
+
+
+BROKER_AWAY = Text(
+    id="Antrean tugas sedang tidak tersedia; coba lagi beberapa saat lagi.",
+    en="The task queue is unavailable; try again in a moment.",
+)
+
+
+def _job_enqueue(job_id: int) -> None:
+    """After commit: hand the job to a worker, in one attempt. A broker that is away fails
+    the job at once, said to the HR admin, rather than the request (500) or a job that
+    waits forever for a message that was never sent."""
+    try:
+        cycle_open_task.apply_async(args=[job_id], retry=False)
+    except (OperationalError, OSError) as exc:
+        BulkJob.objects.filter(pk=job_id, status=BulkJob.Status.QUEUED).update(
+            status=BulkJob.Status.FAILED,
+            error=f"{BROKER_AWAY.id} / {BROKER_AWAY.en} ({type(exc).__name__})",
+            finished_at=timezone.now(),
+        )
 
 
 def cycle_open_job_start(*, cycle: Cycle, actor) -> BulkJob:
@@ -62,7 +83,7 @@ def cycle_open_job_start(*, cycle: Cycle, actor) -> BulkJob:
         job = BulkJob.objects.create(
             kind=BulkJob.Kind.CYCLE_OPEN, cycle=cycle, total=total, requested_by=actor
         )
-        transaction.on_commit(partial(cycle_open_task.delay, job.pk))
+        transaction.on_commit(partial(_job_enqueue, job.pk))
     return job
 
 

@@ -1,52 +1,27 @@
-"""Signing in and out of the pages, with failed attempts throttled per client address."""
+"""Signing in and out of the pages, with failed attempts throttled per client address and
+per account (appraisals/throttling.py: the same counts as the API's and the admin's)."""
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import logging
 
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ..policies import contract_roles
 from ..selectors.organisation import employee_own_get
+from ..throttling import signin_attempt, signin_succeeded
 from .hr_import import forget_pending
 
 log = logging.getLogger("kinerja.security")
-
-
-def _buckets(request) -> list[str]:
-    """Attempts count per client address and per username (guesses spread over many
-    addresses against one account are throttled too). Hashed: no personal data in the cache."""
-
-    def key(kind: str, value: str) -> str:
-        return f"web-login:{kind}:" + hashlib.sha256(value.encode()).hexdigest()[:32]
-
-    username = request.POST.get("username", "")[:150].strip().casefold()
-    return [key("address", request.META.get("REMOTE_ADDR", "")), key("user", username)]
-
-
-def _attempt(request) -> bool:
-    """Count this attempt first (atomic increments), then judge: a burst cannot slip past."""
-    over = False
-    window = settings.KINERJA_LOGIN_WINDOW_SECONDS
-    for bucket in _buckets(request):
-        cache.add(bucket, 0, window)
-        try:
-            count = cache.incr(bucket)
-        except ValueError:  # expired between add and incr
-            cache.set(bucket, 1, window)
-            count = 1
-        over = over or count > settings.KINERJA_LOGIN_FAILURES
-    return not over
 
 
 class LoginView(auth_views.LoginView):
@@ -54,7 +29,7 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def post(self, request, *args, **kwargs):
-        if not _attempt(request):
+        if not signin_attempt(request, request.POST.get("username", "")):
             # An unbound form: a throttled attempt costs no password hashing.
             form = self.get_form_class()(request)
             refusal = _("Too many failed sign-in attempts. Wait a few minutes and try again.")
@@ -64,18 +39,39 @@ class LoginView(auth_views.LoginView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        # Only failures count: a success takes its own attempt back from the address
-        # (a shared office address is not locked by people signing in) and clears the
-        # account's count.
-        address, account = _buckets(self.request)
-        with contextlib.suppress(ValueError):  # the count expired meanwhile
-            cache.decr(address)
-        cache.delete(account)
+        signin_succeeded(self.request, self.request.POST.get("username", ""))
         return super().form_valid(form)
 
     def form_invalid(self, form):
         log.warning("web login failed")
         return super().form_invalid(form)
+
+
+class AdminSignInForm(AdminAuthenticationForm):
+    """The admin's sign-in (AdminSite.login_form) behind the same counts as the pages' and
+    the API's: a held attempt is refused before the password is hashed."""
+
+    def clean(self):
+        username = self.data.get("username", "")
+        if not signin_attempt(self.request, username):
+            self.request.signin_held = True
+            log.warning("admin login throttled")
+            raise ValidationError(
+                _("Too many failed sign-in attempts. Wait a few minutes and try again."),
+                code="throttled",
+            )
+        cleaned = super().clean()  # a wrong password or a non-staff account raises: counted
+        signin_succeeded(self.request, username)
+        return cleaned
+
+
+def admin_login(request, extra_context=None):
+    """/admin/login/ (the admin site's login_form is AdminSignInForm, settings/urls.py);
+    a held attempt answers 429 like the pages."""
+    response = admin.site.login(request, extra_context)
+    if getattr(request, "signin_held", False):
+        response.status_code = 429
+    return response
 
 
 @require_POST

@@ -114,3 +114,25 @@ def test_open_cycle_for_50000_on_postgres(org):
 
     assert AuditEvent.objects.filter(action="appraisal.created").count() == total
     assert Appraisal.history.filter(history_type="+").count() == total
+
+
+@pytest.mark.django_db(transaction=True)  # on_commit runs inside the request, as in production
+def test_a_broker_that_is_away_fails_the_job_at_once_instead_of_the_request(org, api):
+    from unittest import mock
+
+    from kombu.exceptions import OperationalError
+
+    from appraisals.tasks import cycle_open_task
+
+    refused = OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+    client = api(org.users["hr_admin"])
+    client.raise_request_exception = False
+    with mock.patch.object(cycle_open_task, "apply_async", side_effect=refused) as enqueue:
+        r = client.post(f"/api/cycles/{org.cycle.pk}/open/", format="json")
+    assert enqueue.call_count == 1
+    assert enqueue.call_args.kwargs.get("retry") is False  # no retry loop inside the request
+    assert r.status_code == 202
+    assert r.json()["status"] == "failed"  # said at once, never a job queued forever
+    job = BulkJob.objects.get()
+    assert job.status == "failed" and "try again" in job.error
+    assert not Appraisal.objects.filter(cycle=org.cycle).exists()

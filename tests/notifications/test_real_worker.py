@@ -86,7 +86,7 @@ def test_worker_killed_mid_delivery_and_broker_down_at_commit_lose_and_repeat_no
     with mock.patch.object(tasks.relay, "apply_async", side_effect=broker_down) as nudge:
         for a, employee in zip(appraisals, ("employee", "staf2", "staf3"), strict=True):
             advance(a, "plan_submitted", users={**people, "employee": people[employee]})
-    assert nudge.call_count == 3
+    assert nudge.call_count == 1  # then the breaker skips the nudge: no wait per request
     assert OutboxEvent.objects.filter(relayed_at__isnull=True).count() == 3
     assert not Message.objects.exists()
 
