@@ -26,6 +26,7 @@ from workflow import services as engine
 from workflow.errors import ActionForbidden, PayloadInvalid, Problem
 from workflow.text import Text
 
+from ..constraints import SUPERVISOR_NOT_SELF
 from ..models import Appraisal, Employee, Position, SupervisorRelation, Unit
 from ..policies import profile_of
 from .cycles import cycle_open
@@ -111,6 +112,12 @@ def employee_supervisor_change(
 ) -> None:
     _require_hr(actor, employee.unit)
     _require_past(effective)
+    if supervisor is not None and supervisor.pk == employee.pk:
+        # The database refuses it too (supervisor_not_self); saying so first is cheaper.
+        raise PayloadInvalid(
+            SUPERVISOR_NOT_SELF,
+            [Problem(code="supervisor_not_self", message=SUPERVISOR_NOT_SELF, field="supervisor")],
+        )
     current = list(
         SupervisorRelation.objects.select_for_update()
         .filter(employee=employee)

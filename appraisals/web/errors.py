@@ -74,6 +74,7 @@ class WorkflowErrorPages:
 
     def process_exception(self, request, exception):
         from django.core.exceptions import PermissionDenied
+        from django.db import IntegrityError
         from django.http import Http404
         from django.views.defaults import page_not_found, permission_denied
 
@@ -81,6 +82,8 @@ class WorkflowErrorPages:
 
         if request.path.startswith("/api/"):
             return None
+        if isinstance(exception, IntegrityError):
+            return _refused_page(request, exception)
         if isinstance(exception, NotFound | ActionForbidden):
             # The same trace the API leaves: who by id, the route, no personal data.
             security_log.warning(
@@ -96,3 +99,14 @@ class WorkflowErrorPages:
         if isinstance(exception, ActionForbidden):
             return permission_denied(request, PermissionDenied(str(exception.message)))
         return None
+
+
+def _refused_page(request, exception):
+    """A database refusal the page did not check first: 400 with its message, nothing written."""
+    from django.shortcuts import render
+
+    from workflow.constraints import integrity_refusal
+
+    # The atomic block the write ran in has rolled back on its way out of the view.
+    errors = PageErrors.of(integrity_refusal(exception))
+    return render(request, "400.html", {"errors": errors}, status=400)
