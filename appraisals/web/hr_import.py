@@ -17,6 +17,7 @@ import hashlib
 import secrets
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
@@ -28,7 +29,6 @@ from .errors import PageErrors
 from .hr import hr_scopes
 
 SESSION_KEY = "hr_import"
-MAX_BYTES = 20 * 1024 * 1024
 # A report lists this many problems; the command's --errors-out gives them all.
 ERRORS_SHOWN = 500
 
@@ -73,7 +73,7 @@ def _check(request, errors: PageErrors) -> tuple[imports.ImportReport | None, st
     on = _effective_date(request.POST.get("effective_date", "").strip(), errors)
     if upload is None:
         errors.add(_("Choose a CSV or XLSX file."), "file")
-    elif upload.size > MAX_BYTES:
+    elif upload.size > settings.KINERJA_IMPORT_MAX_BYTES:
         errors.add(_("The file is larger than 20 MB."), "file")
     if errors:
         return None, None
