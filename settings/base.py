@@ -149,6 +149,12 @@ KINERJA_EVIDENCE_MAX_BYTES = int(os.environ.get("KINERJA_EVIDENCE_MAX_BYTES", st
 # Request bodies (appraisals.web.limits): forms and JSON; file routes add their own limit.
 KINERJA_BODY_MAX_BYTES = int(os.environ.get("KINERJA_BODY_MAX_BYTES", str(1024 * 1024)))
 KINERJA_IMPORT_MAX_BYTES = int(os.environ.get("KINERJA_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+# The organisation import: data rows per file, and the bytes an XLSX may inflate to
+# (a 1 MiB zip can hold 200+ MiB of XML); files above the background size run as a job.
+KINERJA_IMPORT_MAX_ROWS = int(os.environ.get("KINERJA_IMPORT_MAX_ROWS", "200000"))
+KINERJA_IMPORT_MAX_UNZIPPED_BYTES = int(
+    os.environ.get("KINERJA_IMPORT_MAX_UNZIPPED_BYTES", str(128 * 1024 * 1024))
+)
 # Django's own caps: a non-file body held in memory; files above this go to a temporary file.
 DATA_UPLOAD_MAX_MEMORY_SIZE = KINERJA_BODY_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
