@@ -155,6 +155,9 @@ KINERJA_IMPORT_MAX_ROWS = int(os.environ.get("KINERJA_IMPORT_MAX_ROWS", "200000"
 KINERJA_IMPORT_MAX_UNZIPPED_BYTES = int(
     os.environ.get("KINERJA_IMPORT_MAX_UNZIPPED_BYTES", str(128 * 1024 * 1024))
 )
+KINERJA_IMPORT_BACKGROUND_BYTES = int(
+    os.environ.get("KINERJA_IMPORT_BACKGROUND_BYTES", str(1024 * 1024))
+)
 # Django's own caps: a non-file body held in memory; files above this go to a temporary file.
 DATA_UPLOAD_MAX_MEMORY_SIZE = KINERJA_BODY_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

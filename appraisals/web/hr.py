@@ -181,8 +181,29 @@ def job(request, pk: int):
         "value": value,
         "max": maximum,
     }
+    if bulk.kind == BulkJob.Kind.ORGANISATION_IMPORT:
+        context |= _import_job_context(bulk)
     template = "web/_job.html" if request.headers.get("HX-Request") else "web/hr_job.html"
     return render(request, template, context)
+
+
+def _import_job_context(bulk: BulkJob) -> dict:
+    """An import job's report, as the import page shows a dry run's, with its apply button."""
+    from ..imports import ImportReport
+    from ..services.import_jobs import import_job_applicable
+    from .hr_import import ERRORS_SHOWN
+
+    if not bulk.report:
+        return {"importing": True}
+    report = ImportReport.from_dict(bulk.report)
+    return {
+        "importing": True,
+        "report": report,
+        "problems": report.errors[:ERRORS_SHOWN],
+        "hidden_problems": max(len(report.errors) - ERRORS_SHOWN, 0),
+        "apply_job": bulk.pk if import_job_applicable(bulk) else None,
+        "applied_as": bulk.params.get("applied_as"),
+    }
 
 
 # -- unit dashboard ------------------------------------------------------------------------

@@ -198,3 +198,126 @@ def test_a_csv_over_the_row_cap_is_refused_and_nothing_written(client, org, sett
 def test_a_file_within_the_caps_still_imports():
     source = source_from_bytes(data=to_csv(base_rows()), name="pegawai.csv")
     assert len(source.rows) == 5
+
+
+# -- large files go to the background job ------------------------------------------------
+
+
+def _check_in_background(client, data: bytes, django_capture_on_commit_callbacks, name="p.csv"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("web:hr-import"),
+            {
+                "action": "check",
+                "file": SimpleUploadedFile(name, data),
+                "effective_date": "2026-03-01",
+            },
+        )
+    assert response.status_code == 302, response.content
+    from appraisals.models import BulkJob
+
+    job = BulkJob.objects.get(pk=int(response["Location"].rstrip("/").split("/")[-1]))
+    assert response["Location"] == reverse("web:hr-job", args=[job.pk])
+    return job
+
+
+def test_a_large_import_runs_as_the_bulk_job_then_applies_once(
+    client, org, settings, django_capture_on_commit_callbacks
+):
+    import re
+
+    from appraisals.models import BulkJob
+
+    from .importing import STAF1
+
+    settings.KINERJA_IMPORT_BACKGROUND_BYTES = 100
+    client.force_login(org.users["hr_admin"])
+    before = Employee.objects.count()
+    job = _check_in_background(client, to_csv(base_rows()), django_capture_on_commit_callbacks)
+    job.refresh_from_db()
+    assert job.kind == BulkJob.Kind.ORGANISATION_IMPORT and job.status == BulkJob.Status.DONE
+    assert job.total == 5 and job.done == 5  # the progress bar counted the rows
+    assert Employee.objects.count() == before  # a dry run
+
+    page = client.get(reverse("web:hr-job", args=[job.pk])).content.decode()
+    assert 'data-ok="true" data-committed="false"' in page
+    assert re.search(r'data-kind="employees"><th scope="row">[^<]*</th><td>5</td>', page)
+    assert f'name="job" value="{job.pk}"' in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        applied = client.post(reverse("web:hr-import"), {"action": "apply", "job": job.pk})
+    assert applied.status_code == 302
+    commit_job = BulkJob.objects.exclude(pk=job.pk).get(kind=BulkJob.Kind.ORGANISATION_IMPORT)
+    assert commit_job.status == BulkJob.Status.DONE and commit_job.report["committed"]
+    assert Employee.objects.count() == before + 5
+    assert Employee.objects.get(nip=STAF1).unit.code == "DISDIK-B1"
+    page = client.get(reverse("web:hr-job", args=[commit_job.pk])).content.decode()
+    assert 'data-committed="true"' in page
+
+    # Once: the same check cannot be applied again, and its page says where it went.
+    again = client.post(reverse("web:hr-import"), {"action": "apply", "job": job.pk})
+    assert again.status_code == 409
+    page = client.get(reverse("web:hr-job", args=[job.pk])).content.decode()
+    assert 'id="import-apply"' not in page and 'id="import-applied-as"' in page
+
+
+def test_a_large_dry_run_reports_its_row_problems_on_the_job_page(
+    client, org, settings, django_capture_on_commit_callbacks
+):
+    settings.KINERJA_IMPORT_BACKGROUND_BYTES = 100
+    rows = base_rows()
+    rows[3]["NIP"] = "123"
+    client.force_login(org.users["hr_admin"])
+    job = _check_in_background(client, to_csv(rows), django_capture_on_commit_callbacks)
+    page = client.get(reverse("web:hr-job", args=[job.pk])).content.decode()
+    assert 'data-ok="false"' in page and 'id="import-problems"' in page
+    assert "<td>5</td>" in page  # the spreadsheet's row number of the bad NIP
+    assert 'id="import-apply"' not in page
+    refused = client.post(reverse("web:hr-import"), {"action": "apply", "job": job.pk})
+    assert refused.status_code == 409
+
+
+def test_a_large_file_error_reaches_the_job_page(
+    client, org, settings, django_capture_on_commit_callbacks
+):
+    settings.KINERJA_IMPORT_BACKGROUND_BYTES = 100
+    settings.KINERJA_IMPORT_MAX_ROWS = 3
+    client.force_login(org.users["hr_admin"])
+    job = _check_in_background(client, to_csv(base_rows()), django_capture_on_commit_callbacks)
+    page = client.get(reverse("web:hr-job", args=[job.pk])).content.decode()
+    assert 'data-ok="false"' in page and "Terlalu banyak baris" in page
+
+
+def test_someone_else_s_import_job_is_not_found(
+    client, org, settings, django_capture_on_commit_callbacks
+):
+    from ..factories import UserFactory, assign_role
+
+    settings.KINERJA_IMPORT_BACKGROUND_BYTES = 100
+    client.force_login(org.users["hr_admin"])
+    job = _check_in_background(client, to_csv(base_rows()), django_capture_on_commit_callbacks)
+    other = UserFactory(username="hr_other")
+    assign_role(other, "hr_admin", org.instansi)
+    client.force_login(other)
+    assert client.get(reverse("web:hr-job", args=[job.pk])).status_code == 404
+    refused = client.post(reverse("web:hr-import"), {"action": "apply", "job": job.pk})
+    assert refused.status_code == 404
+    assert Employee.objects.filter(nip=base_rows()[-1]["NIP"]).count() == 0
+
+
+def test_the_command_runs_a_large_file_as_the_bulk_job(tmp_path, settings, capsys):
+    from django.core.management import call_command
+
+    from appraisals.models import BulkJob
+
+    settings.KINERJA_IMPORT_BACKGROUND_BYTES = 100
+    path = tmp_path / "pegawai.csv"
+    path.write_bytes(to_csv(base_rows()))
+    call_command("import_organisation", str(path), "--commit", "--effective-date", "2026-03-01")
+    job = BulkJob.objects.get(kind=BulkJob.Kind.ORGANISATION_IMPORT)
+    assert job.status == BulkJob.Status.DONE and job.report["committed"]
+    assert job.done == job.total > 0
+    assert Employee.objects.count() == 5
+    assert f"#{job.pk}" in capsys.readouterr().out
