@@ -113,7 +113,10 @@ def test_the_constraint_itself_still_refuses_when_the_service_is_bypassed(org):
     """The safety net stays: the check before writing does not replace the constraint."""
     from django.db import transaction
 
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError) as caught, transaction.atomic():
         SupervisorRelation.objects.create(
             employee=org.employee, supervisor=org.employee, valid_from=timezone.localdate()
         )
+    # And what this database says is recognised (SQLite's text, PostgreSQL's diag).
+    refusal = integrity_refusal(caught.value)
+    assert refusal.code == "supervisor_not_self" and refusal.problems[0].field == "supervisor"
