@@ -94,16 +94,16 @@ def organisation_import_job_start(
 
 def import_job_applicable(job: BulkJob) -> bool:
     """A finished dry run with changes and no problems, not yet applied."""
-    report = job.report or {}
-    return (
+    if not (
         job.kind == BulkJob.Kind.ORGANISATION_IMPORT
         and job.status == BulkJob.Status.DONE
+        and job.report
         and not job.params.get("commit")
         and not job.params.get("applied_as")
-        and bool(report)
-        and imports.ImportReport.from_dict(report).ok
-        and imports.ImportReport.from_dict(report).changes > 0
-    )
+    ):
+        return False
+    report = imports.ImportReport.from_dict(job.report)
+    return report.ok and report.changes > 0
 
 
 @transaction.atomic

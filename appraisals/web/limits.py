@@ -130,6 +130,74 @@ class RequestBodyLimit:
         return response
 
 
+# Page routes whose bodies may be upload-sized, and who may send one there.
+_CHECK_INS = re.compile(r"^/appraisals/(\d+)/check-ins/$")
+_HR_IMPORT = re.compile(r"^/hr/import/$")
+
+
+def _upload_sized(request) -> bool:
+    declared = request.META.get("CONTENT_LENGTH")
+    if not declared:
+        return bool(request.META.get("wsgi.input_terminated"))
+    try:
+        return int(declared) > settings.KINERJA_BODY_MAX_BYTES
+    except ValueError:
+        return False
+
+
+def _upload_refusal(request):
+    """The page's own refusal, decided from the URL and the user alone; None lets it through."""
+    from django.contrib.auth.views import redirect_to_login
+    from django.shortcuts import render
+
+    from workflow.errors import ActionForbidden, NotFound
+
+    from ..policies import profile_of
+    from ..selectors import appraisal_get_visible
+    from ..services.checkins import evidence_writable_check
+
+    check_ins = _CHECK_INS.match(request.path_info)
+    if not (check_ins or _HR_IMPORT.match(request.path_info)):
+        return None
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if _HR_IMPORT.match(request.path_info):
+        if not profile_of(request.user).scope_paths(("hr_admin",)):
+            return render(request, "403.html", status=403)
+        return None
+    try:
+        appraisal = appraisal_get_visible(user=request.user, pk=int(check_ins.group(1)))
+        evidence_writable_check(appraisal, request.user)
+    # The templates, not Django's default views: those run the CSRF check, which reads the form.
+    except NotFound:
+        return render(request, "404.html", status=404)
+    except ActionForbidden:
+        return render(request, "403.html", status=403)
+    except Exception:  # a state the page explains better itself (not in progress, ...)
+        return None
+    return None
+
+
+class UploadGate:
+    """Upload-sized posts to a page are refused unread to whom may not upload there.
+
+    After authentication, before any view: CSRF checking reads the form, so
+    without this an anonymous or non-reading user's 5 MiB post to a check-in
+    page was read in full before its redirect or 404. The answers are the
+    page's own (sign-in, 404, 403); bodies within the forms' limit go on as before.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST" and _upload_sized(request):
+            refusal = _upload_refusal(request)
+            if refusal is not None:
+                return refusal
+        return self.get_response(request)
+
+
 def asgi_body_limit(app):
     """The same limits for ASGI, where Django spools the whole body before any middleware.
 

@@ -171,3 +171,65 @@ def test_asgi_refuses_a_declared_huge_body_before_receiving_it():
     asyncio.run(asgi_body_limit(app)(scope([]), receive, send))
     limit = settings.KINERJA_BODY_MAX_BYTES
     assert sent[0]["status"] == 413 and len(received) * 65536 <= limit + 65536
+
+
+# -- upload-sized bodies within the limit: refused unread to whom may not upload there ----------
+
+UPLOAD_SIZED = 3 * 1024 * 1024  # over the forms' limit, under the evidence limit
+
+
+def test_anonymous_upload_sized_post_is_sent_to_sign_in_unread(appraisal):
+    body = Untouchable()
+    r = _post(_csrf_client(), f"/appraisals/{appraisal.pk}/check-ins/", body, UPLOAD_SIZED)
+    assert r.status_code == 302 and "/login/" in r["Location"]
+    assert body.read_bytes == 0
+
+
+@pytest.mark.parametrize(("persona", "status"), [("outsider", 404), ("appraiser", 403)])
+def test_who_may_not_add_evidence_is_refused_unread(org, appraisal, persona, status):
+    client = _csrf_client()
+    client.force_login(org.users[persona])
+    body = Untouchable()
+    r = _post(client, f"/appraisals/{appraisal.pk}/check-ins/", body, UPLOAD_SIZED)
+    assert r.status_code == status and body.read_bytes == 0
+
+
+def test_import_upload_from_a_non_hr_user_is_refused_unread(org):
+    client = _csrf_client()
+    client.force_login(org.users["employee"])
+    body = Untouchable()
+    r = _post(client, "/hr/import/", body, UPLOAD_SIZED)
+    assert r.status_code == 403 and body.read_bytes == 0
+
+
+def test_the_employee_s_upload_sized_post_goes_through_to_the_page(org, at_state):
+    """The gate lets the one who may upload through (the page then reads and checks it)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from appraisals.models import Indicator
+    from appraisals.services.checkins import check_in_record
+
+    appraisal = at_state("in_progress")
+    indicator = Indicator.objects.filter(item__appraisal=appraisal).first()
+    check_in_record(
+        appraisal=appraisal,
+        actor=org.users["employee"],
+        period=1,
+        note="Triwulan I",
+        entries=[{"indicator": indicator.pk, "realisation": "3 sekolah"}],
+    )
+    appraisal.refresh_from_db()
+    client = Client()
+    client.force_login(org.users["employee"])
+    pdf = b"%PDF-1.4\n" + b"0" * (UPLOAD_SIZED // 2)
+    r = client.post(
+        f"/appraisals/{appraisal.pk}/check-ins/",
+        {
+            "kind": "evidence",
+            "period": "1",
+            "name": "Bukti",
+            "file": SimpleUploadedFile("b.pdf", pdf),
+        },
+    )
+    assert r.status_code == 302, r.content.decode()[:2000]
+    assert appraisal.check_ins.get(period=1).evidence.count() == 1
