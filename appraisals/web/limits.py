@@ -130,9 +130,10 @@ class RequestBodyLimit:
         return response
 
 
-# Page routes whose bodies may be upload-sized, and who may send one there.
+# Routes whose bodies may be upload-sized, and who may send one there.
 _CHECK_INS = re.compile(r"^/appraisals/(\d+)/check-ins/$")
-_HR_IMPORT = re.compile(r"^/hr/import/$")
+_API_EVIDENCE = re.compile(r"^/api/appraisals/(\d+)/check-ins/\d+/evidence/$")
+_HR_ONLY = re.compile(r"^/hr/import/$|^/api/surveys/import/$")
 
 
 def _upload_sized(request) -> bool:
@@ -145,46 +146,61 @@ def _upload_sized(request) -> bool:
         return False
 
 
-def _upload_refusal(request):
-    """The page's own refusal, decided from the URL and the user alone; None lets it through."""
+def _refuse(request, status: int):
     from django.contrib.auth.views import redirect_to_login
     from django.shortcuts import render
 
-    from workflow.errors import ActionForbidden, NotFound
+    if request.path.startswith("/api/"):
+        from workflow.api.errors import error_body, status_message
+
+        codes = {401: "not_authenticated", 403: "permission_denied", 404: "not_found"}
+        body = error_body(code=codes[status], message=status_message(status))
+        return JsonResponse(body, status=status)
+    if status == 401:
+        return redirect_to_login(request.get_full_path())
+    # The templates, not Django's default views: those run the CSRF check, which reads the form.
+    return render(request, f"{status}.html", status=status)
+
+
+def _upload_refusal(request):
+    """The route's own refusal, decided from the URL and the user alone; None lets it through."""
+    from workflow.errors import ActionForbidden, NotFound, WorkflowError
 
     from ..policies import profile_of
     from ..selectors import appraisal_get_visible
     from ..services.checkins import evidence_writable_check
 
-    check_ins = _CHECK_INS.match(request.path_info)
-    if not (check_ins or _HR_IMPORT.match(request.path_info)):
+    path = request.path_info
+    evidence = _CHECK_INS.match(path) or _API_EVIDENCE.match(path)
+    if not (evidence or _HR_ONLY.match(path)):
         return None
+    if path.startswith("/api/") and "HTTP_AUTHORIZATION" in request.META:
+        return None  # a token: the view refuses before reading, and no CSRF check reads it first
     if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if _HR_IMPORT.match(request.path_info):
-        if not profile_of(request.user).scope_paths(("hr_admin",)):
-            return render(request, "403.html", status=403)
-        return None
+        return _refuse(request, 401)
     try:
-        appraisal = appraisal_get_visible(user=request.user, pk=int(check_ins.group(1)))
-        evidence_writable_check(appraisal, request.user)
-    # The templates, not Django's default views: those run the CSRF check, which reads the form.
+        if evidence:
+            appraisal = appraisal_get_visible(user=request.user, pk=int(evidence.group(1)))
+            evidence_writable_check(appraisal, request.user)
+        elif not profile_of(request.user).scope_paths(("hr_admin",)):
+            return _refuse(request, 403)
     except NotFound:
-        return render(request, "404.html", status=404)
+        return _refuse(request, 404)
     except ActionForbidden:
-        return render(request, "403.html", status=403)
-    except Exception:  # a state the page explains better itself (not in progress, ...)
+        return _refuse(request, 403)
+    except WorkflowError:  # a state the route explains better itself (not in progress, ...)
         return None
     return None
 
 
 class UploadGate:
-    """Upload-sized posts to a page are refused unread to whom may not upload there.
+    """Upload-sized posts are refused unread to whom may not upload there.
 
-    After authentication, before any view: CSRF checking reads the form, so
-    without this an anonymous or non-reading user's 5 MiB post to a check-in
-    page was read in full before its redirect or 404. The answers are the
-    page's own (sign-in, 404, 403); bodies within the forms' limit go on as before.
+    After authentication, before any view: CSRF checking (the middleware's, or
+    DRF's for a signed-in session) reads the form, so without this an anonymous
+    or non-reading user's 5 MiB post to a check-in page was read in full before
+    its redirect or 404. The answers are the route's own (sign-in or 401, 404,
+    403); bodies within the forms' limit go on as before.
     """
 
     def __init__(self, get_response):

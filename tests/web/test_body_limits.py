@@ -233,3 +233,23 @@ def test_the_employee_s_upload_sized_post_goes_through_to_the_page(org, at_state
     )
     assert r.status_code == 302, r.content.decode()[:2000]
     assert appraisal.check_ins.get(period=1).evidence.count() == 1
+
+
+def test_api_upload_sized_posts_by_session_are_refused_unread(org, appraisal):
+    """DRF's session CSRF check reads the form too: the gate answers first, in the API's shape."""
+    path = f"/api/appraisals/{appraisal.pk}/check-ins/1/evidence/"
+    body = Untouchable()
+    r = _post(Client(), path, body, UPLOAD_SIZED)
+    assert r.status_code == 401 and body.read_bytes == 0
+    assert r.json()["messages"]["en"]
+    for persona, status, route in (
+        ("outsider", 404, path),
+        ("appraiser", 403, path),
+        ("employee", 403, "/api/surveys/import/"),
+    ):
+        client = _csrf_client()
+        client.force_login(org.users[persona])
+        body = Untouchable()
+        r = _post(client, route, body, UPLOAD_SIZED)
+        assert (r.status_code, body.read_bytes) == (status, 0), (persona, route)
+        assert r.json()["code"] in ("not_found", "permission_denied")

@@ -36,6 +36,11 @@ _MESSAGES = {
 }
 
 
+def status_message(status_code: int) -> Text:
+    """The bilingual message the handler gives a bare status (401, 403, 404, ...)."""
+    return _MESSAGES[status_code]
+
+
 def error_body(*, code: str, message: Text, problems: list[Problem] | None = None) -> dict:
     return WorkflowError(message, problems or []).as_dict() | {"code": code}
 
