@@ -20,10 +20,40 @@ from .models import (
     SupervisorRelation,
     Unit,
 )
+from .policies import hr_scope
+
+# How each model's rows reach a unit's path: what an HR admin's scope filters on.
+_PATHS = {Unit: "path", Position: "unit__path", Employee: "unit__path", Cycle: "instansi__path"}
+
+
+class ScopedAdmin(HistoryAdmin):
+    """For staff who are not superusers: the rows of their HR scope, pointing only inside it.
+
+    Both ends (issue #13, item 7): the list, the change pages and every
+    reference a form offers or accepts (employee, supervisor, substitute, unit,
+    position) are filtered by the same scope as the API's HR writes; an id from
+    outside is refused by the form as an invalid choice.
+    """
+
+    scope_path = "unit__path"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(hr_scope(request.user, self.scope_path))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        path = _PATHS.get(db_field.related_model)
+        if path and not request.user.is_superuser:
+            related = db_field.related_model._default_manager
+            kwargs["queryset"] = related.filter(hr_scope(request.user, path))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Unit)
-class UnitAdmin(HistoryAdmin):
+class UnitAdmin(ScopedAdmin):
+    scope_path = "path"
     list_display = ["code", "name", "kind", "parent"]
     search_fields = ["code", "name"]
     readonly_fields = ["path"]
@@ -37,13 +67,13 @@ class UnitAdmin(HistoryAdmin):
 
 
 @admin.register(Position)
-class PositionAdmin(HistoryAdmin):
+class PositionAdmin(ScopedAdmin):
     list_display = ["name", "unit", "kind"]
     search_fields = ["name"]
 
 
 @admin.register(Employee)
-class EmployeeAdmin(HistoryAdmin):
+class EmployeeAdmin(ScopedAdmin):
     list_display = ["nip", "name", "unit", "position", "kind", "active"]
     search_fields = ["nip", "name"]
     list_filter = ["kind", "active"]
@@ -51,31 +81,37 @@ class EmployeeAdmin(HistoryAdmin):
 
 
 @admin.register(SupervisorRelation)
-class SupervisorRelationAdmin(HistoryAdmin):
+class SupervisorRelationAdmin(ScopedAdmin):
+    scope_path = "employee__unit__path"
+
     list_display = ["employee", "supervisor", "valid_from", "valid_until"]
     raw_id_fields = ["employee", "supervisor"]
 
 
 @admin.register(ActingAssignment)
-class ActingAssignmentAdmin(HistoryAdmin):
+class ActingAssignmentAdmin(ScopedAdmin):
+    scope_path = "replaces__unit__path"
+
     list_display = ["substitute", "replaces", "kind", "valid_from", "valid_until"]
     raw_id_fields = ["substitute", "replaces"]
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(HistoryAdmin):
+class RoleAssignmentAdmin(ScopedAdmin):
     list_display = ["user", "role", "unit", "valid_from", "valid_until"]
     list_filter = ["role"]
     raw_id_fields = ["user", "unit"]
 
 
 @admin.register(Cycle)
-class CycleAdmin(HistoryAdmin):
+class CycleAdmin(ScopedAdmin):
+    scope_path = "instansi__path"
+
     list_display = ["name", "instansi", "year", "status"]
 
 
 @admin.register(Appraisal)
-class AppraisalAdmin(HistoryAdmin):
+class AppraisalAdmin(ScopedAdmin):
     list_display = ["id", "employee", "cycle", "state", "version", "predicate"]
     list_filter = ["state", "predicate"]
     search_fields = ["employee__nip", "employee__name"]

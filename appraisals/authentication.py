@@ -25,6 +25,7 @@ def token_ttl() -> dt.timedelta:
 
 class ExpiringTokenAuthentication(TokenAuthentication):
     def authenticate_credentials(self, key):
+        # DRF may import this class while the settings load, before the models are ready.
         from .models import ApiToken
 
         digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()

@@ -240,3 +240,16 @@ def holders_filter(user, roles) -> Q:
     for path in profile.scope_paths(tuple(set(roles) & set(ASSIGNED_ROLES))):
         q |= Q(unit__path__startswith=path)
     return q
+
+
+def hr_scope(user, path_field: str = "path") -> Q:
+    """Where `user` is an HR admin, as a filter on a unit path (`unit__path` for employees).
+
+    Both ends of every HR write come from it: the employee changed and whatever
+    the change points at (new supervisor, unit, position). Matches nothing for
+    anyone who is no HR admin.
+    """
+    q = Q(pk__in=[])
+    for path in profile_of(user).scope_paths(("hr_admin",)):
+        q |= Q(**{f"{path_field}__startswith": path})
+    return q

@@ -14,3 +14,11 @@ def cycle_open_task(job_id: int) -> None:
 @shared_task
 def import_uploads_sweep() -> int:
     return uploads_sweep()
+
+
+@shared_task(acks_late=True)
+def organisation_import_task(job_id: int) -> None:
+    # services.import_jobs imports this module to queue the task.
+    from .services.import_jobs import organisation_import_job_run
+
+    organisation_import_job_run(job_id=job_id)

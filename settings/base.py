@@ -50,6 +50,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a body over its route's limit is refused before anything reads it.
+    "appraisals.web.limits.RequestBodyLimit",
     "django.middleware.security.SecurityMiddleware",
     # The UI's CSS and scripts, served by the app itself (compressed, cached): no CDN.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -58,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before any view (where CSRF reads the form): an upload-sized post to whom may not upload.
+    "appraisals.web.limits.UploadGate",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -148,6 +152,21 @@ MEDIA_ROOT = Path(os.environ.get("KINERJA_MEDIA_ROOT", VAR_DIR / "media"))
 # Evidence (bukti dukung) uploads: the size limit and the kinds accepted, each
 # recognised by its content (magic bytes), never by the client's Content-Type.
 KINERJA_EVIDENCE_MAX_BYTES = int(os.environ.get("KINERJA_EVIDENCE_MAX_BYTES", str(5 * 1024 * 1024)))
+# Request bodies (appraisals.web.limits): forms and JSON; file routes add their own limit.
+KINERJA_BODY_MAX_BYTES = int(os.environ.get("KINERJA_BODY_MAX_BYTES", str(1024 * 1024)))
+KINERJA_IMPORT_MAX_BYTES = int(os.environ.get("KINERJA_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+# The organisation import: data rows per file, and the bytes an XLSX may inflate to
+# (a 1 MiB zip can hold 200+ MiB of XML); files above the background size run as a job.
+KINERJA_IMPORT_MAX_ROWS = int(os.environ.get("KINERJA_IMPORT_MAX_ROWS", "200000"))
+KINERJA_IMPORT_MAX_UNZIPPED_BYTES = int(
+    os.environ.get("KINERJA_IMPORT_MAX_UNZIPPED_BYTES", str(128 * 1024 * 1024))
+)
+KINERJA_IMPORT_BACKGROUND_BYTES = int(
+    os.environ.get("KINERJA_IMPORT_BACKGROUND_BYTES", str(1024 * 1024))
+)
+# Django's own caps: a non-file body held in memory; files above this go to a temporary file.
+DATA_UPLOAD_MAX_MEMORY_SIZE = KINERJA_BODY_MAX_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 KINERJA_EVIDENCE_TYPES = env_list("KINERJA_EVIDENCE_TYPES", "pdf,png,jpeg,docx,xlsx")
 
 REST_FRAMEWORK = {

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..models import Employee, Position, Unit
+from ..policies import hr_scope
 from ..selectors import employee_get_for
 from ..services.changes import (
     LEAVE_REASONS,
@@ -27,7 +28,29 @@ def employee_get_for_staff_office(*, user, pk) -> Employee:
     return employee_get_for(user=user, pk=pk, roles={"hr_admin"}, refusal=ONLY_HR)
 
 
-class SupervisorChangeIn(serializers.Serializer):
+class _InScope(serializers.Serializer):
+    """Ids in the body resolve only inside the caller's HR scope.
+
+    One outside it is refused exactly as an id that does not exist (400 on its
+    field), so the answer does not tell that it exists (issue #13, item 7).
+    """
+
+    # field -> the path of its unit, as seen from the field's model
+    SCOPED: dict[str, str] = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.context.get("user")
+        if user is None:  # the schema generator
+            return
+        for name, path_field in self.SCOPED.items():
+            field = self.fields[name]
+            field.queryset = field.queryset.filter(hr_scope(user, path_field))
+
+
+class SupervisorChangeIn(_InScope):
+    SCOPED = {"supervisor": "unit__path"}
+
     supervisor = serializers.PrimaryKeyRelatedField(
         queryset=Employee.objects.filter(active=True), allow_null=True
     )
@@ -36,6 +59,8 @@ class SupervisorChangeIn(serializers.Serializer):
 
 
 class TransferIn(SupervisorChangeIn):
+    SCOPED = {"supervisor": "unit__path", "unit": "path", "position": "unit__path"}
+
     unit = serializers.PrimaryKeyRelatedField(queryset=Unit.objects.all())
     position = serializers.PrimaryKeyRelatedField(
         queryset=Position.objects.all(), allow_null=True, required=False
@@ -52,7 +77,7 @@ class _EmployeeChangeView(APIView):
     serializer_class: type[serializers.Serializer]
 
     def validated(self, request) -> dict:
-        data = self.serializer_class(data=request.data)
+        data = self.serializer_class(data=request.data, context={"user": request.user})
         data.is_valid(raise_exception=True)
         return dict(data.validated_data)
 

@@ -219,4 +219,14 @@ def scope_check(
         if not allowed(old):
             message = m.FORBIDDEN_UNIT.format(value=old)
             problems.append(_problem("forbidden", message, r.row, columns, "kode_unit"))
+    # The other end: a supervisor not in the file must work inside the scope too. One
+    # outside it reads as one that does not exist (issue #13, item 7).
+    in_file = {r.nip for r in records}
+    for r in records:
+        boss = state.employees.get(r.supervisor_nip or "")
+        if boss is None or r.supervisor_nip in in_file:
+            continue
+        if not allowed(state.units_by_id[boss["unit_id"]].code):
+            message = m.SUPERVISOR_UNKNOWN.format(value=r.supervisor_nip)
+            problems.append(_problem("supervisor_unknown", message, r.row, columns, "nip_atasan"))
     return problems

@@ -17,6 +17,17 @@ FILE_FORMAT = Text(
     id="Format berkas '{suffix}' tidak didukung; gunakan .csv atau .xlsx.",
     en="File format '{suffix}' is not supported; use .csv or .xlsx.",
 )
+FILE_TOO_LARGE = Text(
+    id="Berkas terlalu besar setelah dibuka (isi paling banyak {limit} MiB); "
+    "pecah menjadi beberapa berkas.",
+    en="The file is too large once unzipped (at most {limit} MiB of content); "
+    "split it into several files.",
+)
+TOO_MANY_ROWS = Text(
+    id="Terlalu banyak baris: paling banyak {limit} baris data per berkas; "
+    "pecah menjadi beberapa berkas.",
+    en="Too many rows: at most {limit} data rows per file; split it into several files.",
+)
 FILE_EMPTY = Text(id="Berkas tidak berisi baris data.", en="The file has no data rows.")
 COLUMN_MISSING = Text(
     id="Kolom wajib '{column}' tidak ada di baris judul.",

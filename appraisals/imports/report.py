@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import TextIO
 
 from workflow.text import Text
@@ -104,6 +104,40 @@ class ImportReport:
         if self.errors:
             lines.append(f"  Kesalahan / errors: {len(self.errors)}")
         return lines
+
+    def as_dict(self) -> dict:
+        """As JSON for a background job's record; `report_from_dict` reads it back."""
+        counts = ("units", "positions", "employees", "supervisors")
+        return {
+            "source": self.source,
+            "rows": self.rows,
+            **{name: asdict(getattr(self, name)) for name in counts},
+            "deactivated": self.deactivated,
+            "errors": [
+                {"code": e.code, "messages": e.message.as_dict(), "row": e.row, "column": e.column}
+                for e in self.errors
+            ],
+            "warnings": [w.as_dict() for w in self.warnings],
+            "committed": self.committed,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ImportReport:
+        return cls(
+            source=data["source"],
+            rows=data["rows"],
+            units=Counts(**data["units"]),
+            positions=Counts(**data["positions"]),
+            employees=Counts(**data["employees"]),
+            supervisors=RelationCounts(**data["supervisors"]),
+            deactivated=data["deactivated"],
+            errors=[
+                RowProblem(e["code"], Text(**e["messages"]), e["row"], e["column"])
+                for e in data["errors"]
+            ],
+            warnings=[Text(**w) for w in data["warnings"]],
+            committed=data["committed"],
+        )
 
     def errors_write_csv(self, out: TextIO) -> None:
         """All errors as a CSV an HR officer can open beside the file (UTF-8, ';')."""

@@ -29,3 +29,10 @@ def uploads_sweep(*, older_than: float = STALE_SECONDS) -> int:
             path.unlink(missing_ok=True)
             removed += 1
     return removed
+
+
+def upload_path(token: str) -> Path:
+    """The waiting file of `token`; token_urlsafe's alphabet only, so it never leaves the folder."""
+    if not token or not all(c.isalnum() or c in "-_" for c in token):
+        raise ValueError("bad token")
+    return upload_store() / f"{token}.upload"

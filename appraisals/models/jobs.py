@@ -1,4 +1,5 @@
-"""Long-running work (opening a cycle for tens of thousands) with visible progress."""
+"""Long-running work (opening a cycle for tens of thousands, a large organisation
+import) with visible progress."""
 
 from django.conf import settings
 from django.db import models
@@ -7,6 +8,7 @@ from django.db import models
 class BulkJob(models.Model):
     class Kind(models.TextChoices):
         CYCLE_OPEN = "cycle_open", "Buka siklus penilaian"
+        ORGANISATION_IMPORT = "organisation_import", "Impor organisasi"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Menunggu"
@@ -28,6 +30,10 @@ class BulkJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # An import's file (by its waiting-upload token and SHA-256), date and mode;
+    # its report (counts and row-level problems) when done.
+    params = models.JSONField(default=dict, blank=True)
+    report = models.JSONField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} {self.status} {self.done}/{self.total}"

@@ -26,6 +26,7 @@ from workflow.errors import ActionForbidden, PayloadInvalid, Problem
 from workflow.records import attribute, audit_record
 from workflow.text import Text
 
+from ..constraints import SUPERVISOR_NOT_SELF
 from ..models import Appraisal, Employee, Position, SupervisorRelation, Unit
 from ..policies import profile_of
 from .cycles import cycle_open
@@ -46,6 +47,13 @@ LEAVE_REASONS = {
 }
 
 
+NOT_FOUND = Text(id="Tidak ditemukan.", en="Not found.")
+INVALID = Text(id="Isian tidak valid.", en="The submitted data is invalid.")
+POSITION_ELSEWHERE = Text(
+    id="Jabatan ini bukan jabatan pada unit tujuan.",
+    en="This position does not belong to the destination unit.",
+)
+
 FUTURE_DATE = Text(
     id="Tanggal berlaku tidak boleh di masa depan; catat perubahan pada tanggal berlakunya.",
     en="The effective date cannot be in the future; record the change when it takes effect.",
@@ -65,6 +73,30 @@ def _require_hr(actor, *units: Unit) -> None:
     profile = profile_of(actor)
     if not all("hr_admin" in profile.holds_in(unit.path) for unit in units):
         raise ActionForbidden(ONLY_HR)
+
+
+def _require_reachable(actor, **targets: Unit | None) -> None:
+    """What a change points at (field -> its unit) must lie inside the actor's HR scope.
+
+    Refused as a problem on the field, worded as for an id that does not exist:
+    the answer says nothing of the other unit (issue #13, item 7).
+    """
+    profile = profile_of(actor)
+    problems = [
+        Problem(code="does_not_exist", message=NOT_FOUND, field=name)
+        for name, unit in targets.items()
+        if unit is not None and "hr_admin" not in profile.holds_in(unit.path)
+    ]
+    if problems:
+        raise PayloadInvalid(INVALID, problems)
+
+
+def _require_position_of(position: Position | None, unit: Unit) -> None:
+    if position is not None and position.unit_id != unit.pk:
+        raise PayloadInvalid(
+            INVALID,
+            [Problem(code="position_elsewhere", message=POSITION_ELSEWHERE, field="position")],
+        )
 
 
 def _open_appraisals(employee: Employee, states) -> list[Appraisal]:
@@ -111,7 +143,14 @@ def employee_supervisor_change(
     *, employee: Employee, supervisor: Employee | None, effective: dt.date, actor, reason: str = ""
 ) -> None:
     _require_hr(actor, employee.unit)
+    _require_reachable(actor, supervisor=supervisor.unit if supervisor else None)
     _require_past(effective)
+    if supervisor is not None and supervisor.pk == employee.pk:
+        # The database refuses it too (supervisor_not_self); saying so first is cheaper.
+        raise PayloadInvalid(
+            SUPERVISOR_NOT_SELF,
+            [Problem(code="supervisor_not_self", message=SUPERVISOR_NOT_SELF, field="supervisor")],
+        )
     current = list(
         SupervisorRelation.objects.select_for_update()
         .filter(employee=employee)
@@ -156,7 +195,16 @@ def employee_transfer(
     actor,
     reason: str = "",
 ) -> None:
-    _require_hr(actor, employee.unit, unit)
+    _require_hr(actor, employee.unit)
+    # Both ends: the destination, its position and the new supervisor are the
+    # actor's too, checked before anything is written.
+    _require_reachable(
+        actor,
+        unit=unit,
+        position=position.unit if position else None,
+        supervisor=supervisor.unit if supervisor else None,
+    )
+    _require_position_of(position, unit)
     _require_past(effective)
     old_unit = employee.unit
     employee.unit, employee.position = unit, position

@@ -37,12 +37,12 @@ BROKER_AWAY = Text(
 )
 
 
-def _job_enqueue(job_id: int) -> None:
+def job_enqueue(task, job_id: int) -> None:
     """After commit: hand the job to a worker, in one attempt. A broker that is away fails
     the job at once, said to the HR admin, rather than the request (500) or a job that
     waits forever for a message that was never sent."""
     try:
-        cycle_open_task.apply_async(args=[job_id], retry=False)
+        task.apply_async(args=[job_id], retry=False)
     except (OperationalError, OSError) as exc:
         BulkJob.objects.filter(pk=job_id, status=BulkJob.Status.QUEUED).update(
             status=BulkJob.Status.FAILED,
@@ -83,7 +83,7 @@ def cycle_open_job_start(*, cycle: Cycle, actor) -> BulkJob:
         job = BulkJob.objects.create(
             kind=BulkJob.Kind.CYCLE_OPEN, cycle=cycle, total=total, requested_by=actor
         )
-        transaction.on_commit(partial(_job_enqueue, job.pk))
+        transaction.on_commit(partial(job_enqueue, cycle_open_task, job.pk))
     return job
 
 

@@ -24,6 +24,7 @@ from workflow.web.views import lifecycle_page
 
 from ..api.cycles import CycleSerializer
 from ..curve import RULES
+from ..imports import ImportReport
 from ..lifecycle import APPRAISAL_WORKFLOW
 from ..models import BulkJob, Cycle, Unit
 from ..policies import profile_of
@@ -37,6 +38,7 @@ from ..selectors.cycles import (
 )
 from ..selectors.organisation import unit_list_instansi_choices, unit_list_with_children
 from ..services.cycles import cycle_create
+from ..services.import_jobs import import_job_applicable
 from ..services.jobs import cycle_open_job_start
 from .charts import curve_chart, predicate_bands
 
@@ -181,8 +183,28 @@ def job(request, pk: int):
         "value": value,
         "max": maximum,
     }
+    if bulk.kind == BulkJob.Kind.ORGANISATION_IMPORT:
+        context |= _import_job_context(bulk)
     template = "web/_job.html" if request.headers.get("HX-Request") else "web/hr_job.html"
     return render(request, template, context)
+
+
+def _import_job_context(bulk: BulkJob) -> dict:
+    """An import job's report, as the import page shows a dry run's, with its apply button."""
+    # hr_import.py imports this module (the HR admin's scopes).
+    from .hr_import import ERRORS_SHOWN
+
+    if not bulk.report:
+        return {"importing": True}
+    report = ImportReport.from_dict(bulk.report)
+    return {
+        "importing": True,
+        "report": report,
+        "problems": report.errors[:ERRORS_SHOWN],
+        "hidden_problems": max(len(report.errors) - ERRORS_SHOWN, 0),
+        "apply_job": bulk.pk if import_job_applicable(bulk) else None,
+        "applied_as": bulk.params.get("applied_as"),
+    }
 
 
 # -- unit dashboard ------------------------------------------------------------------------

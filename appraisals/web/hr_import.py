@@ -17,28 +17,32 @@ import hashlib
 import secrets
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from workflow.web.errors import PageErrors
+from workflow.errors import WorkflowError
+from workflow.web.errors import PageErrors, whole_number
 
 from .. import imports
-from ..imports.uploads import upload_store, uploads_sweep
+from ..imports.uploads import upload_path, uploads_sweep
+from ..services.import_jobs import (
+    import_is_large,
+    organisation_import_job_apply,
+    organisation_import_job_start,
+)
 from .hr import hr_scopes
 
 SESSION_KEY = "hr_import"
-MAX_BYTES = 20 * 1024 * 1024
 # A report lists this many problems; the command's --errors-out gives them all.
 ERRORS_SHOWN = 500
 
 
 def _file_of(token: str) -> Path:
-    # token_urlsafe's alphabet only: the name can never leave the folder.
-    if not token or not all(c.isalnum() or c in "-_" for c in token):
-        raise ValueError("bad token")
-    return upload_store() / f"{token}.upload"
+    return upload_path(token)
 
 
 def forget_pending(request) -> None:
@@ -69,16 +73,29 @@ def _run(request, *, data: bytes, name: str, on: dt.date, commit: bool, errors: 
     )
 
 
-def _check(request, errors: PageErrors) -> tuple[imports.ImportReport | None, str | None]:
+def _check(request, errors: PageErrors):
+    """(report, token) of a dry run done here, or a redirect to the job a large file became."""
     upload = request.FILES.get("file")
     on = _effective_date(request.POST.get("effective_date", "").strip(), errors)
     if upload is None:
         errors.add(_("Choose a CSV or XLSX file."), "file")
-    elif upload.size > MAX_BYTES:
+    elif upload.size > settings.KINERJA_IMPORT_MAX_BYTES:
         errors.add(_("The file is larger than 20 MB."), "file")
     if errors:
         return None, None
     data = upload.read()
+    try:
+        imports.declared_size_check(data=data)
+    except imports.ImportFileError as error:
+        errors.add(error.message, "file")
+        return None, None
+    if import_is_large(data=data):
+        # Minutes of work, not a request's: the worker checks it, the job page shows the
+        # progress and then the same report, with the button to apply it.
+        job = organisation_import_job_start(
+            data=data, name=upload.name, effective_date=on, actor=request.user
+        )
+        return redirect("web:hr-job", pk=job.pk), None
     report = _run(request, data=data, name=upload.name, on=on, commit=False, errors=errors)
     if report is None or not report.ok or not report.changes:
         return report, None
@@ -93,6 +110,17 @@ def _check(request, errors: PageErrors) -> tuple[imports.ImportReport | None, st
         "sha256": hashlib.sha256(data).hexdigest(),
     }
     return report, token
+
+
+def _apply_job(request, errors: PageErrors):
+    job_id = whole_number(request.POST.get("job"))
+    try:
+        job = organisation_import_job_apply(job_id=job_id or 0, actor=request.user)
+    except WorkflowError as error:
+        errors.add(str(error.message))
+        errors.status = error.status
+        return None
+    return redirect("web:hr-job", pk=job.pk)
 
 
 def _apply(request, errors: PageErrors) -> imports.ImportReport | None:
@@ -127,10 +155,14 @@ def organisation_import(request):
     errors = PageErrors()
     report, token = None, None
     if request.method == "POST":
-        if request.POST.get("action") == "apply":
+        if request.POST.get("action") == "apply" and "job" in request.POST:
+            report = _apply_job(request, errors)
+        elif request.POST.get("action") == "apply":
             report = _apply(request, errors)
         else:
             report, token = _check(request, errors)
+        if isinstance(report, HttpResponseRedirect):
+            return report
     status = (errors.status if errors.status != 200 else 400) if errors else 200
     if report is not None and not report.ok:
         status = 400

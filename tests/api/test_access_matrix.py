@@ -354,3 +354,110 @@ def test_refusals_do_not_depend_on_the_body(persona, org):
         if r.status_code != int(expected):
             mismatches.append((method, path, which, r.status_code, expected))
     assert mismatches == [], "\n".join(map(str, mismatches))
+
+
+# --- HR scoped to one unit: both ends of every write (issue #13, item 7) -----------------
+#
+# An HR admin over Dinas Pendidikan only. The employee in the URL outside the scope is
+# 404 (an object one may not see); an id in the body outside the scope is a 400 problem
+# on its field, worded as for an id that does not exist (it says nothing of the other
+# unit). "ok" here is 204. `unit`/`position`/`supervisor` name the side they come from.
+SCOPED_HR = """
+supervisor  employee=own      supervisor=own      -> ok
+supervisor  employee=own      supervisor=foreign  -> 400 supervisor
+supervisor  employee=foreign  supervisor=own      -> 404
+transfer    employee=own      unit=own_sub supervisor=own  position=own_sub  -> ok
+transfer    employee=own      unit=foreign supervisor=own                     -> 400 unit
+transfer    employee=own      unit=own_sub supervisor=foreign                 -> 400 supervisor
+transfer    employee=own      unit=own_sub supervisor=own  position=foreign   -> 400 position
+transfer    employee=own      unit=own_sub supervisor=own  position=own       -> 400 position
+transfer    employee=foreign  unit=own_sub supervisor=own                     -> 404
+leave       employee=own                                                      -> ok
+leave       employee=foreign                                                  -> 404
+"""
+
+
+def _scoped_world(org):
+    from ..factories import PositionFactory, UserFactory, assign_role, make_unit
+
+    user = UserFactory(username="hr_disdik")
+    assign_role(user, "hr_admin", org.dinas)
+    sub = make_unit("DISDIK-SD", "Bidang SD", "sub_unit", org.dinas)
+    refs = {
+        "employee": {"own": org.employee, "foreign": org.outsider},
+        "supervisor": {"own": org.head, "foreign": org.other_appraiser},
+        "unit": {"own_sub": sub, "foreign": org.other_dinas},
+        "position": {
+            "own_sub": PositionFactory(unit=sub, name="Guru"),
+            "own": PositionFactory(unit=org.dinas, name="Sekretaris"),
+            "foreign": PositionFactory(unit=org.other_dinas, name="Perawat"),
+        },
+    }
+    return user, refs
+
+
+@pytest.mark.parametrize("line", [x for x in SCOPED_HR.strip().splitlines() if x.strip()])
+def test_hr_scoped_to_a_unit_acts_only_inside_it_at_both_ends(line, org):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    user, refs = _scoped_world(org)
+    action, *rest = line.split()
+    arrow = rest.index("->")
+    given = dict(x.split("=") for x in rest[:arrow])
+    expected, *field = rest[arrow + 1 :]
+    employee = refs["employee"][given.pop("employee")]
+    body = {"effective": (timezone.localdate() - dt.timedelta(days=1)).isoformat()}
+    body |= {name: refs[name][side].pk for name, side in given.items()}
+    if action == "leave":
+        body["kind"] = "retired"
+    client = APIClient()
+    client.force_authenticate(user)
+    before = _snapshot()
+    r = client.post(f"/api/employees/{employee.pk}/{action}/", body, format="json")
+    if expected == "ok":
+        assert r.status_code == 204, r.content
+        return
+    assert r.status_code == int(expected), r.content
+    assert _snapshot() == before
+    if field:
+        problems = r.json()["problems"]
+        assert [p["field"] for p in problems] == field, problems
+        if given.get(field[0]) == "foreign":
+            # Worded as for an id that does not exist: it says nothing of the other unit.
+            pk = body[field[0]]
+            missing = dict(body, **{field[0]: 2**31 - 1})
+            r2 = client.post(f"/api/employees/{employee.pk}/{action}/", missing, format="json")
+            assert r2.status_code == 400
+            assert _worded(problems, pk) == _worded(r2.json()["problems"], 2**31 - 1)
+
+
+def _worded(problems: list, pk: int) -> list:
+    return [(p["code"], p["field"], str(p["messages"]).replace(str(pk), "<id>")) for p in problems]
+
+
+def test_import_refuses_a_supervisor_outside_the_admin_s_scope(org):
+    """A row of one's own unit naming a supervisor of another unit is a row problem."""
+    from appraisals.imports import organisation_import, source_from_bytes
+
+    from ..factories import UserFactory, assign_role
+
+    user = UserFactory(username="hr_disdik")
+    assign_role(user, "hr_admin", org.dinas)
+    csv = (
+        "NIP,Nama,Kode Unit,Nama Unit,Kode Unit Induk,NIP Atasan\n"
+        f"{org.employee.nip},{org.employee.name},DISDIK-SD,Bidang SD,DISDIK,"
+        f"{org.other_appraiser.nip}\n"
+    )
+    report = organisation_import(
+        rows_source=source_from_bytes(data=csv.encode(), name="p.csv"),
+        actor=user,
+        commit=True,
+        effective_date=org.cycle.starts_on,
+    )
+    assert not report.ok
+    assert [(e.code, e.column) for e in report.errors] == [("supervisor_unknown", "NIP Atasan")]
+    from appraisals.services.organisation import supervisor_resolve
+
+    assert supervisor_resolve(employee=org.employee, on=org.cycle.starts_on) == org.appraiser

@@ -163,3 +163,32 @@ def test_hr_admin_of_another_instansi_cannot(org, appraisal, api):
         format="json",
     )
     assert r.status_code == 404
+
+
+def test_the_service_checks_both_ends_whoever_calls_it(org):
+    """The API's scoped ids are one guard; the service refuses on its own as well."""
+    from appraisals.services.changes import employee_supervisor_change, employee_transfer
+    from workflow.errors import PayloadInvalid
+
+    from ..factories import UserFactory, assign_role
+
+    user = UserFactory(username="hr_disdik")
+    assign_role(user, "hr_admin", org.dinas)
+    with pytest.raises(PayloadInvalid) as refused:
+        employee_supervisor_change(
+            employee=org.employee, supervisor=org.other_appraiser, effective=today(), actor=user
+        )
+    assert [(p.code, p.field) for p in refused.value.problems] == [("does_not_exist", "supervisor")]
+    foreign_position = PositionFactory(unit=org.other_dinas)
+    with pytest.raises(PayloadInvalid) as refused:
+        employee_transfer(
+            employee=org.employee,
+            unit=org.other_dinas,
+            position=foreign_position,
+            supervisor=org.other_appraiser,
+            effective=today(),
+            actor=user,
+        )
+    assert {p.field for p in refused.value.problems} == {"unit", "position", "supervisor"}
+    org.employee.refresh_from_db()
+    assert org.employee.unit == org.dinas

@@ -9,11 +9,14 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import IntegrityError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
+from ..constraints import integrity_refusal
 from ..errors import Problem, WorkflowError
 from ..services import serializer_problems
 from ..text import Text
@@ -31,6 +34,11 @@ _MESSAGES = {
     415: Text("Jenis isi tidak didukung.", "Unsupported media type."),
     429: Text("Terlalu banyak permintaan; coba lagi nanti.", "Too many requests; try again later."),
 }
+
+
+def status_message(status_code: int) -> Text:
+    """The bilingual message the handler gives a bare status (401, 403, 404, ...)."""
+    return _MESSAGES[status_code]
 
 
 def error_body(*, code: str, message: Text, problems: list[Problem] | None = None) -> dict:
@@ -60,6 +68,13 @@ def _log_refusal(status_code: int, code: str, context) -> None:
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, IntegrityError):
+        # The database refused the write (a named constraint): the transaction
+        # is rolled back and the client told what, never a 500.
+        set_rollback()
+        refusal = integrity_refusal(exc)
+        security_log.info("integrity refusal code=%s", refusal.code)
+        return Response(refusal.as_dict(), status=refusal.status)
     if isinstance(exc, WorkflowError):
         _log_refusal(exc.status, exc.code, context)
         return Response(exc.as_dict(), status=exc.status)

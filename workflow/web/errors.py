@@ -8,9 +8,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError
 from django.http import Http404
+from django.shortcuts import render
 from django.views.defaults import page_not_found, permission_denied
 
+from ..constraints import integrity_refusal
 from ..errors import ActionForbidden, NotFound, WorkflowError
 from ..services import serializer_problems
 
@@ -78,6 +81,8 @@ class WorkflowErrorPages:
     def process_exception(self, request, exception):
         if request.path.startswith("/api/"):
             return None
+        if isinstance(exception, IntegrityError):
+            return _refused_page(request, exception)
         if isinstance(exception, NotFound | ActionForbidden):
             # The same trace the API leaves: who by id, the route, no personal data.
             security_log.warning(
@@ -93,3 +98,10 @@ class WorkflowErrorPages:
         if isinstance(exception, ActionForbidden):
             return permission_denied(request, PermissionDenied(str(exception.message)))
         return None
+
+
+def _refused_page(request, exception):
+    """A database refusal the page did not check first: 400 with its message, nothing written."""
+    # The atomic block the write ran in has rolled back on its way out of the view.
+    errors = PageErrors.of(integrity_refusal(exception))
+    return render(request, "400.html", {"errors": errors}, status=400)

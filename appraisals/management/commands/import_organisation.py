@@ -3,7 +3,9 @@
 A dry run by default: the report says what a commit would create, update and
 close, and lists every error with its row and column. The work is
 `appraisals.imports.organisation_import`; this command reads the file,
-draws the progress and prints the report.
+draws the progress and prints the report. A file over
+KINERJA_IMPORT_BACKGROUND_BYTES runs as the bulk job (in this process), so its
+progress shows on the job page too.
 """
 
 from __future__ import annotations
@@ -15,7 +17,17 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from appraisals.imports import ImportFileError, organisation_import, source_read
+from appraisals.imports import (
+    ImportFileError,
+    ImportReport,
+    organisation_import,
+    source_from_bytes,
+)
+from appraisals.services.import_jobs import (
+    import_is_large,
+    organisation_import_job_create,
+    organisation_import_job_run,
+)
 from workflow.actors import system_actor
 
 STAGES = {"check": "Memeriksa / checking", "write": "Menulis / writing"}
@@ -49,19 +61,27 @@ class Command(BaseCommand):
             actor = get_user_model().objects.filter(username=username).first()
             if actor is None:
                 raise CommandError(f"Pengguna tidak ada / no user {username!r}")
+        on = options["effective_date"] or timezone.localdate()
         try:
-            source = source_read(path=Path(file))
+            data = Path(file).read_bytes()
         except FileNotFoundError:
             raise CommandError(f"Berkas tidak ada / no such file: {file}") from None
-        except ImportFileError as exc:
-            raise CommandError(f"{exc.message.id} / {exc.message.en}") from None
-        report = organisation_import(
-            rows_source=source,
-            actor=actor,
-            commit=commit,
-            effective_date=options["effective_date"] or timezone.localdate(),
-            progress=self._progress,
-        )
+        if import_is_large(data=data):
+            report = self._as_job(
+                data=data, name=Path(file).name, on=on, actor=actor, commit=commit
+            )
+        else:
+            try:
+                source = source_from_bytes(data=data, name=Path(file).name)
+            except ImportFileError as exc:
+                raise CommandError(f"{exc.message.id} / {exc.message.en}") from None
+            report = organisation_import(
+                rows_source=source,
+                actor=actor,
+                commit=commit,
+                effective_date=on,
+                progress=self._progress,
+            )
         for line in report.summary_lines():
             self.stdout.write(line)
         shown = report.errors[: options["max_errors"]]
@@ -82,6 +102,15 @@ class Command(BaseCommand):
                 "Uji coba: jalankan dengan --commit untuk menyimpan. / Dry run: "
                 "run with --commit to write."
             )
+
+    def _as_job(self, *, data: bytes, name: str, on, actor, commit: bool) -> ImportReport:
+        """A large file runs as the bulk job, here and now: its progress shows on the job page."""
+        job = organisation_import_job_create(
+            data=data, name=name, effective_date=on, actor=actor, commit=commit
+        )
+        self.stdout.write(f"Pekerjaan / job #{job.pk}: /hr/jobs/{job.pk}/")
+        job = organisation_import_job_run(job_id=job.pk, also=self._progress)
+        return ImportReport.from_dict(job.report)
 
     def _progress(self, stage: str, done: int, total: int) -> None:
         # Lines, not a redrawn bar: the command mostly runs in logs and CI.
