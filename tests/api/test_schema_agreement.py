@@ -1,0 +1,212 @@
+"""The OpenAPI schema and the server agree: what the schema allows is accepted,
+what it rules out is refused with 400 in the bilingual shape, and every answer
+matches the schema (findings of issue #13, item 12, each pinned here).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import requests
+import schemathesis
+from django.utils import timezone
+from drf_spectacular.generators import SchemaGenerator
+from schemathesis.core.transport import Response
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def document() -> dict:
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def _parameter(document: dict, path: str, method: str, name: str) -> dict:
+    for parameter in document["paths"][path][method]["parameters"]:
+        if parameter["name"] == name:
+            return parameter["schema"]
+    raise AssertionError(f"{method.upper()} {path} declares no parameter {name}")
+
+
+def _property(document: dict, component: str, name: str) -> dict:
+    return document["components"]["schemas"][component]["properties"][name]
+
+
+def _assert_bilingual_400(response, field: str) -> None:
+    assert response.status_code == 400, (response.status_code, response.content[:300])
+    body = response.json()
+    assert set(body) >= {"code", "detail", "messages", "problems"}
+    assert body["messages"]["id"] and body["messages"]["en"]
+    fields = [problem.get("field") for problem in body["problems"]]
+    assert field in fields, body
+
+
+def _validate(document: dict, path: str, method: str, response) -> None:
+    """Raises when the response does not match what the schema says of it."""
+    sent = Response(
+        status_code=response.status_code,
+        headers={name: [value] for name, value in response.headers.items()},
+        content=response.content,
+        request=requests.Request(method.upper(), "http://testserver/").prepare(),
+        elapsed=0.0,
+        verify=True,
+    )
+    loaded = schemathesis.openapi.from_dict(document)
+    loaded[path][method.upper()].validate_response(sent)
+
+
+# --- appraiser_detail may be null -------------------------------------------------------
+
+
+def test_appraisal_without_appraiser_matches_the_schema(document, org, appraisal, api):
+    type(appraisal).objects.filter(pk=appraisal.pk).update(appraiser=None, appeal_reviewer=None)
+    response = api(org.users["employee"]).get(f"/api/appraisals/{appraisal.pk}/")
+    assert response.status_code == 200
+    assert response.json()["appraiser_detail"] is None
+    _validate(document, "/api/appraisals/{id}/", "get", response)
+
+
+# --- ids in the query: the schema says a whole number from 1 -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("/api/units/{id}/calibration/", "cycle"),
+        ("/api/appraisals/", "cycle"),
+        ("/api/appraisals/", "employee"),
+        ("/api/appraisals/", "unit"),
+        ("/api/employees/", "unit"),
+        ("/api/units/", "parent"),
+    ],
+)
+def test_id_parameters_are_declared_as_positive_integers(document, path, name):
+    schema = _parameter(document, path, "get", name)
+    assert schema["type"] == "integer"
+    assert schema["minimum"] == 1
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "x", "1.5", str(2**70)])
+def test_calibration_refuses_a_cycle_outside_the_schema(value, org, api):
+    response = api(org.users["inspector"]).get(
+        f"/api/units/{org.dinas.pk}/calibration/", {"cycle": value}
+    )
+    _assert_bilingual_400(response, "cycle")
+
+
+def test_calibration_of_a_missing_cycle_is_404(org, api):
+    response = api(org.users["inspector"]).get(
+        f"/api/units/{org.dinas.pk}/calibration/", {"cycle": 999999}
+    )
+    assert response.status_code == 404
+
+
+# --- effective dates: not in the future, and the schema says so --------------------------
+
+
+@pytest.mark.parametrize(
+    ("component", "path"),
+    [
+        ("SupervisorChangeInRequest", "/api/employees/{id}/supervisor/"),
+        ("TransferInRequest", "/api/employees/{id}/transfer/"),
+        ("LeaveInRequest", "/api/employees/{id}/leave/"),
+    ],
+)
+def test_effective_date_rule_is_in_the_schema(document, component, path, org, api):
+    described = _property(document, component, "effective")
+    assert described["format"] == "date"
+    assert "future" in described["description"] and "masa depan" in described["description"]
+    tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
+    response = api(org.users["hr_admin"]).post(
+        path.format(id=org.employee.pk),
+        {"effective": tomorrow, "kind": "retired", "supervisor": org.head.pk, "unit": org.dinas.pk},
+        format="json",
+    )
+    _assert_bilingual_400(response, "effective")
+
+
+# --- pagination: one whole number from 1 ------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["page", "page_size"])
+def test_page_parameters_are_declared_as_positive_integers(document, name):
+    schema = _parameter(document, "/api/employees/", "get", name)
+    assert (schema["type"], schema["minimum"]) == ("integer", 1)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "page_size=null&page_size=null",
+        "page_size=2&page_size=3",
+        "page_size=0",
+        "page_size=-1",
+        "page_size=x",
+        "page_size=1.5",
+        "page_size=",
+        "page=0",
+        "page=x",
+        "page=1&page=2",
+    ],
+)
+def test_invalid_paging_is_refused(query, org, api):
+    response = api(org.users["hr_admin"]).get(f"/api/employees/?{query}")
+    _assert_bilingual_400(response, query.split("=")[0])
+
+
+def test_valid_paging_still_answers(org, api):
+    client = api(org.users["hr_admin"])
+    assert len(client.get("/api/employees/?page_size=2&page=2").json()["results"]) == 2
+
+
+# --- booleans: true or false, nothing else ----------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["-1", "0", "1", "yes", "null", ""])
+def test_active_filter_refuses_what_is_not_a_boolean(value, org, api):
+    response = api(org.users["hr_admin"]).get("/api/employees/", {"active": value})
+    _assert_bilingual_400(response, "active")
+
+
+def test_active_filter_filters(org, api):
+    org.outsider.active = False
+    org.outsider.save(update_fields=["active"])
+    client = api(org.users["hr_admin"])
+    inactive = client.get("/api/employees/", {"active": "false"}).json()["results"]
+    active = client.get("/api/employees/", {"active": "true"}).json()["results"]
+    assert [e["id"] for e in inactive] == [org.outsider.pk]
+    assert org.outsider.pk not in [e["id"] for e in active] and active
+
+
+@pytest.mark.parametrize("value", ["0", "1", "false", 0, 1, None, "yes"])
+def test_preference_booleans_refuse_what_is_not_a_boolean_in_json(value, org, api):
+    client = api(org.users["employee"])
+    response = client.patch("/api/notifications/preferences/", {"email": value}, format="json")
+    _assert_bilingual_400(response, "email")
+    assert client.get("/api/notifications/preferences/").json()["email"] is True
+
+
+@pytest.mark.parametrize("value", ["0", "yes", "-1", ""])
+def test_preference_booleans_refuse_what_is_not_a_boolean_in_a_form(value, org, api):
+    client = api(org.users["employee"])
+    response = client.patch("/api/notifications/preferences/", {"email": value})
+    _assert_bilingual_400(response, "email")
+
+
+def test_preference_booleans_accept_true_and_false(org, api):
+    client = api(org.users["employee"])
+    answer = client.patch("/api/notifications/preferences/", {"email": False}, format="json")
+    assert answer.json()["email"] is False
+    assert client.patch("/api/notifications/preferences/", {"email": "true"}).json()["email"]
+
+
+@pytest.mark.parametrize("value", ["-1", "1", "yes", ""])
+def test_unread_flag_refuses_what_is_not_a_boolean(value, org, api):
+    response = api(org.users["employee"]).get("/api/notifications/", {"unread": value})
+    _assert_bilingual_400(response, "unread")
+
+
+def test_a_filter_given_twice_is_refused(org, api):
+    response = api(org.users["hr_admin"]).get(f"/api/employees/?unit={org.dinas.pk}&unit=1")
+    _assert_bilingual_400(response, "unit")
