@@ -183,6 +183,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "workflow.api.schema.add_error_responses",
+        "workflow.api.schema.forbid_nul_in_requests",
     ],
     "ENUM_NAME_OVERRIDES": {
         "UnitKindEnum": "appraisals.models.organisation.Unit.Kind",

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -126,6 +127,10 @@ class AppraisalDetailView(APIView):
 
 
 class TransitionView(APIView):
+    # A transition's payload is a JSON object (nested lists of ratings, decisions); a form
+    # would turn every value into a list of strings. Anything else is 415.
+    parser_classes = [JSONParser]
+
     @extend_schema(
         request=TransitionRequestSerializer,
         responses={200: AppraisalSerializer},

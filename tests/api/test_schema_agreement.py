@@ -210,3 +210,43 @@ def test_unread_flag_refuses_what_is_not_a_boolean(value, org, api):
 def test_a_filter_given_twice_is_refused(org, api):
     response = api(org.users["hr_admin"]).get(f"/api/employees/?unit={org.dinas.pk}&unit=1")
     _assert_bilingual_400(response, "unit")
+
+
+# --- the evidence bundle: a subject, or a unit and a cycle -------------------------------
+
+
+def test_bundle_without_subjects_is_a_named_400(org, api):
+    response = api(org.users["inspector"]).get("/api/audit/bundle/")
+    _assert_bilingual_400(response, "subject")
+    assert response.json()["problems"][0]["code"] == "subject_or_unit_and_cycle"
+
+
+@pytest.mark.parametrize("query", ["unit=x&cycle=1", "unit=1&cycle=0", "unit=1&unit=2&cycle=1"])
+def test_bundle_refuses_ids_outside_the_schema(query, org, api):
+    response = api(org.users["inspector"]).get(f"/api/audit/bundle/?{query}")
+    assert response.status_code == 400
+
+
+def test_bundle_of_a_unit_cycle_without_appraisals_is_404(org, api):
+    response = api(org.users["inspector"]).get(
+        "/api/audit/bundle/", {"unit": org.other_dinas.pk, "cycle": 999999}
+    )
+    assert response.status_code == 404
+
+
+def test_bundle_parameters_are_declared(document):
+    assert _parameter(document, "/api/audit/bundle/", "get", "subject")["items"]["pattern"]
+    assert _parameter(document, "/api/audit/bundle/", "get", "unit")["minimum"] == 1
+
+
+# --- a transition's body is JSON, and the schema says only that ---------------------------
+
+
+def test_transition_takes_json_only(document, org, appraisal, api):
+    path = "/api/appraisals/{id}/transitions/{name}/"
+    assert set(document["paths"][path]["post"]["requestBody"]["content"]) == {"application/json"}
+    url = path.format(id=appraisal.pk, name="submit_plan")
+    response = api(org.users["employee"]).post(url, {"reason": "W"}, format="multipart")
+    assert response.status_code == 415
+    appraisal.refresh_from_db()
+    assert appraisal.state == "draft"

@@ -48,6 +48,44 @@ WRITE_ERRORS = {
 }
 
 
+# No text the API takes may hold a NUL character (DRF and Django forms refuse it; PostgreSQL
+# could not store it): the schema says so for every free string a client sends.
+NO_NUL = "^[^\\u0000]*$"
+
+
+def _forbid_nul(schema) -> None:
+    if isinstance(schema, list):
+        for item in schema:
+            _forbid_nul(item)
+        return
+    if not isinstance(schema, dict):
+        return
+    if schema.get("type") == "string" and not {"format", "enum", "pattern"} & set(schema):
+        schema["pattern"] = NO_NUL
+    for key, value in schema.items():
+        if key in ("properties", "patternProperties") and isinstance(value, dict):
+            for inner in value.values():
+                _forbid_nul(inner)
+        elif key in ("items", "additionalProperties", "allOf", "anyOf", "oneOf", "not"):
+            _forbid_nul(value)
+
+
+def forbid_nul_in_requests(result, generator, request, public):
+    """Request bodies (the `...Request` components) and parameters declare: no NUL."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request"):
+            _forbid_nul(component)
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            if not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                _forbid_nul(parameter.get("schema"))
+            for media in operation.get("requestBody", {}).get("content", {}).values():
+                _forbid_nul(media.get("schema"))
+    return result
+
+
 def add_error_responses(result, generator, request, public):
     components = result.setdefault("components", {}).setdefault("schemas", {})
     components["Error"] = ERROR_SCHEMA
