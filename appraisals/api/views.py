@@ -8,7 +8,6 @@ from django.utils import timezone
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -17,7 +16,7 @@ from audit.selectors import audit_events_of
 from audit.services import read_access_record
 from workflow import services as engine
 from workflow.api.filters import IdFilter
-from workflow.errors import ActionForbidden, PayloadInvalid, VersionMismatch
+from workflow.errors import ActionForbidden, PayloadInvalid, Problem
 from workflow.services import serializer_problems
 from workflow.text import Text
 
@@ -43,20 +42,24 @@ from .serializers import (
 HISTORY_READERS = frozenset(
     {"employee", "appraiser", "appeal_reviewer", "panel", "authority", "inspector"}
 )
-_IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
+# What If-Match may hold, for the schema and the check: "*" or a version ("3", W/"3").
+IF_MATCH_PATTERN = r'^[ \t]*(\*|(W/)?"?[0-9]{1,18}"?)[ \t]*$'
+_IF_MATCH = re.compile(r'^[ \t]*(?:W/)?"?([0-9]{1,18})"?[ \t]*$')
+NOT_A_VERSION = Text(
+    id='If-Match harus berisi versi, misalnya "3".', en='If-Match must carry a version, e.g. "3".'
+)
 
 
 def expected_version(request) -> int | None:
+    """The version the client last saw; a malformed header is 400, a stale one 412 (later)."""
     header = request.headers.get("If-Match")
-    if header is None or header.strip() == "*":
+    if header is None or header.strip(" \t") == "*":
         return None
     match = _IF_MATCH.match(header)
     if not match:
-        raise VersionMismatch(
-            Text(
-                id='If-Match harus berisi versi, misalnya "3".',
-                en='If-Match must carry a version, e.g. "3".',
-            )
+        raise PayloadInvalid(
+            NOT_A_VERSION,
+            [Problem(code="invalid_if_match", message=NOT_A_VERSION, field="If-Match")],
         )
     return int(match.group(1))
 
@@ -127,17 +130,13 @@ class AppraisalDetailView(APIView):
 
 
 class TransitionView(APIView):
-    # A transition's payload is a JSON object (nested lists of ratings, decisions); a form
-    # would turn every value into a list of strings. Anything else is 415.
-    parser_classes = [JSONParser]
-
     @extend_schema(
         request=TransitionRequestSerializer,
         responses={200: AppraisalSerializer},
         parameters=[
             OpenApiParameter(
                 "If-Match",
-                str,
+                {"type": "string", "pattern": IF_MATCH_PATTERN},
                 OpenApiParameter.HEADER,
                 description='The version you last saw, e.g. "3".',
             ),

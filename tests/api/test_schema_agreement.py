@@ -187,18 +187,36 @@ def test_preference_booleans_refuse_what_is_not_a_boolean_in_json(value, org, ap
     assert client.get("/api/notifications/preferences/").json()["email"] is True
 
 
-@pytest.mark.parametrize("value", ["0", "yes", "-1", ""])
-def test_preference_booleans_refuse_what_is_not_a_boolean_in_a_form(value, org, api):
-    client = api(org.users["employee"])
-    response = client.patch("/api/notifications/preferences/", {"email": value})
-    _assert_bilingual_400(response, "email")
+def test_bodies_are_json_unless_they_upload_a_file(document, org, api):
+    """A form cannot carry null, nested objects or booleans: bodies are JSON, uploads multipart."""
+    response = api(org.users["employee"]).patch(
+        "/api/notifications/preferences/", {"email": "false"}, format="multipart"
+    )
+    assert response.status_code == 415
+    assert api(org.users["employee"]).get("/api/notifications/preferences/").json()["email"]
+    forms = {
+        (method.upper(), path): _resolve(document, media["schema"])
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if isinstance(operation, dict)
+        for kind, media in operation.get("requestBody", {}).get("content", {}).items()
+        if kind != "application/json"
+    }
+    assert forms, "the uploads (evidence, survey import) take multipart"
+    for operation, schema in forms.items():
+        uploads = [
+            name
+            for name, value in schema.get("properties", {}).items()
+            if value.get("format") == "binary"
+        ]
+        assert uploads, f"{operation} takes a form without uploading a file"
 
 
 def test_preference_booleans_accept_true_and_false(org, api):
     client = api(org.users["employee"])
     answer = client.patch("/api/notifications/preferences/", {"email": False}, format="json")
     assert answer.json()["email"] is False
-    assert client.patch("/api/notifications/preferences/", {"email": "true"}).json()["email"]
+    assert client.patch("/api/notifications/preferences/", {"email": True}).json()["email"]
 
 
 @pytest.mark.parametrize("value", ["-1", "1", "yes", ""])
@@ -250,3 +268,85 @@ def test_transition_takes_json_only(document, org, appraisal, api):
     assert response.status_code == 415
     appraisal.refresh_from_db()
     assert appraisal.state == "draft"
+
+
+def _resolve(document: dict, schema: dict) -> dict:
+    while "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    return schema
+
+
+def _nested(document: dict, schema: dict) -> list[str]:
+    """Properties a form cannot carry: objects, or arrays of objects or arrays."""
+    found = []
+    for name, value in _resolve(document, schema).get("properties", {}).items():
+        value = _resolve(document, value)
+        items = _resolve(document, value.get("items", {}))
+        if value.get("type") == "object" or items.get("type") in ("object", "array"):
+            found.append(name)
+    return found
+
+
+def test_bodies_with_nested_objects_are_json_only(document):
+    """A form turns nested objects into strings: such a body is declared (and parsed) as JSON."""
+    offending = [
+        (method.upper(), path, _nested(document, media["schema"]))
+        for path, item in document["paths"].items()
+        for method, operation in item.items()
+        if isinstance(operation, dict)
+        for kind, media in operation.get("requestBody", {}).get("content", {}).items()
+        if kind != "application/json" and _nested(document, media["schema"])
+    ]
+    assert offending == []
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "persona"),
+    [
+        ("/api/appraisals/{id}/check-ins/", "post", "employee"),
+        ("/api/appraisals/{id}/plan-items/", "post", "employee"),
+        ("/api/appraisals/{id}/behaviour-expectations/", "put", "appraiser"),
+    ],
+)
+def test_a_form_where_json_is_needed_is_415(path, method, persona, org, appraisal, api):
+    url = path.format(id=appraisal.pk)
+    response = getattr(api(org.users[persona]), method)(url, {"entries": "x"}, format="multipart")
+    assert response.status_code == 415
+
+
+# --- If-Match: a version or "*"; malformed is 400, stale is 412 ---------------------------
+
+
+def test_if_match_is_declared_and_a_malformed_one_is_400(document, org, at_state, api):
+    declared = _parameter(document, "/api/appraisals/{id}/transitions/{name}/", "post", "If-Match")
+    assert declared["pattern"]
+    appraisal = at_state("plan_submitted")
+    url = f"/api/appraisals/{appraisal.pk}/transitions/approve_plan/"
+    client = api(org.users["appraiser"])
+    _assert_bilingual_400(client.post(url, {}, HTTP_IF_MATCH="?"), "If-Match")
+    assert client.post(url, {}, HTTP_IF_MATCH=f'"{appraisal.version + 5}"').status_code == 412
+    appraisal.refresh_from_db()
+    assert appraisal.state == "plan_submitted"
+
+
+# --- a check-in's period: 1 to 12 in the schema, the cycle's own range beyond it -----------
+
+
+@pytest.mark.parametrize("period", [0, -98295, 13])
+def test_check_in_period_outside_the_schema_is_refused(period, document, org, at_state, api):
+    schema = _property(document, "CheckInInRequest", "period")
+    assert (schema["minimum"], schema["maximum"]) == (1, 12)
+    appraisal = at_state("in_progress")
+    response = api(org.users["employee"]).post(
+        f"/api/appraisals/{appraisal.pk}/check-ins/", {"period": period, "entries": []}
+    )
+    _assert_bilingual_400(response, "period")
+
+
+def test_peer_request_needs_a_peer_and_the_schema_says_so(document, org, at_state, api):
+    assert _property(document, "PeerFeedbackRequestInRequest", "peers")["minItems"] == 1
+    appraisal = at_state("in_progress")
+    response = api(org.users["appraiser"]).post(
+        f"/api/appraisals/{appraisal.pk}/peer-feedback/", {"peers": []}
+    )
+    _assert_bilingual_400(response, "peers")
