@@ -6,6 +6,7 @@ matches the schema (findings of issue #13, item 12, each pinned here).
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 import requests
@@ -350,3 +351,19 @@ def test_peer_request_needs_a_peer_and_the_schema_says_so(document, org, at_stat
         f"/api/appraisals/{appraisal.pk}/peer-feedback/", {"peers": []}
     )
     _assert_bilingual_400(response, "peers")
+
+
+# --- text: no NUL anywhere, and required text is more than whitespace -------------------
+
+
+def test_required_text_must_hold_more_than_whitespace(document):
+    pattern = _property(document, "PeerFeedbackSubmitInRequest", "text")["pattern"]
+    assert re.match(pattern, "Rekan yang andal.")
+    for blank in ("\u0085", " \t\n", "\u3000", "a\x00"):
+        assert not re.match(pattern, blank), repr(blank)
+    for name, component in document["components"]["schemas"].items():
+        if not name.endswith("Request"):
+            continue
+        for field, schema in component.get("properties", {}).items():
+            if schema.get("type") == "string" and not {"format", "enum"} & set(schema):
+                assert "pattern" in schema, (name, field)

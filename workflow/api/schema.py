@@ -49,8 +49,15 @@ WRITE_ERRORS = {
 
 
 # No text the API takes may hold a NUL character (DRF and Django forms refuse it; PostgreSQL
-# could not store it): the schema says so for every free string a client sends.
+# could not store it): the schema says so for every free string a client sends. DRF trims
+# text before checking it, so a required text (minLength >= 1) must also hold a character
+# that is not whitespace; the class lists what Python's str.strip() removes, written out
+# because regex engines disagree on \s.
 NO_NUL = "^[^\\u0000]*$"
+_SPACE = (
+    "\\t-\\r\\u001c-\\u0020\\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+)
+NOT_BLANK = f"^[^\\u0000]*[^\\u0000{_SPACE}][^\\u0000]*$"
 
 
 def _forbid_nul(schema) -> None:
@@ -61,7 +68,7 @@ def _forbid_nul(schema) -> None:
     if not isinstance(schema, dict):
         return
     if schema.get("type") == "string" and not {"format", "enum", "pattern"} & set(schema):
-        schema["pattern"] = NO_NUL
+        schema["pattern"] = NOT_BLANK if schema.get("minLength", 0) >= 1 else NO_NUL
     for key, value in schema.items():
         if key in ("properties", "patternProperties") and isinstance(value, dict):
             for inner in value.values():
