@@ -155,6 +155,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "appraisals.api.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["workflow.api.filters.StrictFilterBackend"],
+    # Bodies are JSON: a form cannot carry null, nested objects or typed booleans, so a
+    # schema-valid body arrived as something else. Uploads declare multipart themselves.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "workflow.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
