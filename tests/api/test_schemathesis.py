@@ -32,7 +32,7 @@ import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, Phase, settings
 from rest_framework.test import APIClient
@@ -149,10 +149,6 @@ chains = _schema(_without_optional_query(DOCUMENT))
 def tokens(org):
     """The access matrix's world, and a real token per persona from the sign-in endpoint."""
     build_world(org)
-    # As django.test.Client does: the WSGI handler must not close the test's connection
-    # at the end of each request (on PostgreSQL that ends the test's transaction).
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
     client = APIClient()
     keys = {}
     for name in PERSONAS:
@@ -161,6 +157,11 @@ def tokens(org):
         )
         assert answer.status_code == 200, answer.content
         keys[name] = answer.json()["token"]
+    # As django.test.Client does around each of its requests (so only after the sign-ins,
+    # which reconnect them): the WSGI handler must not close the test's connection at the
+    # end of each request (on PostgreSQL that ends the test's transaction).
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     yield keys
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
@@ -194,6 +195,15 @@ def test_api_call_chains_conform(persona, tokens):
     answered = []  # (operation, status) of every call, to show the chains reached real objects
 
     class Chains(chains.as_state_machine()):
+        # Every scenario starts from the same world: what one changed (a request answered,
+        # a notification read) would otherwise change what the next one draws from, and
+        # Hypothesis refuses a generation that depends on outside state.
+        def setup(self):
+            self.savepoint = transaction.savepoint()
+
+        def teardown(self):
+            transaction.savepoint_rollback(self.savepoint)
+
         def get_call_kwargs(self, case):
             return {"headers": header}
 
