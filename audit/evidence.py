@@ -9,6 +9,10 @@ class EvidenceUnavailable(Exception):
     pass
 
 
+class NothingToBundle(EvidenceUnavailable):
+    """No subject named, or a unit-cycle without any."""
+
+
 def evidence_subjects(*, subjects=(), unit=None, cycle=None) -> list[str]:
     """Subjects ("app_label.model:id") for a bundle, in a stable order."""
     chosen = [s for s in subjects if s]
@@ -20,7 +24,7 @@ def evidence_subjects(*, subjects=(), unit=None, cycle=None) -> list[str]:
             raise EvidenceUnavailable("Unit-cycle bundles are not configured.")
         chosen.extend(found)
     if not chosen:
-        raise EvidenceUnavailable("Name a subject, or a unit and a cycle.")
+        raise NothingToBundle("Name a subject, or a unit and a cycle.")
     for subject in chosen:
         subject_type, sep, subject_id = subject.partition(":")
         if not (subject_type and sep and subject_id):

@@ -177,7 +177,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "appraisals.api.pagination.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["workflow.api.filters.StrictFilterBackend"],
+    # Bodies are JSON: a form cannot carry null, nested objects or typed booleans, so a
+    # schema-valid body arrived as something else. Uploads declare multipart themselves.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "workflow.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
@@ -209,6 +213,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "workflow.api.schema.add_error_responses",
+        "workflow.api.schema.forbid_nul_in_requests",
     ],
     "ENUM_NAME_OVERRIDES": {
         "UnitKindEnum": "appraisals.models.organisation.Unit.Kind",

@@ -7,6 +7,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from workflow.api.filters import ID_SCHEMA, MAX_ID, query_id, required_query
 from workflow.errors import NotFound
 from workflow.text import Text
 
@@ -27,15 +28,15 @@ def unit_get_for_authority(*, user, pk) -> Unit:
     return unit_get_for(user=user, pk=pk, roles={"authority"}, refusal=ONLY_AUTHORITY)
 
 
-def _cycle(pk) -> Cycle:
+def _cycle(pk: int) -> Cycle:
     try:
-        return Cycle.objects.get(pk=int(pk))
-    except (Cycle.DoesNotExist, TypeError, ValueError):
+        return Cycle.objects.get(pk=pk)
+    except Cycle.DoesNotExist:
         raise NotFound(CYCLE_NOT_FOUND) from None
 
 
 class _CycleField(serializers.Serializer):
-    cycle = serializers.IntegerField()
+    cycle = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
 class UnitPredicateIn(_CycleField):
@@ -77,13 +78,13 @@ _ReportOut = inline_serializer(
 
 class CalibrationView(APIView):
     @extend_schema(
-        parameters=[OpenApiParameter("cycle", int, required=True)],
+        parameters=[OpenApiParameter("cycle", ID_SCHEMA, required=True)],
         responses=_ReportOut,
         summary="The unit's predicate distribution against its allowed curve",
     )
     def get(self, request, pk: int):
         unit = unit_get_visible(user=request.user, pk=pk)
-        cycle = _cycle(request.query_params.get("cycle"))
+        cycle = _cycle(query_id(request, "cycle") or required_query("cycle"))
         return Response(curve_report(unit=unit, cycle=cycle).as_dict())
 
 

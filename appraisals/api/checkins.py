@@ -10,6 +10,7 @@ from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -49,8 +50,19 @@ class CheckInEntryInSerializer(serializers.Serializer):
     realisation = serializers.CharField(max_length=10000)
 
 
+# 1 to 12 in any cycle (the schema says so); beyond the cycle's own periods (1 to 4 for a
+# quarterly one) the service answers period_out_of_range, naming the cycle's range.
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 12})
+class PeriodField(serializers.IntegerField):
+    pass
+
+
 class CheckInInSerializer(serializers.Serializer):
-    period = serializers.IntegerField(help_text="1-12 (monthly cycle) or 1-4 (quarterly)")
+    period = PeriodField(
+        min_value=1,
+        help_text="1-12 (monthly cycle) or 1-4 (quarterly); a period the cycle does not have "
+        "is 400 with the problem code period_out_of_range",
+    )
     note = serializers.CharField(required=False, allow_blank=True, max_length=20000, default="")
     entries = CheckInEntryInSerializer(many=True)
 
@@ -256,6 +268,8 @@ class EvidenceListView(generics.ListAPIView):
         appraisal = appraisal_get_visible(user=self.request.user, pk=self.kwargs["pk"])
         check_in = check_ins.check_in_get(appraisal=appraisal, period=self.kwargs["period"])
         return check_in.evidence.select_related("uploaded_by", "check_in").order_by("id")
+
+    parser_classes = [JSONParser, MultiPartParser]  # a link as JSON, a file as multipart
 
     @extend_schema(summary="Evidence of a check-in (bukti dukung)")
     def get(self, request, *args, **kwargs):

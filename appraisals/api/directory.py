@@ -5,7 +5,7 @@ from __future__ import annotations
 from django_filters import rest_framework as filters
 from rest_framework import generics, serializers
 
-from workflow.api.filters import IdFilter
+from workflow.api.filters import IdFilter, TrueOrFalseFilter
 
 from ..models import Employee, Position, Unit
 from ..policies import employee_visibility, unit_visibility
@@ -43,7 +43,7 @@ class UnitFilter(filters.FilterSet):
 
 class EmployeeFilter(filters.FilterSet):
     unit = IdFilter(field_name="unit_id")
-    active = filters.BooleanFilter(field_name="active")
+    active = TrueOrFalseFilter(field_name="active")
     kind = filters.CharFilter(field_name="kind")
     nip = filters.CharFilter(field_name="nip")
 

@@ -42,6 +42,7 @@ class PeerFeedbackRequestInSerializer(serializers.Serializer):
     peers = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         allow_empty=False,
+        min_length=1,  # allow_empty alone does not reach the schema (minItems)
         max_length=100,
     )
 

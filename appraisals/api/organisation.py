@@ -28,6 +28,15 @@ def employee_get_for_staff_office(*, user, pk) -> Employee:
     return employee_get_for(user=user, pk=pk, roles={"hr_admin"}, refusal=ONLY_HR)
 
 
+# The change takes effect on its appraisals when it is recorded, so it is recorded when it
+# takes effect: JSON Schema cannot state "not after today", the description does.
+EFFECTIVE = (
+    "Tanggal berlaku, paling lambat hari ini (tidak boleh di masa depan: catat perubahan saat "
+    "berlaku) / The effective date, today at the latest (not in the future: record the change "
+    "when it takes effect); otherwise 400 with the problem code future_date."
+)
+
+
 class _InScope(serializers.Serializer):
     """Ids in the body resolve only inside the caller's HR scope.
 
@@ -54,7 +63,7 @@ class SupervisorChangeIn(_InScope):
     supervisor = serializers.PrimaryKeyRelatedField(
         queryset=Employee.objects.filter(active=True), allow_null=True
     )
-    effective = serializers.DateField()
+    effective = serializers.DateField(help_text=EFFECTIVE)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=10000)
 
 
@@ -69,7 +78,7 @@ class TransferIn(SupervisorChangeIn):
 
 class LeaveIn(serializers.Serializer):
     kind = serializers.ChoiceField(choices=sorted(LEAVE_REASONS))
-    effective = serializers.DateField()
+    effective = serializers.DateField(help_text=EFFECTIVE)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=10000)
 
 

@@ -38,8 +38,11 @@ class AppraisalListSerializer(serializers.ModelSerializer):
 
 
 class AppraisalSerializer(AppraisalListSerializer):
-    appraiser_detail = EmployeeBriefSerializer(source="appraiser", read_only=True)
-    appeal_reviewer_detail = EmployeeBriefSerializer(source="appeal_reviewer", read_only=True)
+    # Null until an appraiser is resolved (no supervisor on record) or when none is needed.
+    appraiser_detail = EmployeeBriefSerializer(source="appraiser", read_only=True, allow_null=True)
+    appeal_reviewer_detail = EmployeeBriefSerializer(
+        source="appeal_reviewer", read_only=True, allow_null=True
+    )
     result_rating = serializers.SerializerMethodField()
     behaviour_rating = serializers.SerializerMethodField()
     available_transitions = serializers.SerializerMethodField()

@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from workflow.api.fields import TrueOrFalseField
+
 from ..models import InboxItem, Preference
 
 
@@ -36,6 +38,9 @@ class MarkedSerializer(serializers.Serializer):
 
 
 class PreferenceSerializer(serializers.ModelSerializer):
+    inbox = TrueOrFalseField(required=False)
+    email = TrueOrFalseField(required=False)
+
     class Meta:
         model = Preference
         fields = ["language", "inbox", "email"]

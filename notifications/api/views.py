@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from appraisals.policies import profile_of
+from workflow.api.filters import query_flag
 
 from ..digest import waiting_for
 from ..models import InboxItem
@@ -39,9 +40,7 @@ class InboxListView(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no caller
             return InboxItem.objects.none()
-        unread = self.request.query_params.get("unread")
-        flag = None if unread is None else unread.strip().lower() in {"1", "true", "yes"}
-        return inbox_list(user=self.request.user, unread=flag)
+        return inbox_list(user=self.request.user, unread=query_flag(self.request, "unread"))
 
 
 class UnreadCountView(APIView):

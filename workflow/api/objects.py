@@ -23,28 +23,31 @@ from audit.services import read_access_record
 
 from .. import definition, services
 from ..definition import Workflow
-from ..errors import ActionForbidden, NotFound, PayloadInvalid, VersionMismatch
+from ..errors import ActionForbidden, NotFound, PayloadInvalid, Problem
 from ..hooks import resolve
 from ..services import serializer_problems
 from ..text import Text
 from .filters import MAX_ID
 
-_IF_MATCH = re.compile(r'^\s*(?:W/)?"?(\d+)"?\s*$')
+# What If-Match may hold, for the schema and the check: "*" or a version ("3", W/"3").
+IF_MATCH_PATTERN = r'^[ \t]*(\*|(W/)?"?[0-9]{1,18}"?)[ \t]*$'
+_IF_MATCH = re.compile(r'^[ \t]*(?:W/)?"?([0-9]{1,18})"?[ \t]*$')
+NOT_A_VERSION = Text(
+    id='If-Match harus berisi versi, misalnya "3".', en='If-Match must carry a version, e.g. "3".'
+)
 NOT_FOUND = Text(id="Data tidak ditemukan.", en="Not found.")
 
 
 def expected_version(request) -> int | None:
-    """The version named by `If-Match` ("3", W/"3" or 3); None without one or with `*`."""
+    """The version the client last saw; a malformed header is 400, a stale one 412 (later)."""
     header = request.headers.get("If-Match")
-    if header is None or header.strip() == "*":
+    if header is None or header.strip(" \t") == "*":
         return None
     match = _IF_MATCH.match(header)
     if not match:
-        raise VersionMismatch(
-            Text(
-                id='If-Match harus berisi versi, misalnya "3".',
-                en='If-Match must carry a version, e.g. "3".',
-            )
+        raise PayloadInvalid(
+            NOT_A_VERSION,
+            [Problem(code="invalid_if_match", message=NOT_A_VERSION, field="If-Match")],
         )
     return int(match.group(1))
 
@@ -220,7 +223,7 @@ def views_for(workflow: Workflow) -> tuple[type, type]:
         parameters=[
             OpenApiParameter(
                 "If-Match",
-                str,
+                {"type": "string", "pattern": IF_MATCH_PATTERN},
                 OpenApiParameter.HEADER,
                 description='The version you last saw, e.g. "3".',
             ),

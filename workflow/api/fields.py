@@ -1,0 +1,20 @@
+"""Serializer fields stricter than DRF's, so that they accept what the schema says and no more."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+
+class TrueOrFalseField(serializers.BooleanField):
+    """A boolean: JSON true or false, nothing else.
+
+    DRF's BooleanField also takes "0", "1", "yes", "on", 0 and 1, which the schema's
+    `boolean` does not allow: a client sending `"email": "0"` is told, not guessed at.
+    """
+
+    default_error_messages = {"invalid": "Isi dengan true atau false. / Use true or false."}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            return data
+        self.fail("invalid", input=data)
