@@ -113,10 +113,19 @@ class EvidenceLinkInSerializer(serializers.Serializer):
     )
 
 
+class FormNullableInteger(serializers.IntegerField):
+    """A nullable id in a multipart form, where null can only travel as text: "null" (and
+    an empty part, as DRF already reads it) means none."""
+
+    def get_value(self, dictionary):
+        value = super().get_value(dictionary)
+        return None if value == "null" else value
+
+
 class EvidenceUploadInSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="PDF, PNG, JPEG, DOCX or XLSX; type read from content")
     name = serializers.CharField(required=False, allow_blank=True, max_length=255, default="")
-    indicator = serializers.IntegerField(
+    indicator = FormNullableInteger(
         required=False, allow_null=True, default=None, min_value=1, max_value=MAX_ID
     )
 

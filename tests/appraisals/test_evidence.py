@@ -163,3 +163,17 @@ def test_evidence_list_is_paged_and_links_have_no_file(org, check_in, api):
     assert r.status_code == 404
     assert client.get(url(check_in, "1/evidence/999999/file/")).status_code == 404
     assert client.get(url(check_in)).json()[0]["evidence_count"] == 2
+
+
+@pytest.mark.parametrize("none", ["null", ""])
+def test_an_upload_s_indicator_may_be_none_as_a_form_sends_it(org, check_in, api, none):
+    """A multipart form carries null only as text; the schema allows a null indicator."""
+    r = upload(api(org.users["employee"]), check_in, PDF, "laporan.pdf", indicator=none)
+    assert r.status_code == 201, r.json()
+    assert r.json()["indicator"] is None
+
+
+def test_an_upload_s_indicator_that_is_not_a_number_is_still_refused(org, check_in, api):
+    r = upload(api(org.users["employee"]), check_in, PDF, "laporan.pdf", indicator="nul")
+    assert r.status_code == 400
+    assert not Evidence.objects.exists()
