@@ -27,6 +27,7 @@ demo: $(STAMP)
 # The whole suite; DATABASE_URL (PostgreSQL) switches from SQLite.
 test: $(STAMP)
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run -v 0
 	$(PY) manage.py spectacular --fail-on-warn --validate --file /dev/null
 	$(PY) -m pytest $(PYTEST_ARGS)
