@@ -1,13 +1,14 @@
 """Appeal rules and separation of duties that the table declares."""
 
 import datetime as dt
+from unittest import mock
 
 import pytest
 from django.utils import timezone
 
 from appraisals.models import Appraisal, SupervisorRelation
 from workflow.actors import system_actor
-from workflow.errors import ActionForbidden
+from workflow.errors import ActionForbidden, ConditionsUnmet
 from workflow.services import perform
 
 from ..flow import valid_body
@@ -28,6 +29,40 @@ def test_late_appeal_is_refused_with_a_clear_message(org, at_state, api):
     assert r.status_code == 400
     assert r.json()["problems"][0]["code"] == "appeal_window_closed"
     assert "keberatan" in r.json()["problems"][0]["messages"]["id"]
+
+
+def test_an_appeal_filed_at_the_deadline_itself_is_in_time(org, at_state):
+    """The window includes its last instant; a microsecond later it is closed."""
+    appraisal = at_state("result_issued")
+    deadline = appraisal.appeal_deadline
+    employee = org.users["employee"]
+    with mock.patch(
+        "django.utils.timezone.now", return_value=deadline + dt.timedelta(microseconds=1)
+    ):
+        with pytest.raises(ConditionsUnmet) as refused:
+            perform(appraisal, "file_appeal", actor=employee, payload={"grounds": "x"})
+    assert [p.code for p in refused.value.problems] == ["appeal_window_closed"]
+    appraisal.refresh_from_db()
+    assert appraisal.state == "result_issued"
+
+    with mock.patch("django.utils.timezone.now", return_value=deadline):
+        outcome = perform(appraisal, "file_appeal", actor=employee, payload={"grounds": "x"})
+    assert outcome.obj.state == "appealed"
+
+
+def test_system_cannot_accept_at_the_deadline_itself(org, at_state):
+    """While the employee may still appeal, the system may not accept for them."""
+    appraisal = at_state("result_issued")
+    deadline = appraisal.appeal_deadline
+    with mock.patch("django.utils.timezone.now", return_value=deadline):
+        with pytest.raises(ActionForbidden):
+            perform(appraisal, "accept_result", actor=system_actor())
+    appraisal.refresh_from_db()
+    assert appraisal.state == "result_issued"
+    with mock.patch(
+        "django.utils.timezone.now", return_value=deadline + dt.timedelta(microseconds=1)
+    ):
+        assert perform(appraisal, "accept_result", actor=system_actor()).obj.state == "final"
 
 
 def test_appeal_window_is_fourteen_days(org, at_state):
