@@ -290,6 +290,7 @@ def _call(client, world, method, path, which, persona, *, empty_body=False):
     )
 
 
+@pytest.mark.matrix
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_access_matrix(persona, org):
     """0 mismatches: each cell answered as the table says, refusals changing nothing."""
@@ -325,6 +326,7 @@ def test_access_matrix(persona, org):
     assert mismatches == [], "\n".join(map(str, mismatches))
 
 
+@pytest.mark.matrix
 @pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "anonymous"])
 def test_refusals_do_not_depend_on_the_body(persona, org):
     """Who may write is decided before what was written: `{}` is refused the same way."""

@@ -29,6 +29,8 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
+pytestmark = pytest.mark.schemathesis
+
 CHECKS = [
     not_a_server_error,
     status_code_conformance,

@@ -38,9 +38,8 @@ def test_an_appeal_filed_at_the_deadline_itself_is_in_time(org, at_state):
     employee = org.users["employee"]
     with mock.patch(
         "django.utils.timezone.now", return_value=deadline + dt.timedelta(microseconds=1)
-    ):
-        with pytest.raises(ConditionsUnmet) as refused:
-            perform(appraisal, "file_appeal", actor=employee, payload={"grounds": "x"})
+    ), pytest.raises(ConditionsUnmet) as refused:
+        perform(appraisal, "file_appeal", actor=employee, payload={"grounds": "x"})
     assert [p.code for p in refused.value.problems] == ["appeal_window_closed"]
     appraisal.refresh_from_db()
     assert appraisal.state == "result_issued"

@@ -24,6 +24,7 @@ from .live import LiveCelery, smtp_server, wait_for
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
+    pytest.mark.real_worker,
     pytest.mark.skipif(
         not os.environ.get("CELERY_BROKER_URL"),
         reason="needs the local Redis (CI's second run sets CELERY_BROKER_URL)",
