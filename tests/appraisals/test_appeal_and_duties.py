@@ -36,9 +36,12 @@ def test_an_appeal_filed_at_the_deadline_itself_is_in_time(org, at_state):
     appraisal = at_state("result_issued")
     deadline = appraisal.appeal_deadline
     employee = org.users["employee"]
-    with mock.patch(
-        "django.utils.timezone.now", return_value=deadline + dt.timedelta(microseconds=1)
-    ), pytest.raises(ConditionsUnmet) as refused:
+    with (
+        mock.patch(
+            "django.utils.timezone.now", return_value=deadline + dt.timedelta(microseconds=1)
+        ),
+        pytest.raises(ConditionsUnmet) as refused,
+    ):
         perform(appraisal, "file_appeal", actor=employee, payload={"grounds": "x"})
     assert [p.code for p in refused.value.problems] == ["appeal_window_closed"]
     appraisal.refresh_from_db()
@@ -53,9 +56,9 @@ def test_system_cannot_accept_at_the_deadline_itself(org, at_state):
     """While the employee may still appeal, the system may not accept for them."""
     appraisal = at_state("result_issued")
     deadline = appraisal.appeal_deadline
-    with mock.patch("django.utils.timezone.now", return_value=deadline):
-        with pytest.raises(ActionForbidden):
-            perform(appraisal, "accept_result", actor=system_actor())
+    at_deadline = mock.patch("django.utils.timezone.now", return_value=deadline)
+    with at_deadline, pytest.raises(ActionForbidden):
+        perform(appraisal, "accept_result", actor=system_actor())
     appraisal.refresh_from_db()
     assert appraisal.state == "result_issued"
     with mock.patch(
