@@ -28,14 +28,14 @@ from ..services.checkins import check_in_period_count, check_in_record
 from ..services.content import behaviour_expectations_set
 from ..services.evidence import evidence_add
 from ..services.plan import plan_item_create, plan_item_delete
-from .errors import PageErrors, whole_number
+from .errors import PageErrors, posted_version, whole_number
 from .views import opened, visible_or_404
 
 INDICATOR_ROWS = 3
 
 
 def _version(request) -> int | None:
-    return whole_number(request.POST.get("version"))
+    return posted_version(request.POST.get("version"))
 
 
 def _parent_choices(appraisal: Appraisal) -> list[PlanItem]:

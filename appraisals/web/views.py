@@ -26,7 +26,7 @@ from ..policies import SYSTEM, appraisal_roles, holders_filter
 from ..predicate import MATRIX
 from ..selectors import appraisal_get_visible, appraisal_list_visible
 from ..services.feedback import peer_feedback_requests_open
-from .errors import PageErrors, whole_number
+from .errors import PageErrors, posted_version, whole_number
 from .feedback import peer_feedback_for
 from .forms import TransitionForm
 from .labels import label
@@ -165,7 +165,7 @@ def bulk_approve(request):
                 appraisal,
                 "approve_plan",
                 actor=request.user,
-                expected_version=whole_number(version),
+                expected_version=posted_version(version),
             )
             done += 1
         except WorkflowError as error:
