@@ -78,6 +78,11 @@ def test_deleted_event_in_the_middle(histories):
     only_about(report, subject_of(first))
     gap = [p for p in report.problems if p["problem"] == "sequence_gap"]
     assert [(p["seq"], p["expected_seq"]) for p in gap] == [(3, 2)]
+    # Event 3 still names the deleted event's hash: the link is broken there too.
+    assert located(report) == {
+        (subject_of(first), 3, "sequence_gap"),
+        (subject_of(first), 3, "broken_link"),
+    }
 
 
 def test_inserted_event(histories):
@@ -103,7 +108,14 @@ def test_inserted_event(histories):
     report = verify_audit()
     only_about(report, subject_of(first))
     assert min(p["seq"] for p in report.problems) == 3
-    assert (subject_of(first), 3, "hash_mismatch") in located(report)
+    # The forged event's hash is wrong, the event after it no longer links to it, and the
+    # renumbered events' hashes (the sequence number is hashed) no longer match.
+    renumbered = range(4, len(events) + 2)
+    assert located(report) == {
+        (subject_of(first), 3, "hash_mismatch"),
+        (subject_of(first), 4, "broken_link"),
+        *((subject_of(first), seq, "hash_mismatch") for seq in renumbered),
+    }
 
 
 def test_reordered_events(histories):
@@ -114,10 +126,13 @@ def test_reordered_events(histories):
     raw("UPDATE audit_auditevent SET seq = 3 WHERE id = %s", [a.pk])
     report = verify_audit()
     only_about(report, subject_of(first))
-    assert {(2, "hash_mismatch"), (3, "hash_mismatch")} <= {
-        (seq, kind) for _s, seq, kind in located(report)
+    assert {(seq, kind) for _s, seq, kind in located(report)} == {
+        (2, "hash_mismatch"),
+        (3, "hash_mismatch"),
+        (2, "broken_link"),
+        (3, "broken_link"),
+        (4, "broken_link"),
     }
-    assert min(p["seq"] for p in report.problems) == 2
 
 
 def test_truncated_tail_against_the_checkpoint(histories):
