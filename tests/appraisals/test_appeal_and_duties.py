@@ -11,7 +11,7 @@ from workflow.actors import system_actor
 from workflow.errors import ActionForbidden, ConditionsUnmet
 from workflow.services import perform
 
-from ..flow import valid_body
+from ..flow import footprint, valid_body
 
 pytestmark = pytest.mark.django_db
 
@@ -21,12 +21,14 @@ def test_late_appeal_is_refused_with_a_clear_message(org, at_state, api):
     Appraisal.objects.filter(pk=appraisal.pk).update(
         appeal_deadline=timezone.now() - dt.timedelta(minutes=1)
     )
+    before = footprint(appraisal)
     r = api(org.users["employee"]).post(
         f"/api/appraisals/{appraisal.pk}/transitions/file_appeal/",
         {"grounds": "x"},
         format="json",
     )
     assert r.status_code == 400
+    assert footprint(appraisal) == before
     assert r.json()["problems"][0]["code"] == "appeal_window_closed"
     assert "keberatan" in r.json()["problems"][0]["messages"]["id"]
 
@@ -74,21 +76,25 @@ def test_appeal_window_is_fourteen_days(org, at_state):
 
 def test_appeal_needs_grounds(org, at_state, api):
     appraisal = at_state("result_issued")
+    before = footprint(appraisal)
     r = api(org.users["employee"]).post(
         f"/api/appraisals/{appraisal.pk}/transitions/file_appeal/", {}, format="json"
     )
     assert r.status_code == 400
     assert r.json()["problems"][0]["field"] == "grounds"
+    assert footprint(appraisal) == before
 
 
 def test_revised_appeal_needs_new_ratings(org, at_state, api):
     appraisal = at_state("appealed")
+    before = footprint(appraisal)
     r = api(org.users["superior"]).post(
         f"/api/appraisals/{appraisal.pk}/transitions/decide_appeal/",
         {"outcome": "revised", "reason": "x"},
         format="json",
     )
     assert r.status_code == 400
+    assert footprint(appraisal) == before
 
 
 def test_system_accepts_only_after_window(org, at_state):

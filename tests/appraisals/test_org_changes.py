@@ -9,6 +9,7 @@ from appraisals.models import ActingAssignment, Appraisal
 from audit.models import AuditEvent
 
 from ..factories import EmployeeFactory, PositionFactory, make_unit, supervise
+from ..flow import footprint
 
 pytestmark = pytest.mark.django_db
 
@@ -157,12 +158,16 @@ def test_hr_admin_of_another_instansi_cannot(org, appraisal, api):
     elsewhere = make_unit("PEMKOT", "Pemerintah Kota Lain", "instansi")
     stranger = UserFactory(username="hr_elsewhere")
     assign_role(stranger, "hr_admin", elsewhere)
+    before = footprint(appraisal)
     r = api(stranger).post(
         f"/api/employees/{org.employee.pk}/leave/",
         {"kind": "retired", "effective": today().isoformat()},
         format="json",
     )
     assert r.status_code == 404
+    assert footprint(appraisal) == before
+    org.employee.refresh_from_db()
+    assert org.employee.active
 
 
 def test_a_change_to_a_supervisor_with_a_plt_reviews_above_the_position(org, appraisal, api):
