@@ -83,6 +83,8 @@ def test_deleted_event_in_the_middle(histories):
         (subject_of(first), 3, "sequence_gap"),
         (subject_of(first), 3, "broken_link"),
     }
+    third = events_of(first)[1]  # seq 3, now second
+    assert {p["event_id"] for p in report.problems} == {third.pk}
 
 
 def test_inserted_event(histories):
@@ -155,6 +157,8 @@ def test_rewritten_suffix_against_the_checkpoint(histories):
     report = verify_audit()
     only_about(report, subject_of(first))
     assert located(report) == {(subject_of(first), 2, "sealed_event_changed")}
+    [problem] = report.problems
+    assert (problem["event_id"], problem["checkpoint"]) == (events_of(first)[1].pk, 1)
 
 
 def test_rewritten_suffix_with_new_rows(histories):
