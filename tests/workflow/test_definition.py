@@ -80,3 +80,40 @@ def test_django_fsm_permission_uses_the_table(org, appraisal):
     appraisal.refresh_from_db()
     assert has_transition_perm(appraisal.submit_plan, org.users["employee"])
     assert not has_transition_perm(appraisal.submit_plan, org.users["appraiser"])
+
+
+def _toy(**changes) -> Workflow:
+    table = {
+        "name": "toy",
+        "label": Text("mainan", "toy"),
+        "states": (State("a", Text("a", "a")), State("b", Text("b", "b"))),
+        "initial": "a",
+        "roles_of": lambda obj, user: frozenset(),
+        "transitions": (
+            Transition("go", ("a",), "b", frozenset({"r"}), Text("pergi", "go")),
+            Transition("back", ("b",), "a", frozenset({"r"}), Text("kembali", "back")),
+        ),
+    }
+    return Workflow(**{**table, **changes})
+
+
+def test_a_sound_table_is_accepted_and_answers_by_name():
+    toy = _toy()
+    assert toy.state("b").label.en == "b" and toy.state("a").name == "a"
+    assert toy.transition("back").target == "a"
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"initial": "z"}, "toy: unknown initial state 'z'"),
+        (
+            {"transitions": (Transition("go", ("a",), "b", frozenset({"r"}), Text("x", "x")),) * 2},
+            "toy: duplicate transition names",
+        ),
+    ],
+)
+def test_a_broken_table_says_what_is_wrong(changes, message):
+    with pytest.raises(ValueError) as refused:
+        _toy(**changes)
+    assert str(refused.value) == message
