@@ -11,7 +11,9 @@ from audit.canonical import chain_hash
 from audit.checkpoints import checkpoint_seal, checkpoints_export
 from audit.models import AuditEvent, Checkpoint
 from audit.verify import verify_audit
+from workflow.services import perform
 
+from ..flow import valid_body
 from .tamper import raw
 
 pytestmark = pytest.mark.django_db
@@ -159,6 +161,24 @@ def test_rewritten_suffix_against_the_checkpoint(histories):
     assert located(report) == {(subject_of(first), 2, "sealed_event_changed")}
     [problem] = report.problems
     assert (problem["event_id"], problem["checkpoint"]) == (events_of(first)[1].pk, 1)
+
+
+def test_a_changed_event_names_the_checkpoint_that_sealed_it(histories, org):
+    """The last event the first checkpoint sealed is the first checkpoint's, not the next's."""
+    first, _ = histories
+    checkpoint_seal()
+    sealed_first = len(events_of(first))
+    body = valid_body("submit_self_assessment", first)
+    perform(first, "submit_self_assessment", actor=org.users["employee"], payload=body)
+    checkpoint_seal()
+    rechain_from(first, sealed_first, reason="ditulis ulang")
+    report = verify_audit()
+    [problem] = report.problems
+    assert (problem["problem"], problem["seq"], problem["checkpoint"]) == (
+        "sealed_event_changed",
+        sealed_first,
+        1,
+    )
 
 
 def test_rewritten_suffix_with_new_rows(histories):
