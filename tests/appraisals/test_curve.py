@@ -111,6 +111,23 @@ def test_the_report_as_the_calibration_page_and_api_show_it():
     ]
 
 
+def test_a_tie_for_the_largest_group_counts_as_largest():
+    tie = evaluate(organisation_predicate="baik", counts={SB: 3, B: 3, BP: 1})
+    assert tie.rules[0]["met"] and tie.rules[0]["achievable"]
+    # Two unrated can still bring baik level with sangat_baik: achievable, not yet met.
+    level = evaluate(organisation_predicate="baik", counts={SB: 4, B: 2, BP: 1}, unrated=2)
+    assert (level.rules[0]["met"], level.rules[0]["achievable"]) == (False, True)
+    short = evaluate(organisation_predicate="baik", counts={SB: 5, B: 2, BP: 1}, unrated=2)
+    assert (short.rules[0]["met"], short.rules[0]["achievable"]) == (False, False)
+
+
+def test_the_advisory_size_is_a_setting(settings):
+    settings.KINERJA_CURVE_ADVISORY_BELOW = 3
+    assert not evaluate(organisation_predicate="kurang", counts={SB: 4}).advisory
+    settings.KINERJA_CURVE_ADVISORY_BELOW = 6
+    assert evaluate(organisation_predicate="kurang", counts={SB: 5}).advisory
+
+
 def test_small_unit_is_advisory():
     report = evaluate(organisation_predicate="kurang", counts={SB: 4})
     assert report.advisory and not report.blocking
