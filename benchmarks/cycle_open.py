@@ -41,19 +41,28 @@ def build_org(n: int):
     ids = list(Employee.objects.order_by("id").values_list("id", flat=True))
     # One head, a supervisor per 25 staff, everyone else under a supervisor.
     head, rest = ids[0], ids[1:]
-    supervisors = rest[:: 25]
-    relations = [SupervisorRelation(employee_id=s, supervisor_id=head,
-                                    valid_from=dt.date(2020, 1, 1)) for s in supervisors]
+    supervisors = rest[::25]
+    relations = [
+        SupervisorRelation(employee_id=s, supervisor_id=head, valid_from=dt.date(2020, 1, 1))
+        for s in supervisors
+    ]
     relations += [
-        SupervisorRelation(employee_id=e, supervisor_id=supervisors[i // 25],
-                           valid_from=dt.date(2020, 1, 1))
-        for i, e in enumerate(rest) if e not in set(supervisors)
+        SupervisorRelation(
+            employee_id=e, supervisor_id=supervisors[i // 25], valid_from=dt.date(2020, 1, 1)
+        )
+        for i, e in enumerate(rest)
+        if e not in set(supervisors)
     ]
     SupervisorRelation.objects.bulk_create(relations, batch_size=5000)
 
     def new_cycle(tag: str):
-        return Cycle.objects.create(name=f"Bench {tag}", instansi=root, year=2026,
-                                    starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 12, 31))
+        return Cycle.objects.create(
+            name=f"Bench {tag}",
+            instansi=root,
+            year=2026,
+            starts_on=dt.date(2026, 1, 1),
+            ends_on=dt.date(2026, 12, 31),
+        )
 
     return root, new_cycle, actor
 
