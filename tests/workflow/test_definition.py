@@ -117,3 +117,11 @@ def test_a_broken_table_says_what_is_wrong(changes, message):
     with pytest.raises(ValueError) as refused:
         _toy(**changes)
     assert str(refused.value) == message
+
+
+def test_a_model_without_a_workflow_is_named_in_the_error():
+    from appraisals.models import Unit
+
+    with pytest.raises(LookupError) as missing:
+        definition.for_model(Unit)
+    assert str(missing.value) == "No workflow registered for appraisals.Unit"
