@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test install lint messages clean
+.PHONY: demo test test-fast mutation install lint messages clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -27,9 +27,23 @@ demo: $(STAMP)
 # The whole suite; DATABASE_URL (PostgreSQL) switches from SQLite.
 test: $(STAMP)
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run -v 0
 	$(PY) manage.py spectacular --fail-on-warn --validate --file /dev/null
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The inner loop: the suite without the slow families (browser, schemathesis, property-based,
+# real workers, the exhaustive matrices); see the markers in pyproject.toml.
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not slow" -n $${TEST_FAST_WORKERS:-2} $(PYTEST_ARGS)
+
+# Mutation testing of the engine, policies, predicate, curve, canonical form and verifier
+# ([tool.mutmut] in pyproject.toml); slow, so never part of `make test`. Survivors:
+# `$(VENV)/bin/mutmut results`, one of them: `$(VENV)/bin/mutmut show NAME`.
+mutation: $(STAMP)
+	rm -rf mutants
+	$(VENV)/bin/mutmut run --max-children $${MUTATION_CHILDREN:-2}
+	$(PY) benchmarks/mutation_score.py
 
 # The UI's Indonesian catalogue: collect new strings, then (after translating) compile.
 messages: $(STAMP)

@@ -20,6 +20,16 @@ from workflow.actors import system_actor
 from .factories import EmployeeFactory, UserFactory, assign_role, make_cycle, make_unit, supervise
 from .flow import advance
 
+# The slow families (markers in pyproject.toml): each is also `slow`, which `make test-fast`
+# leaves out. `make test` and CI run everything.
+SLOW_FAMILIES = ("browser", "schemathesis", "property", "real_worker", "matrix")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if any(item.get_closest_marker(name) for name in SLOW_FAMILIES):
+            item.add_marker(pytest.mark.slow)
+
 
 @dataclass
 class Org:

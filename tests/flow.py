@@ -45,6 +45,21 @@ ACTOR = {
 }
 
 
+def footprint(appraisal: Appraisal) -> tuple:
+    """What a refused request must leave as it was: state, version, plan items, history rows
+    and audit events of the appraisal."""
+    from audit.models import AuditEvent
+
+    fresh = Appraisal.objects.get(pk=appraisal.pk)
+    return (
+        fresh.state,
+        fresh.version,
+        list(fresh.plan_items.order_by("pk").values_list("pk", "result")),
+        fresh.history.count(),
+        AuditEvent.objects.filter(subject_id=str(appraisal.pk)).count(),
+    )
+
+
 def valid_body(name: str, appraisal: Appraisal) -> dict:
     """A body that satisfies transition `name` on `appraisal`."""
     items = list(appraisal.plan_items.values_list("id", flat=True))

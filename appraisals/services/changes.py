@@ -30,7 +30,7 @@ from ..constraints import SUPERVISOR_NOT_SELF
 from ..models import Appraisal, Employee, Position, SupervisorRelation, Unit
 from ..policies import profile_of
 from .cycles import cycle_open
-from .organisation import supervisor_resolve
+from .organisation import position_superior_resolve, supervisor_resolve
 
 ONLY_HR = Text(
     id="Hanya pengelola kinerja (BKD/BKPSDM) atas unit pegawai ini yang dapat melakukannya.",
@@ -122,7 +122,7 @@ def _reassign(appraisal: Appraisal, *, actor, reason: str, **fields) -> None:
 def _reviewer_for(appraiser: Employee | None, employee: Employee, on: dt.date):
     if appraiser is None:
         return None
-    reviewer = supervisor_resolve(employee=appraiser, on=on)
+    reviewer = position_superior_resolve(appraiser=appraiser, on=on)
     return None if reviewer is None or reviewer.pk in (employee.pk, appraiser.pk) else reviewer
 
 

@@ -39,18 +39,21 @@ def _latest(rows: Iterable[tuple[int, int]]) -> dict[int, int]:
     return dict(rows)
 
 
-def _resolver(on) -> Callable[[int], int | None]:
-    """Resolve supervisors for many employees with two queries, not one per employee."""
+def _resolver(on) -> tuple[Callable[[int], int | None], Callable[[int], int | None]]:
+    """Resolve appraisers and appeal reviewers for many employees with two queries, not one
+    per employee: (appraiser of an employee, reviewer above an appraiser)."""
     supervisors = _latest(
         SupervisorRelation.objects.filter(valid_on(on))
         .order_by("valid_from", "id")
         .values_list("employee_id", "supervisor_id")
     )
-    acting = _latest(
+    assignments = list(
         ActingAssignment.objects.filter(valid_on(on))
         .order_by("valid_from", "id")
         .values_list("replaces_id", "substitute_id")
     )
+    acting = _latest(assignments)
+    acting_for = _latest((substitute, replaces) for replaces, substitute in assignments)
 
     def resolve(employee_id: int) -> int | None:
         supervisor = supervisors.get(employee_id)
@@ -59,7 +62,11 @@ def _resolver(on) -> Callable[[int], int | None]:
         resolved = acting.get(supervisor, supervisor)
         return supervisor if resolved == employee_id else resolved
 
-    return resolve
+    def reviewer(appraiser_id: int) -> int | None:
+        # A Plt/Plh answers to the superior of the position they hold, as its holder would.
+        return resolve(acting_for.get(appraiser_id, appraiser_id))
+
+    return resolve, reviewer
 
 
 def cycle_open(
@@ -89,7 +96,9 @@ def cycle_open(
         .values_list("employee_id", flat=True)
     )
     todo = [e for e in employees if e.pk not in existing and e.active]
-    resolve = _resolver(on or min(max(cycle.starts_on, timezone.localdate()), cycle.ends_on))
+    resolve, reviewer_of = _resolver(
+        on or min(max(cycle.starts_on, timezone.localdate()), cycle.ends_on)
+    )
     unit_paths = dict(Unit.objects.values_list("id", "path"))
     created = 0
     for start in range(0, len(todo), batch_size):
@@ -98,8 +107,8 @@ def cycle_open(
             rows = []
             for employee in chunk:
                 appraiser_id = resolve(employee.pk)
-                reviewer_id = resolve(appraiser_id) if appraiser_id else None
-                if reviewer_id == employee.pk:
+                reviewer_id = reviewer_of(appraiser_id) if appraiser_id else None
+                if reviewer_id in (employee.pk, appraiser_id):
                     reviewer_id = None
                 rows.append(
                     Appraisal(

@@ -37,8 +37,12 @@ def acting_substitute(*, employee_id: int, on: dt.date) -> int | None:
 
 def supervisor_resolve(*, employee: Employee, on: dt.date) -> Employee | None:
     """The appraiser of `employee` on `on`: the direct superior, or whoever acts for them."""
+    return _superior_of(employee.pk, on)
+
+
+def _superior_of(employee_id: int, on: dt.date) -> Employee | None:
     supervisor_id = (
-        SupervisorRelation.objects.filter(valid_on(on), employee=employee)
+        SupervisorRelation.objects.filter(valid_on(on), employee_id=employee_id)
         .order_by("-valid_from", "-id")
         .values_list("supervisor_id", flat=True)
         .first()
@@ -47,11 +51,28 @@ def supervisor_resolve(*, employee: Employee, on: dt.date) -> Employee | None:
         return None
     acting_id = acting_substitute(employee_id=supervisor_id, on=on)
     resolved_id = acting_id or supervisor_id
-    if resolved_id == employee.pk:
+    if resolved_id == employee_id:
         # An official acting for their own superior cannot appraise themselves;
         # the definitive superior remains the appraiser.
         resolved_id = supervisor_id
     return Employee.objects.get(pk=resolved_id)
+
+
+def acting_for(*, employee_id: int, on: dt.date) -> int | None:
+    """The official whose position `employee_id` holds as Plh/Plt on `on`, if any."""
+    return (
+        ActingAssignment.objects.filter(valid_on(on), substitute_id=employee_id)
+        .order_by("-valid_from", "-id")
+        .values_list("replaces_id", flat=True)
+        .first()
+    )
+
+
+def position_superior_resolve(*, appraiser: Employee, on: dt.date) -> Employee | None:
+    """Whom `appraiser` answers to on `on`: a Plt/Plh answers to the superior of the
+    position they hold (not to the official they replace), everyone else to their own."""
+    replaced = acting_for(employee_id=appraiser.pk, on=on)
+    return _superior_of(replaced or appraiser.pk, on)
 
 
 def appeal_reviewer_resolve(*, appraisal, on: dt.date) -> Employee | None:
@@ -62,7 +83,7 @@ def appeal_reviewer_resolve(*, appraisal, on: dt.date) -> Employee | None:
     """
     if appraisal.appraiser_id is None:
         return None
-    reviewer = supervisor_resolve(employee=appraisal.appraiser, on=on)
+    reviewer = position_superior_resolve(appraiser=appraisal.appraiser, on=on)
     if reviewer is None or reviewer.pk in (appraisal.employee_id, appraisal.appraiser_id):
         return None
     return reviewer

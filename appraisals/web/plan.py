@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from workflow.errors import WorkflowError
 from workflow.services import serializer_problems
-from workflow.web.errors import PageErrors, whole_number
+from workflow.web.errors import PageErrors, posted_version, whole_number
 
 from ..api.checkins import (
     CheckInInSerializer,
@@ -42,7 +42,7 @@ INDICATOR_ROWS = 3
 
 
 def _version(request) -> int | None:
-    return whole_number(request.POST.get("version"))
+    return posted_version(request.POST.get("version"))
 
 
 def _item_data(post) -> dict:

@@ -18,7 +18,7 @@ from audit.services import read_access_record
 from workflow import services as engine
 from workflow.definition import ANY_STATE
 from workflow.errors import NotFound, WorkflowError
-from workflow.web.errors import whole_number
+from workflow.web.errors import posted_version, whole_number
 from workflow.web.views import ObjectPages
 
 from ..lifecycle import APPRAISAL_WORKFLOW
@@ -152,7 +152,7 @@ def bulk_approve(request):
                 appraisal,
                 "approve_plan",
                 actor=request.user,
-                expected_version=whole_number(version),
+                expected_version=posted_version(version),
             )
             done += 1
         except WorkflowError as error:

@@ -1,7 +1,8 @@
 """The objects the access matrix points at: an "own" and a "foreign" one of each kind.
 
 "Own" lives in the fixture organisation's Dinas Pendidikan (the `employee`'s
-side); "foreign" in Dinas Kesehatan (the `outsider`'s side) or, for cycles and
+side, where a `colleague` of the same unit and appraiser has an appraisal of their own);
+"foreign" in Dinas Kesehatan (the `outsider`'s side) or, for cycles and
 jobs, in another instansi where no persona holds a role. Both appraisals are
 `in_progress` with a result item, a check-in with a file as evidence and a
 peer-feedback request, so every sub-resource exists on both sides.
@@ -25,7 +26,7 @@ from notifications.models import InboxItem, Message, OutboxEvent
 from workflow.actors import system_actor
 
 from ..appraisals.checking import PDF
-from ..factories import UserFactory, make_cycle, make_unit
+from ..factories import EmployeeFactory, UserFactory, make_cycle, make_unit, supervise
 from ..flow import advance, valid_body
 from ..toyflow.factories import toy_create
 
@@ -92,8 +93,21 @@ def _running(appraisal: Appraisal, users: dict, peer) -> tuple[Appraisal, Indica
     return appraisal, indicator, evidence.pk, request.pk
 
 
+def add_colleague(org):
+    """A colleague of the employee: same unit, same appraiser, no role towards the employee."""
+    colleague = EmployeeFactory(
+        unit=org.dinas, name="Staf Pendidikan Dua", user__username="colleague"
+    )
+    supervise(colleague, org.appraiser)
+    org.users["colleague"] = colleague.user
+    return colleague
+
+
 def build_world(org) -> World:
-    cycle_open(cycle=org.cycle, actor=system_actor(), employees=[org.employee, org.outsider])
+    colleague = add_colleague(org)
+    cycle_open(
+        cycle=org.cycle, actor=system_actor(), employees=[org.employee, org.outsider, colleague]
+    )
     own_users = dict(org.users)
     foreign_users = {
         **org.users,

@@ -4,7 +4,9 @@
 The table below is written out by hand from appraisals/policies.py and the
 contract, not derived from the code it checks. A cell says what the persona
 gets on the "own" object (the employee's side, Dinas Pendidikan) or the
-"foreign" one (Dinas Kesehatan, or another instansi for cycles and jobs);
+"foreign" one (Dinas Kesehatan, or another instansi for cycles and jobs); the
+`colleague` works beside the employee (same unit and appraiser, an appraisal of
+their own) and must see no more of the employee's appraisal than the outsider;
 `-` rows are collections with no object. Values:
 
   ok   allowed: a read answers 2xx; a write 2xx, 400, 409 or 412 (authorisation
@@ -48,137 +50,138 @@ PERSONAS = (
     "inspector",
     "hr_admin",
     "outsider",
+    "colleague",
     "anonymous",
 )
 
-# method path                                      object   emp appr sup oappr panel auth insp hr  out anon
+# method path                                      object   emp appr sup oappr panel auth insp hr  out coll anon
 TABLE = """
-POST   /api/auth/token/                               -        ok  ok   ok  ok    ok    ok   ok   ok  ok  ok
-POST   /api/auth/logout/                              -        ok  ok   ok  ok    ok    ok   ok   ok  ok  401
+POST   /api/auth/token/                               -        ok  ok   ok  ok    ok    ok   ok   ok  ok  ok   ok
+POST   /api/auth/logout/                              -        ok  ok   ok  ok    ok    ok   ok   ok  ok  ok   401
 # Tokens are the caller's own: someone else's is 404, never revoked.
-GET    /api/auth/tokens/                              -        ok  ok   ok  ok    ok    ok   ok   ok  ok  401
-DELETE /api/auth/tokens/                              -        ok  ok   ok  ok    ok    ok   ok   ok  ok  401
-DELETE /api/auth/tokens/{id}/                         own      ok  ok   ok  ok    ok    ok   ok   ok  ok  401
-DELETE /api/auth/tokens/{id}/                         foreign  404 404  404 404   404   404  404  404 404 401
-GET    /api/me/                                       -        ok  ok   ok  ok    ok    ok   ok   ok  ok  401
-GET    /api/appraisals/                               -        ok  ok   ok  ok    ok    ok   ok   ok  ok  401
-GET    /api/appraisals/{id}/                          own      ok  ok   ok  404   ok    ok   ok   ok  404 401
-GET    /api/appraisals/{id}/                          foreign  404 404  ok  ok    ok    ok   ok   ok  ok  401
-POST   /api/appraisals/{id}/transitions/{name}/       own      ok  403  403 404   403   403  403  403 404 401
-POST   /api/appraisals/{id}/transitions/{name}/       foreign  404 404  403 403   403   403  403  403 ok  401
+GET    /api/auth/tokens/                              -        ok  ok   ok  ok    ok    ok   ok   ok  ok  ok   401
+DELETE /api/auth/tokens/                              -        ok  ok   ok  ok    ok    ok   ok   ok  ok  ok   401
+DELETE /api/auth/tokens/{id}/                         own      ok  ok   ok  ok    ok    ok   ok   ok  ok  ok   401
+DELETE /api/auth/tokens/{id}/                         foreign  404 404  404 404   404   404  404  404 404 404  401
+GET    /api/me/                                       -        ok  ok   ok  ok    ok    ok   ok   ok  ok  ok   401
+GET    /api/appraisals/                               -        ok  ok   ok  ok    ok    ok   ok   ok  ok  ok   401
+GET    /api/appraisals/{id}/                          own      ok  ok   ok  404   ok    ok   ok   ok  404 404  401
+GET    /api/appraisals/{id}/                          foreign  404 404  ok  ok    ok    ok   ok   ok  ok  404  401
+POST   /api/appraisals/{id}/transitions/{name}/       own      ok  403  403 404   403   403  403  403 404 404  401
+POST   /api/appraisals/{id}/transitions/{name}/       foreign  404 404  403 403   403   403  403  403 ok  404  401
 # History: the employee, the chain of superiors, panel, authority, inspectors; not HR.
-GET    /api/appraisals/{id}/history/                  own      ok  ok   ok  404   ok    ok   ok   403 404 401
-GET    /api/appraisals/{id}/history/                  foreign  404 404  ok  ok    ok    ok   ok   403 ok  401
-GET    /api/appraisals/{id}/plan-items/               own      ok  ok   ok  404   ok    ok   ok   ok  404 401
-GET    /api/appraisals/{id}/plan-items/               foreign  404 404  ok  ok    ok    ok   ok   ok  ok  401
-POST   /api/appraisals/{id}/plan-items/               own      ok  403  403 404   403   403  403  403 404 401
-POST   /api/appraisals/{id}/plan-items/               foreign  404 404  403 403   403   403  403  403 ok  401
-GET    /api/appraisals/{id}/plan-items/{item}/        own      ok  ok   ok  404   ok    ok   ok   ok  404 401
-GET    /api/appraisals/{id}/plan-items/{item}/        foreign  404 404  ok  ok    ok    ok   ok   ok  ok  401
-PATCH  /api/appraisals/{id}/plan-items/{item}/        own      ok  403  403 404   403   403  403  403 404 401
-PATCH  /api/appraisals/{id}/plan-items/{item}/        foreign  404 404  403 403   403   403  403  403 ok  401
-DELETE /api/appraisals/{id}/plan-items/{item}/        own      ok  403  403 404   403   403  403  403 404 401
-DELETE /api/appraisals/{id}/plan-items/{item}/        foreign  404 404  403 403   403   403  403  403 ok  401
-GET    /api/appraisals/{id}/behaviour-expectations/   own      ok  ok   ok  404   ok    ok   ok   ok  404 401
-GET    /api/appraisals/{id}/behaviour-expectations/   foreign  404 404  ok  ok    ok    ok   ok   ok  ok  401
-PUT    /api/appraisals/{id}/behaviour-expectations/   own      403 ok   403 404   403   403  403  403 404 401
-PUT    /api/appraisals/{id}/behaviour-expectations/   foreign  404 404  403 ok    403   403  403  403 403 401
-GET    /api/appraisals/{id}/annex/                    own      ok  ok   ok  404   ok    ok   ok   ok  404 401
-GET    /api/appraisals/{id}/annex/                    foreign  404 404  ok  ok    ok    ok   ok   ok  ok  401
-PUT    /api/appraisals/{id}/annex/                    own      ok  403  403 404   403   403  403  403 404 401
-PUT    /api/appraisals/{id}/annex/                    foreign  404 404  403 403   403   403  403  403 ok  401
-GET    /api/appraisals/{id}/coverage/                 own      ok  ok   ok  404   ok    ok   ok   ok  404 401
-GET    /api/appraisals/{id}/coverage/                 foreign  404 404  ok  ok    ok    ok   ok   ok  ok  401
-GET    /api/appraisals/{id}/check-ins/                own      ok  ok   ok  404   ok    ok   ok   ok  404 401
-GET    /api/appraisals/{id}/check-ins/                foreign  404 404  ok  ok    ok    ok   ok   ok  ok  401
-POST   /api/appraisals/{id}/check-ins/                own      ok  403  403 404   403   403  403  403 404 401
-POST   /api/appraisals/{id}/check-ins/                foreign  404 404  403 403   403   403  403  403 ok  401
-GET    /api/appraisals/{id}/check-ins/{period}/       own      ok  ok   ok  404   ok    ok   ok   ok  404 401
-GET    /api/appraisals/{id}/check-ins/{period}/       foreign  404 404  ok  ok    ok    ok   ok   ok  ok  401
-POST   /api/appraisals/{id}/check-ins/{period}/feedback/ own   403 ok   403 404   403   403  403  403 404 401
-POST   /api/appraisals/{id}/check-ins/{period}/feedback/ foreign 404 404 403 ok   403   403  403  403 403 401
-GET    /api/appraisals/{id}/check-ins/{period}/evidence/ own   ok  ok   ok  404   ok    ok   ok   ok  404 401
-GET    /api/appraisals/{id}/check-ins/{period}/evidence/ foreign 404 404 ok ok    ok    ok   ok   ok  ok  401
-POST   /api/appraisals/{id}/check-ins/{period}/evidence/ own   ok  403  403 404   403   403  403  403 404 401
-POST   /api/appraisals/{id}/check-ins/{period}/evidence/ foreign 404 404 403 403  403   403  403  403 ok  401
-GET    /api/appraisals/{id}/check-ins/{period}/evidence/{evidence}/file/ own ok ok ok 404 ok ok ok ok 404 401
-GET    /api/appraisals/{id}/check-ins/{period}/evidence/{evidence}/file/ foreign 404 404 ok ok ok ok ok ok ok 401
-GET    /api/appraisals/{id}/self-assessment-draft/    own      ok  ok   ok  404   ok    ok   ok   ok  404 401
-GET    /api/appraisals/{id}/self-assessment-draft/    foreign  404 404  ok  ok    ok    ok   ok   ok  ok  401
+GET    /api/appraisals/{id}/history/                  own      ok  ok   ok  404   ok    ok   ok   403 404 404  401
+GET    /api/appraisals/{id}/history/                  foreign  404 404  ok  ok    ok    ok   ok   403 ok  404  401
+GET    /api/appraisals/{id}/plan-items/               own      ok  ok   ok  404   ok    ok   ok   ok  404 404  401
+GET    /api/appraisals/{id}/plan-items/               foreign  404 404  ok  ok    ok    ok   ok   ok  ok  404  401
+POST   /api/appraisals/{id}/plan-items/               own      ok  403  403 404   403   403  403  403 404 404  401
+POST   /api/appraisals/{id}/plan-items/               foreign  404 404  403 403   403   403  403  403 ok  404  401
+GET    /api/appraisals/{id}/plan-items/{item}/        own      ok  ok   ok  404   ok    ok   ok   ok  404 404  401
+GET    /api/appraisals/{id}/plan-items/{item}/        foreign  404 404  ok  ok    ok    ok   ok   ok  ok  404  401
+PATCH  /api/appraisals/{id}/plan-items/{item}/        own      ok  403  403 404   403   403  403  403 404 404  401
+PATCH  /api/appraisals/{id}/plan-items/{item}/        foreign  404 404  403 403   403   403  403  403 ok  404  401
+DELETE /api/appraisals/{id}/plan-items/{item}/        own      ok  403  403 404   403   403  403  403 404 404  401
+DELETE /api/appraisals/{id}/plan-items/{item}/        foreign  404 404  403 403   403   403  403  403 ok  404  401
+GET    /api/appraisals/{id}/behaviour-expectations/   own      ok  ok   ok  404   ok    ok   ok   ok  404 404  401
+GET    /api/appraisals/{id}/behaviour-expectations/   foreign  404 404  ok  ok    ok    ok   ok   ok  ok  404  401
+PUT    /api/appraisals/{id}/behaviour-expectations/   own      403 ok   403 404   403   403  403  403 404 404  401
+PUT    /api/appraisals/{id}/behaviour-expectations/   foreign  404 404  403 ok    403   403  403  403 403 404  401
+GET    /api/appraisals/{id}/annex/                    own      ok  ok   ok  404   ok    ok   ok   ok  404 404  401
+GET    /api/appraisals/{id}/annex/                    foreign  404 404  ok  ok    ok    ok   ok   ok  ok  404  401
+PUT    /api/appraisals/{id}/annex/                    own      ok  403  403 404   403   403  403  403 404 404  401
+PUT    /api/appraisals/{id}/annex/                    foreign  404 404  403 403   403   403  403  403 ok  404  401
+GET    /api/appraisals/{id}/coverage/                 own      ok  ok   ok  404   ok    ok   ok   ok  404 404  401
+GET    /api/appraisals/{id}/coverage/                 foreign  404 404  ok  ok    ok    ok   ok   ok  ok  404  401
+GET    /api/appraisals/{id}/check-ins/                own      ok  ok   ok  404   ok    ok   ok   ok  404 404  401
+GET    /api/appraisals/{id}/check-ins/                foreign  404 404  ok  ok    ok    ok   ok   ok  ok  404  401
+POST   /api/appraisals/{id}/check-ins/                own      ok  403  403 404   403   403  403  403 404 404  401
+POST   /api/appraisals/{id}/check-ins/                foreign  404 404  403 403   403   403  403  403 ok  404  401
+GET    /api/appraisals/{id}/check-ins/{period}/       own      ok  ok   ok  404   ok    ok   ok   ok  404 404  401
+GET    /api/appraisals/{id}/check-ins/{period}/       foreign  404 404  ok  ok    ok    ok   ok   ok  ok  404  401
+POST /api/appraisals/{id}/check-ins/{period}/feedback/ own 403 ok   403 404   403   403  403  403 404 404  401
+POST /api/appraisals/{id}/check-ins/{period}/feedback/ foreign 404 404  403 ok    403   403  403  403 403 404  401
+GET    /api/appraisals/{id}/check-ins/{period}/evidence/ own ok  ok   ok  404   ok    ok   ok   ok  404 404  401
+GET    /api/appraisals/{id}/check-ins/{period}/evidence/ foreign 404 404  ok  ok    ok    ok   ok   ok  ok  404  401
+POST /api/appraisals/{id}/check-ins/{period}/evidence/ own ok  403  403 404   403   403  403  403 404 404  401
+POST /api/appraisals/{id}/check-ins/{period}/evidence/ foreign 404 404  403 403   403   403  403  403 ok  404  401
+GET /api/appraisals/{id}/check-ins/{period}/evidence/{evidence}/file/ own ok  ok   ok  404   ok    ok   ok   ok  404 404  401
+GET /api/appraisals/{id}/check-ins/{period}/evidence/{evidence}/file/ foreign 404 404  ok  ok    ok    ok   ok   ok  ok  404  401
+GET    /api/appraisals/{id}/self-assessment-draft/    own      ok  ok   ok  404   ok    ok   ok   ok  404 404  401
+GET    /api/appraisals/{id}/self-assessment-draft/    foreign  404 404  ok  ok    ok    ok   ok   ok  ok  404  401
 # Everyone who sees the appraisal reads peer feedback; only appraiser and reviewer see names.
-GET    /api/appraisals/{id}/peer-feedback/            own      ok  ok   ok  404   ok    ok   ok   ok  404 401
-GET    /api/appraisals/{id}/peer-feedback/            foreign  404 404  ok  ok    ok    ok   ok   ok  ok  401
-POST   /api/appraisals/{id}/peer-feedback/            own      403 ok   403 404   403   403  403  403 404 401
-POST   /api/appraisals/{id}/peer-feedback/            foreign  404 404  403 ok    403   403  403  403 403 401
-GET    /api/appraisals/{id}/surveys/                  own      ok  ok   ok  404   ok    ok   ok   ok  404 401
-GET    /api/appraisals/{id}/surveys/                  foreign  404 404  ok  ok    ok    ok   ok   ok  ok  401
+GET    /api/appraisals/{id}/peer-feedback/            own      ok  ok   ok  404   ok    ok   ok   ok  404 404  401
+GET    /api/appraisals/{id}/peer-feedback/            foreign  404 404  ok  ok    ok    ok   ok   ok  ok  404  401
+POST   /api/appraisals/{id}/peer-feedback/            own      403 ok   403 404   403   403  403  403 404 404  401
+POST   /api/appraisals/{id}/peer-feedback/            foreign  404 404  403 ok    403   403  403  403 403 404  401
+GET    /api/appraisals/{id}/surveys/                  own      ok  ok   ok  404   ok    ok   ok   ok  404 404  401
+GET    /api/appraisals/{id}/surveys/                  foreign  404 404  ok  ok    ok    ok   ok   ok  ok  404  401
 # Requests are the asked peer's alone: the superior is asked on the own side, the appraiser on
 # the foreign side; anyone else's request is as missing as one that never was.
-GET    /api/peer-feedback/requests/                   -        ok  ok   ok  ok    ok    ok   ok   ok  ok  401
-POST   /api/peer-feedback/requests/{request_id}/      own      404 404  ok  404   404   404  404  404 404 401
-POST   /api/peer-feedback/requests/{request_id}/      foreign  404 ok   404 404   404   404  404  404 404 401
+GET    /api/peer-feedback/requests/                   -        ok  ok   ok  ok    ok    ok   ok   ok  ok  ok   401
+POST   /api/peer-feedback/requests/{request_id}/      own      404 404  ok  404   404   404  404  404 404 404  401
+POST   /api/peer-feedback/requests/{request_id}/      foreign  404 ok   404 404   404   404  404  404 404 404  401
 # Cycles are public to every signed-in user; only HR of the cycle's instansi creates or opens.
-GET    /api/cycles/                                   -        ok  ok   ok  ok    ok    ok   ok   ok  ok  401
-POST   /api/cycles/                                   own      403 403  403 403   403   403  403  ok  403 401
-POST   /api/cycles/                                   foreign  403 403  403 403   403   403  403  403 403 401
-GET    /api/cycles/{id}/                              own      ok  ok   ok  ok    ok    ok   ok   ok  ok  401
-GET    /api/cycles/{id}/                              foreign  ok  ok   ok  ok    ok    ok   ok   ok  ok  401
-POST   /api/cycles/{id}/open/                         own      403 403  403 403   403   403  403  ok  403 401
-POST   /api/cycles/{id}/open/                         foreign  403 403  403 403   403   403  403  403 403 401
+GET    /api/cycles/                                   -        ok  ok   ok  ok    ok    ok   ok   ok  ok  ok   401
+POST   /api/cycles/                                   own      403 403  403 403   403   403  403  ok  403 403  401
+POST   /api/cycles/                                   foreign  403 403  403 403   403   403  403  403 403 403  401
+GET    /api/cycles/{id}/                              own      ok  ok   ok  ok    ok    ok   ok   ok  ok  ok   401
+GET    /api/cycles/{id}/                              foreign  ok  ok   ok  ok    ok    ok   ok   ok  ok  ok   401
+POST   /api/cycles/{id}/open/                         own      403 403  403 403   403   403  403  ok  403 403  401
+POST   /api/cycles/{id}/open/                         foreign  403 403  403 403   403   403  403  403 403 403  401
 # A job is its requester's and HR's of the cycle's instansi.
-GET    /api/jobs/{id}/                                own      404 404  404 404   404   404  404  ok  404 401
-GET    /api/jobs/{id}/                                foreign  404 404  404 404   404   404  404  404 404 401
-POST   /api/surveys/import/                           own      403 403  403 403   403   403  403  ok  403 401
-POST   /api/surveys/import/                           foreign  403 403  403 403   403   403  403  403 403 401
+GET    /api/jobs/{id}/                                own      404 404  404 404   404   404  404  ok  404 404  401
+GET    /api/jobs/{id}/                                foreign  404 404  404 404   404   404  404  404 404 404  401
+POST   /api/surveys/import/                           own      403 403  403 403   403   403  403  ok  403 403  401
+POST   /api/surveys/import/                           foreign  403 403  403 403   403   403  403  403 403 403  401
 # Directory: one's own unit and its ancestors, whom one rates, assigned scopes.
-GET    /api/units/                                    -        ok  ok   ok  ok    ok    ok   ok   ok  ok  401
-GET    /api/units/{id}/                               own      ok  ok   ok  404   ok    ok   ok   ok  404 401
-GET    /api/units/{id}/                               foreign  404 404  404 ok    ok    ok   ok   ok  ok  401
-GET    /api/positions/                                -        ok  ok   ok  ok    ok    ok   ok   ok  ok  401
-GET    /api/employees/                                -        ok  ok   ok  ok    ok    ok   ok   ok  ok  401
-GET    /api/employees/{id}/                           own      ok  ok   ok  404   ok    ok   ok   ok  404 401
-GET    /api/employees/{id}/                           foreign  404 404  ok  ok    ok    ok   ok   ok  ok  401
+GET    /api/units/                                    -        ok  ok   ok  ok    ok    ok   ok   ok  ok  ok   401
+GET    /api/units/{id}/                               own      ok  ok   ok  404   ok    ok   ok   ok  404 ok   401
+GET    /api/units/{id}/                               foreign  404 404  404 ok    ok    ok   ok   ok  ok  404  401
+GET    /api/positions/                                -        ok  ok   ok  ok    ok    ok   ok   ok  ok  ok   401
+GET    /api/employees/                                -        ok  ok   ok  ok    ok    ok   ok   ok  ok  ok   401
+GET    /api/employees/{id}/                           own      ok  ok   ok  404   ok    ok   ok   ok  404 404  401
+GET    /api/employees/{id}/                           foreign  404 404  ok  ok    ok    ok   ok   ok  ok  404  401
 # Calibration: assigned roles read, the authority writes; a unit seen in the directory is 403.
-GET    /api/units/{id}/calibration/                   own      403 403  403 404   ok    ok   ok   ok  404 401
-GET    /api/units/{id}/calibration/                   foreign  404 404  404 403   ok    ok   ok   ok  403 401
-POST   /api/units/{id}/predicate/                     own      403 403  403 404   403   ok   403  403 404 401
-POST   /api/units/{id}/predicate/                     foreign  404 404  404 403   403   ok   403  403 403 401
-POST   /api/units/{id}/curve-override/                own      403 403  403 404   403   ok   403  403 404 401
-POST   /api/units/{id}/curve-override/                foreign  404 404  404 403   403   ok   403  403 403 401
+GET    /api/units/{id}/calibration/                   own      403 403  403 404   ok    ok   ok   ok  404 403  401
+GET    /api/units/{id}/calibration/                   foreign  404 404  404 403   ok    ok   ok   ok  403 404  401
+POST   /api/units/{id}/predicate/                     own      403 403  403 404   403   ok   403  403 404 403  401
+POST   /api/units/{id}/predicate/                     foreign  404 404  404 403   403   ok   403  403 403 404  401
+POST   /api/units/{id}/curve-override/                own      403 403  403 404   403   ok   403  403 404 403  401
+POST   /api/units/{id}/curve-override/                foreign  404 404  404 403   403   ok   403  403 403 404  401
 # Organisation changes: HR admins; an employee seen in the directory is 403.
-POST   /api/employees/{id}/supervisor/                own      403 403  403 404   403   403  403  ok  404 401
-POST   /api/employees/{id}/supervisor/                foreign  404 404  403 403   403   403  403  ok  403 401
-POST   /api/employees/{id}/transfer/                  own      403 403  403 404   403   403  403  ok  404 401
-POST   /api/employees/{id}/transfer/                  foreign  404 404  403 403   403   403  403  ok  403 401
-POST   /api/employees/{id}/leave/                     own      403 403  403 404   403   403  403  ok  404 401
-POST   /api/employees/{id}/leave/                     foreign  404 404  403 403   403   403  403  ok  403 401
+POST   /api/employees/{id}/supervisor/                own      403 403  403 404   403   403  403  ok  404 404  401
+POST   /api/employees/{id}/supervisor/                foreign  404 404  403 403   403   403  403  ok  403 404  401
+POST   /api/employees/{id}/transfer/                  own      403 403  403 404   403   403  403  ok  404 404  401
+POST   /api/employees/{id}/transfer/                  foreign  404 404  403 403   403   403  403  ok  403 404  401
+POST   /api/employees/{id}/leave/                     own      403 403  403 404   403   403  403  ok  404 404  401
+POST   /api/employees/{id}/leave/                     foreign  404 404  403 403   403   403  403  ok  403 404  401
 # Audit: inspectors only, read only.
-GET    /api/audit/events/                             -        403 403  403 403   403   403  ok   403 403 401
-GET    /api/audit/verify/                             -        403 403  403 403   403   403  ok   403 403 401
-GET    /api/audit/checkpoints/                        -        403 403  403 403   403   403  ok   403 403 401
-GET    /api/audit/checkpoints/export/                 -        403 403  403 403   403   403  ok   403 403 401
-GET    /api/audit/reads/                              -        403 403  403 403   403   403  ok   403 403 401
-GET    /api/audit/bundle/                             -        403 403  403 403   403   403  ok   403 403 401
+GET    /api/audit/events/                             -        403 403  403 403   403   403  ok   403 403 403  401
+GET    /api/audit/verify/                             -        403 403  403 403   403   403  ok   403 403 403  401
+GET    /api/audit/checkpoints/                        -        403 403  403 403   403   403  ok   403 403 403  401
+GET    /api/audit/checkpoints/export/                 -        403 403  403 403   403   403  ok   403 403 403  401
+GET    /api/audit/reads/                              -        403 403  403 403   403   403  ok   403 403 403  401
+GET    /api/audit/bundle/                             -        403 403  403 403   403   403  ok   403 403 403  401
 # The inbox is the caller's own: someone else's notification is 404.
-GET    /api/notifications/                            -        ok  ok   ok  ok    ok    ok   ok   ok  ok  401
-GET    /api/notifications/unread-count/               -        ok  ok   ok  ok    ok    ok   ok   ok  ok  401
-GET    /api/notifications/waiting/                    -        ok  ok   ok  ok    ok    ok   ok   ok  ok  401
-POST   /api/notifications/read-all/                   -        ok  ok   ok  ok    ok    ok   ok   ok  ok  401
-POST   /api/notifications/{id}/read/                  own      ok  ok   ok  ok    ok    ok   ok   ok  ok  401
-POST   /api/notifications/{id}/read/                  foreign  404 404  404 404   404   404  404  404 404 401
-GET    /api/notifications/preferences/                -        ok  ok   ok  ok    ok    ok   ok   ok  ok  401
-PATCH  /api/notifications/preferences/                -        ok  ok   ok  ok    ok    ok   ok   ok  ok  401
+GET    /api/notifications/                            -        ok  ok   ok  ok    ok    ok   ok   ok  ok  ok   401
+GET    /api/notifications/unread-count/               -        ok  ok   ok  ok    ok    ok   ok   ok  ok  ok   401
+GET    /api/notifications/waiting/                    -        ok  ok   ok  ok    ok    ok   ok   ok  ok  ok   401
+POST   /api/notifications/read-all/                   -        ok  ok   ok  ok    ok    ok   ok   ok  ok  ok   401
+POST   /api/notifications/{id}/read/                  own      ok  ok   ok  ok    ok    ok   ok   ok  ok  ok   401
+POST   /api/notifications/{id}/read/                  foreign  404 404  404 404   404   404  404  404 404 404  401
+GET    /api/notifications/preferences/                -        ok  ok   ok  ok    ok    ok   ok   ok  ok  ok   401
+PATCH  /api/notifications/preferences/                -        ok  ok   ok  ok    ok    ok   ok   ok  ok  ok   401
 # The test-only toy lifecycle (tests/toyflow), served from its table alone: its owner
 # (employee / outsider) submits, its reviewer (appraiser / other_appraiser) sees it; nobody else.
-POST   /api/toys/{id}/transitions/{name}/             own      ok  403  404 404   404   404  404  404 404 401
-POST   /api/toys/{id}/transitions/{name}/             foreign  404 404  404 403   404   404  404  404 ok  401
-GET    /api/toys/{id}/history/                        own      ok  ok   404 404   404   404  404  404 404 401
-GET    /api/toys/{id}/history/                        foreign  404 404  404 ok    404   404  404  404 ok  401
-GET    /api/workflows/                                -        ok  ok   ok  ok    ok    ok   ok   ok  ok  401
-GET    /api/workflows/{name}/diagram/                 -        ok  ok   ok  ok    ok    ok   ok   ok  ok  401
+POST   /api/toys/{id}/transitions/{name}/             own      ok  403  404 404   404   404  404  404 404 404  401
+POST   /api/toys/{id}/transitions/{name}/             foreign  404 404  404 403   404   404  404  404 ok  404  401
+GET    /api/toys/{id}/history/                        own      ok  ok   404 404   404   404  404  404 404 404  401
+GET    /api/toys/{id}/history/                        foreign  404 404  404 ok    404   404  404  404 ok  404  401
+GET    /api/workflows/                                -        ok  ok   ok  ok    ok    ok   ok   ok  ok  ok   401
+GET    /api/workflows/{name}/diagram/                 -        ok  ok   ok  ok    ok    ok   ok   ok  ok  ok   401
 # Public; building the schema takes a second, so only the anonymous caller tries them.
-GET    /api/schema/                                   -        --  --   --  --    --    --   --   --  --  ok
-GET    /api/docs/                                     -        --  --   --  --    --    --   --   --  --  ok
+GET    /api/schema/                                   -        --  --   --  --    --    --   --   --  --  --   ok
+GET    /api/docs/                                     -        --  --   --  --    --    --   --   --  --  --   ok
 """
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
@@ -298,6 +301,7 @@ def _call(client, world, method, path, which, persona, *, empty_body=False):
     )
 
 
+@pytest.mark.matrix
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_access_matrix(persona, org):
     """0 mismatches: each cell answered as the table says, refusals changing nothing."""
@@ -333,6 +337,7 @@ def test_access_matrix(persona, org):
     assert mismatches == [], "\n".join(map(str, mismatches))
 
 
+@pytest.mark.matrix
 @pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "anonymous"])
 def test_refusals_do_not_depend_on_the_body(persona, org):
     """Who may write is decided before what was written: `{}` is refused the same way."""

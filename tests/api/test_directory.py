@@ -2,6 +2,8 @@
 
 import pytest
 
+from ..factories import EmployeeFactory
+
 pytestmark = pytest.mark.django_db
 
 
@@ -46,3 +48,22 @@ def test_page_size_is_honoured_and_capped(org, api, monkeypatch):
     body = client.get("/api/employees/", {"page_size": 100000}).json()
     assert len(body["results"]) == 3
     assert client.get("/api/employees/", {"page": 999}).status_code == 404
+
+
+def test_an_employee_holding_scoped_roles_sees_themself_and_every_scope(org, api):
+    """Facts add up: one's own record and unit with its ancestors, and each scope held."""
+    from ..factories import assign_role, make_unit
+
+    puskesmas = make_unit("PKM", "Puskesmas Kutacane", "unit_kerja", org.other_dinas)
+    bidang = make_unit("BID", "Bidang SD", "unit_kerja", org.dinas)
+    user = org.users["outsider"]  # an employee of Dinas Kesehatan
+    assign_role(user, "hr_admin", puskesmas)
+    assign_role(user, "inspector", bidang)
+    colleague = EmployeeFactory(unit=bidang, name="Guru SD")
+    nurse = EmployeeFactory(unit=puskesmas, name="Perawat")
+    client = api(user)
+
+    employees = {e["id"] for e in client.get("/api/employees/").json()["results"]}
+    assert employees == {org.outsider.pk, colleague.pk, nurse.pk}
+    units = {u["id"] for u in client.get("/api/units/").json()["results"]}
+    assert units == {org.instansi.pk, org.other_dinas.pk, puskesmas.pk, bidang.pk}

@@ -11,6 +11,8 @@ from appraisals.models import Appraisal
 from appraisals.services.cycles import cycle_open
 from workflow.actors import system_actor
 
+from .access_world import add_colleague
+
 pytestmark = pytest.mark.django_db
 
 ENDPOINTS = [
@@ -71,3 +73,18 @@ def test_read_matrix(persona, org, appraisal, foreign, api):
 def test_anonymous_gets_401_everywhere(org, appraisal, api):
     for endpoint in ENDPOINTS:
         assert api().get(f"/api/appraisals/{appraisal.pk}/{endpoint}").status_code == 401
+
+
+def test_a_colleague_lists_and_reads_only_their_own(org, appraisal, api):
+    """Working beside the employee (same unit, same appraiser) shows nothing of theirs."""
+    colleague = add_colleague(org)
+    cycle_open(cycle=org.cycle, actor=system_actor(), employees=[colleague])
+    theirs = Appraisal.objects.get(employee=colleague)
+    client = api(org.users["colleague"])
+
+    listed = client.get("/api/appraisals/").json()["results"]
+
+    assert [row["id"] for row in listed] == [theirs.pk]
+    for endpoint in ENDPOINTS:
+        assert client.get(f"/api/appraisals/{appraisal.pk}/{endpoint}").status_code == 404
+        assert client.get(f"/api/appraisals/{theirs.pk}/{endpoint}").status_code == 200

@@ -44,6 +44,8 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from .access_world import build_world
 
+pytestmark = pytest.mark.schemathesis
+
 PERSONAS = ("employee", "appraiser", "inspector", "hr_admin")
 SKIPPED = ("/api/auth/token/", "/api/auth/logout/")
 SEED = 20260601

@@ -1,16 +1,17 @@
 """Appeal rules and separation of duties that the table declares."""
 
 import datetime as dt
+from unittest import mock
 
 import pytest
 from django.utils import timezone
 
 from appraisals.models import Appraisal, SupervisorRelation
 from workflow.actors import system_actor
-from workflow.errors import ActionForbidden
+from workflow.errors import ActionForbidden, ConditionsUnmet
 from workflow.services import perform
 
-from ..flow import valid_body
+from ..flow import footprint, valid_body
 
 pytestmark = pytest.mark.django_db
 
@@ -20,14 +21,52 @@ def test_late_appeal_is_refused_with_a_clear_message(org, at_state, api):
     Appraisal.objects.filter(pk=appraisal.pk).update(
         appeal_deadline=timezone.now() - dt.timedelta(minutes=1)
     )
+    before = footprint(appraisal)
     r = api(org.users["employee"]).post(
         f"/api/appraisals/{appraisal.pk}/transitions/file_appeal/",
         {"grounds": "x"},
         format="json",
     )
     assert r.status_code == 400
+    assert footprint(appraisal) == before
     assert r.json()["problems"][0]["code"] == "appeal_window_closed"
     assert "keberatan" in r.json()["problems"][0]["messages"]["id"]
+
+
+def test_an_appeal_filed_at_the_deadline_itself_is_in_time(org, at_state):
+    """The window includes its last instant; a microsecond later it is closed."""
+    appraisal = at_state("result_issued")
+    deadline = appraisal.appeal_deadline
+    employee = org.users["employee"]
+    with (
+        mock.patch(
+            "django.utils.timezone.now", return_value=deadline + dt.timedelta(microseconds=1)
+        ),
+        pytest.raises(ConditionsUnmet) as refused,
+    ):
+        perform(appraisal, "file_appeal", actor=employee, payload={"grounds": "x"})
+    assert [p.code for p in refused.value.problems] == ["appeal_window_closed"]
+    appraisal.refresh_from_db()
+    assert appraisal.state == "result_issued"
+
+    with mock.patch("django.utils.timezone.now", return_value=deadline):
+        outcome = perform(appraisal, "file_appeal", actor=employee, payload={"grounds": "x"})
+    assert outcome.obj.state == "appealed"
+
+
+def test_system_cannot_accept_at_the_deadline_itself(org, at_state):
+    """While the employee may still appeal, the system may not accept for them."""
+    appraisal = at_state("result_issued")
+    deadline = appraisal.appeal_deadline
+    at_deadline = mock.patch("django.utils.timezone.now", return_value=deadline)
+    with at_deadline, pytest.raises(ActionForbidden):
+        perform(appraisal, "accept_result", actor=system_actor())
+    appraisal.refresh_from_db()
+    assert appraisal.state == "result_issued"
+    with mock.patch(
+        "django.utils.timezone.now", return_value=deadline + dt.timedelta(microseconds=1)
+    ):
+        assert perform(appraisal, "accept_result", actor=system_actor()).obj.state == "final"
 
 
 def test_appeal_window_is_fourteen_days(org, at_state):
@@ -37,21 +76,25 @@ def test_appeal_window_is_fourteen_days(org, at_state):
 
 def test_appeal_needs_grounds(org, at_state, api):
     appraisal = at_state("result_issued")
+    before = footprint(appraisal)
     r = api(org.users["employee"]).post(
         f"/api/appraisals/{appraisal.pk}/transitions/file_appeal/", {}, format="json"
     )
     assert r.status_code == 400
     assert r.json()["problems"][0]["field"] == "grounds"
+    assert footprint(appraisal) == before
 
 
 def test_revised_appeal_needs_new_ratings(org, at_state, api):
     appraisal = at_state("appealed")
+    before = footprint(appraisal)
     r = api(org.users["superior"]).post(
         f"/api/appraisals/{appraisal.pk}/transitions/decide_appeal/",
         {"outcome": "revised", "reason": "x"},
         format="json",
     )
     assert r.status_code == 400
+    assert footprint(appraisal) == before
 
 
 def test_system_accepts_only_after_window(org, at_state):

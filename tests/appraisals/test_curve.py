@@ -57,6 +57,77 @@ def test_rounding_floor_for_maxima_ceil_for_minima():
     assert report.as_dict()["ok"]
 
 
+def test_the_report_as_the_calibration_page_and_api_show_it():
+    """Every field of every rule, in both languages: what HR and the authority read."""
+    report = evaluate(organisation_predicate="baik", counts={SB: 3, B: 2}, unrated=3)
+    assert report.as_dict() == {
+        "organisation_predicate": "baik",
+        "size": 8,
+        "counts": {SB: 3, B: 2, BP: 0, K: 0, SK: 0},
+        "unrated": 3,
+        "advisory": False,
+        "ok": True,
+        "rules": [
+            {
+                "rule": {"id": "baik kelompok terbesar", "en": "baik is the largest group"},
+                "predicates": [B],
+                "kind": "largest",
+                "count": 2,
+                "min": 0,
+                "max": 8,
+                "met": False,  # 2 against 3 sangat_baik so far
+                "achievable": True,  # the 3 unrated may still make baik the largest
+            },
+            {
+                "rule": {"id": "baik paling banyak 70 %", "en": "baik at most 70 %"},
+                "predicates": [B],
+                "kind": "max",
+                "count": 2,
+                "min": 0,
+                "max": 5,  # floor(0.7 x 8)
+                "met": True,
+                "achievable": True,
+            },
+            {
+                "rule": {
+                    "id": "minimal satu butuh_perbaikan/kurang",
+                    "en": "at least one butuh_perbaikan/kurang",
+                },
+                "predicates": [BP, K],
+                "kind": "min",
+                "count": 0,
+                "min": 1,
+                "max": 8,
+                "met": False,
+                "achievable": True,
+            },
+        ],
+    }
+    kurang = evaluate(organisation_predicate="kurang", counts={K: 1})
+    assert [r["rule"]["id"] for r in kurang.rules] == [
+        "kurang paling sedikit 60 %",
+        "butuh_perbaikan paling sedikit 10 %",
+        "sangat_baik paling banyak 10 %",
+    ]
+
+
+def test_a_tie_for_the_largest_group_counts_as_largest():
+    tie = evaluate(organisation_predicate="baik", counts={SB: 3, B: 3, BP: 1})
+    assert tie.rules[0]["met"] and tie.rules[0]["achievable"]
+    # Two unrated can still bring baik level with sangat_baik: achievable, not yet met.
+    level = evaluate(organisation_predicate="baik", counts={SB: 4, B: 2, BP: 1}, unrated=2)
+    assert (level.rules[0]["met"], level.rules[0]["achievable"]) == (False, True)
+    short = evaluate(organisation_predicate="baik", counts={SB: 5, B: 2, BP: 1}, unrated=2)
+    assert (short.rules[0]["met"], short.rules[0]["achievable"]) == (False, False)
+
+
+def test_the_advisory_size_is_a_setting(settings):
+    settings.KINERJA_CURVE_ADVISORY_BELOW = 3
+    assert not evaluate(organisation_predicate="kurang", counts={SB: 4}).advisory
+    settings.KINERJA_CURVE_ADVISORY_BELOW = 6
+    assert evaluate(organisation_predicate="kurang", counts={SB: 5}).advisory
+
+
 def test_small_unit_is_advisory():
     report = evaluate(organisation_predicate="kurang", counts={SB: 4})
     assert report.advisory and not report.blocking

@@ -12,7 +12,7 @@ from workflow.actors import system_actor
 from workflow.errors import PayloadInvalid
 from workflow.services import perform
 
-from ..flow import valid_body
+from ..flow import footprint, valid_body
 
 pytestmark = pytest.mark.django_db
 
@@ -68,9 +68,12 @@ def test_proposal_kind_must_fit_predicate(result, behaviour, kind, ok, org, at_s
 def test_approval_needs_reference_and_effective_date(org, at_state, api):
     appraisal = at_state("decision_proposed")
     url = f"/api/appraisals/{appraisal.pk}/transitions/approve_decision/"
+    before = footprint(appraisal), list(appraisal.decisions.values_list("status", flat=True))
     r = api(org.users["authority"]).post(url, {}, format="json")
     assert r.status_code == 400
     assert {p["field"] for p in r.json()["problems"]} == {"reference_number", "effective_date"}
+    after = footprint(appraisal), list(appraisal.decisions.values_list("status", flat=True))
+    assert after == before
     r = api(org.users["authority"]).post(
         url, valid_body("approve_decision", appraisal), format="json"
     )

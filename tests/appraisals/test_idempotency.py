@@ -1,5 +1,7 @@
 """Idempotency-Key: the same key and body replay the first response; nothing changes twice."""
 
+import json
+
 import pytest
 
 from audit.models import AuditEvent
@@ -64,3 +66,20 @@ def test_refused_call_is_not_remembered(org, appraisal, at_state, api):
     assert stale.status_code == 412
     fresh = client.post(url, {}, format="json", HTTP_IDEMPOTENCY_KEY="k-3")
     assert fresh.status_code == 200
+
+
+def test_the_same_body_with_its_keys_in_another_order_is_a_replay(org, at_state, api):
+    """A client that rebuilds its JSON on retry may order the keys differently."""
+    appraisal = at_state("self_assessed")
+    client = api(org.users["appraiser"])
+    url = f"/api/appraisals/{appraisal.pk}/transitions/submit_review/"
+    body = {"result_rating": "above", "behaviour_rating": "above", "feedback": "Baik sekali."}
+    first = client.post(
+        url, json.dumps(body), content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-3"
+    )
+    assert first.status_code == 200, first.json()
+    reordered = json.dumps(dict(reversed(body.items())))
+    again = client.post(url, reordered, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-3")
+    assert again.status_code == 200
+    assert again["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()

@@ -32,6 +32,24 @@ def _break(rows, index, **changes):
     "change, code, row, column, words",
     [
         (lambda r: _break(r, 4, NIP="19920202202103200"), "nip_invalid", 6, "NIP", "18 digit"),
+        # One character too many, or a letter after 18 digits: the pattern is anchored at
+        # both ends, so these are row errors, not a crash on the database's constraint.
+        (lambda r: _break(r, 4, NIP="1992020220210320011"), "nip_invalid", 6, "NIP", "18 digit"),
+        (lambda r: _break(r, 4, NIP="199202022021032001A"), "nip_invalid", 6, "NIP", "18 digit"),
+        (
+            lambda r: _break(r, 3, **{"NIP Atasan": KABID + "9"}),
+            "nip_invalid",
+            5,
+            "NIP Atasan",
+            "18 digit",
+        ),
+        (
+            lambda r: _break(r, 3, **{"NIP Atasan": KABID + "x"}),
+            "nip_invalid",
+            5,
+            "NIP Atasan",
+            "18 digit",
+        ),
         (lambda r: _break(r, 4, NIP=STAF1), "nip_duplicate", 6, "NIP", "sudah ada di baris 5"),
         (
             lambda r: _break(r, 1, **{"Kode Unit Induk": "PEMPROV"}),

@@ -5,7 +5,7 @@ import pytest
 from appraisals.models import BehaviourValue
 from audit.models import AuditEvent
 
-from ..flow import ACTOR, valid_body
+from ..flow import ACTOR, footprint, valid_body
 
 BEHAVIOUR_VALUES = BehaviourValue.values
 
@@ -119,9 +119,11 @@ def test_accept_result_path(org, appraisal, at_state, api):
 def test_cancel_by_hr_admin_needs_reason(org, appraisal, api):
     client = api(org.users["hr_admin"])
     url = f"/api/appraisals/{appraisal.pk}/transitions/cancel/"
+    before = footprint(appraisal)
     r = client.post(url, {}, format="json")
     assert r.status_code == 400
     assert [p["field"] for p in r.json()["problems"]] == ["reason"]
+    assert footprint(appraisal) == before
     r = client.post(url, {"reason": "Pegawai meninggal dunia."}, format="json")
     assert r.status_code == 200
     assert r.json()["state"] == "cancelled"

@@ -5,10 +5,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from appraisals.models import Appraisal
+from appraisals.models import ActingAssignment, Appraisal
 from audit.models import AuditEvent
 
 from ..factories import EmployeeFactory, PositionFactory, make_unit, supervise
+from ..flow import footprint
 
 pytestmark = pytest.mark.django_db
 
@@ -157,12 +158,16 @@ def test_hr_admin_of_another_instansi_cannot(org, appraisal, api):
     elsewhere = make_unit("PEMKOT", "Pemerintah Kota Lain", "instansi")
     stranger = UserFactory(username="hr_elsewhere")
     assign_role(stranger, "hr_admin", elsewhere)
+    before = footprint(appraisal)
     r = api(stranger).post(
         f"/api/employees/{org.employee.pk}/leave/",
         {"kind": "retired", "effective": today().isoformat()},
         format="json",
     )
     assert r.status_code == 404
+    assert footprint(appraisal) == before
+    org.employee.refresh_from_db()
+    assert org.employee.active
 
 
 def test_the_service_checks_both_ends_whoever_calls_it(org):
@@ -192,3 +197,20 @@ def test_the_service_checks_both_ends_whoever_calls_it(org):
     assert {p.field for p in refused.value.problems} == {"unit", "position", "supervisor"}
     org.employee.refresh_from_db()
     assert org.employee.unit == org.dinas
+
+
+def test_a_change_to_a_supervisor_with_a_plt_reviews_above_the_position(org, appraisal, api):
+    """The employee's new appraiser is the Plt acting for their supervisor; an appeal then
+    goes to the superior of that position, as for the definitive official."""
+    acting = EmployeeFactory(unit=org.dinas, user__username="plt")
+    ActingAssignment.objects.create(
+        substitute=acting, replaces=org.appraiser, kind="plt", valid_from=today()
+    )
+    r = api(org.users["hr_admin"]).post(
+        f"/api/employees/{org.employee.pk}/supervisor/",
+        {"supervisor": org.appraiser.pk, "effective": today().isoformat(), "reason": "Plt"},
+        format="json",
+    )
+    assert r.status_code == 204, r.content
+    appraisal.refresh_from_db()
+    assert (appraisal.appraiser, appraisal.appeal_reviewer) == (acting, org.head)

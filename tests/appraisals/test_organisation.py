@@ -8,7 +8,7 @@ from django.db import DataError, IntegrityError, transaction
 
 from appraisals.models import ActingAssignment, Appraisal, Employee
 from appraisals.services.cycles import cycle_open
-from appraisals.services.organisation import supervisor_resolve
+from appraisals.services.organisation import appeal_reviewer_resolve, supervisor_resolve
 from workflow.actors import system_actor
 
 from ..factories import EmployeeFactory, supervise
@@ -58,9 +58,24 @@ def test_cycle_open_resolves_appraiser_and_reviewer_with_acting(org):
     assert created == Employee.objects.filter(active=True).count()
     appraisal = Appraisal.objects.get(employee=org.employee)
     assert appraisal.appraiser == acting
-    # The acting official's own superior is the definitive head's superior chain.
-    assert appraisal.appeal_reviewer is None or appraisal.appeal_reviewer != acting
+    # Acting in the appraiser's position, the Plt answers to that position's superior: the
+    # kepala dinas reviews an appeal, as for the definitive appraiser (not "nobody").
+    assert appraisal.appeal_reviewer == org.head
+    assert appeal_reviewer_resolve(appraisal=appraisal, on=D(2026, 6, 1)) == org.head
     assert cycle_open(cycle=org.cycle, actor=system_actor()) == 0  # idempotent
+
+
+def test_an_acting_official_with_a_superior_of_their_own_answers_to_the_position(org):
+    """A kepala seksi acting as kepala bidang: the appeal goes above the bidang, not to them."""
+    acting = EmployeeFactory(unit=org.dinas)
+    supervise(acting, org.appraiser)
+    ActingAssignment.objects.create(
+        substitute=acting, replaces=org.appraiser, kind="plh", valid_from=D(2025, 12, 1)
+    )
+    cycle_open(cycle=org.cycle, actor=system_actor(), employees=[org.employee])
+    appraisal = Appraisal.objects.get(employee=org.employee)
+    assert (appraisal.appraiser, appraisal.appeal_reviewer) == (acting, org.head)
+    assert appeal_reviewer_resolve(appraisal=appraisal, on=D(2026, 6, 1)) == org.head
 
 
 def test_cycle_open_writes_history_and_audit(org):

@@ -7,7 +7,7 @@ from appraisals.services.cycles import cycle_open
 from appraisals.services.plan import plan_item_create
 from workflow.actors import system_actor
 
-from ..flow import add_plan_item
+from ..flow import add_plan_item, footprint
 
 pytestmark = pytest.mark.django_db
 ALL = [{"value": v, "expectation": f"Ekspektasi {v}"} for v in BehaviourValue.values]
@@ -42,9 +42,11 @@ def test_plan_cannot_be_approved_without_all_expectations(org, appraisal, api):
     appraiser.put(
         url(appraisal, "behaviour-expectations"), {"expectations": ALL[:6]}, format="json"
     )
+    before = footprint(appraisal)
     r = appraiser.post(url(appraisal, "transitions/approve_plan"), {}, format="json")
     assert r.status_code == 400
     assert r.json()["problems"][0]["code"] == "behaviour_expectations_missing"
+    assert footprint(appraisal) == before
     appraiser.put(url(appraisal, "behaviour-expectations"), {"expectations": ALL}, format="json")
     assert (
         appraiser.post(url(appraisal, "transitions/approve_plan"), {}, format="json").status_code

@@ -8,6 +8,8 @@ from appraisals.services.plan import plan_item_create
 from audit.models import AuditEvent
 from workflow.actors import system_actor
 
+from ..flow import footprint
+
 pytestmark = pytest.mark.django_db
 
 ITEM = {
@@ -69,11 +71,13 @@ def test_others_cannot_write_the_plan(persona, status, org, appraisal, api):
 
 def test_plan_is_frozen_after_submission(org, appraisal, at_state, api):
     appraisal = at_state("plan_submitted")
+    before = footprint(appraisal)
     client = api(org.users["employee"])
     assert client.post(url(appraisal), ITEM, format="json").status_code == 409
     item = appraisal.plan_items.first()
     assert client.patch(url(appraisal, item.pk), {"result": "x"}, format="json").status_code == 409
     assert client.delete(url(appraisal, item.pk)).status_code == 409
+    assert footprint(appraisal) == before
 
 
 def test_invalid_item_is_refused_with_problems(org, appraisal, api):
@@ -87,13 +91,17 @@ def test_invalid_item_is_refused_with_problems(org, appraisal, api):
 
 def test_submit_plan_needs_items_with_targets(org, appraisal, api):
     client = api(org.users["employee"])
+    before = footprint(appraisal)
     r = client.post(f"/api/appraisals/{appraisal.pk}/transitions/submit_plan/", {}, format="json")
     assert r.status_code == 400
     assert [p["code"] for p in r.json()["problems"]] == ["plan_empty"]
+    assert footprint(appraisal) == before
     client.post(url(appraisal), {**ITEM, "indicators": []}, format="json")
+    before = footprint(appraisal)
     r = client.post(f"/api/appraisals/{appraisal.pk}/transitions/submit_plan/", {}, format="json")
     assert r.status_code == 400
     assert [p["code"] for p in r.json()["problems"]] == ["item_without_indicator"]
+    assert footprint(appraisal) == before
 
 
 def test_cascading_parent_must_be_the_appraisers_item(org, appraisal, api):

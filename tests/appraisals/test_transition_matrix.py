@@ -14,7 +14,7 @@ from audit.models import AuditEvent
 
 from ..flow import PATHS, add_plan_item, valid_body
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.matrix]
 
 SOURCES = {
     "submit_plan": {"draft"},

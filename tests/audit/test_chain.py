@@ -145,3 +145,24 @@ def test_events_carry_the_subjects_scope(org, chained):
         AuditEvent.objects.filter(subject_id=str(chained.pk)).values_list("scope", flat=True)
     )
     assert scopes == {org.dinas.path}
+
+
+def test_the_canonical_form_refuses_what_json_cannot_state_exactly():
+    """NaN and infinity have no JSON spelling; hashing Python's would fix a non-standard one."""
+    event = {
+        "subject": "appraisals.appraisal:1",
+        "seq": 1,
+        "at": dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC),
+        "actor": "hr_admin",
+        "actor_name": "HR",
+        "action": "note",
+        "from_state": "",
+        "to_state": "",
+        "reason": "",
+    }
+    assert canonical_bytes(**event, changes={"score": 1.5})
+    for odd in (float("nan"), float("inf")):
+        with pytest.raises(ValueError):
+            canonical_bytes(**event, changes={"score": odd})
+    # Without a scope the form is the same as with an empty one.
+    assert canonical_bytes(**event, changes={}) == canonical_bytes(**event, changes={}, scope="")

@@ -23,7 +23,7 @@ from ..factories import EmployeeFactory, supervise
 from ..flow import advance
 from .mutations import KINDS, NEEDS_SEAL, SUBJECT_TYPE
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.property]
 
 STATES = ["draft", "plan_submitted", "in_progress", "reviewed", "result_issued", "appealed",
           "final", "decided", "cancelled"]  # fmt: skip

@@ -21,7 +21,7 @@ from workflow.services import perform
 
 from ..flow import ACTOR, add_plan_item, set_expectations, valid_body
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.property]
 
 TRANSITIONS = [t.name for t in APPRAISAL_WORKFLOW.transitions]
 OPERATIONS = [*TRANSITIONS, "plan_item.created", "plan_item.updated", "plan_item.deleted",

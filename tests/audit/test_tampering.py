@@ -11,7 +11,9 @@ from audit.canonical import chain_hash
 from audit.checkpoints import checkpoint_seal, checkpoints_export
 from audit.models import AuditEvent, Checkpoint
 from audit.verify import verify_audit
+from workflow.services import perform
 
+from ..flow import valid_body
 from .tamper import raw
 
 pytestmark = pytest.mark.django_db
@@ -78,6 +80,13 @@ def test_deleted_event_in_the_middle(histories):
     only_about(report, subject_of(first))
     gap = [p for p in report.problems if p["problem"] == "sequence_gap"]
     assert [(p["seq"], p["expected_seq"]) for p in gap] == [(3, 2)]
+    # Event 3 still names the deleted event's hash: the link is broken there too.
+    assert located(report) == {
+        (subject_of(first), 3, "sequence_gap"),
+        (subject_of(first), 3, "broken_link"),
+    }
+    third = events_of(first)[1]  # seq 3, now second
+    assert {p["event_id"] for p in report.problems} == {third.pk}
 
 
 def test_inserted_event(histories):
@@ -103,7 +112,14 @@ def test_inserted_event(histories):
     report = verify_audit()
     only_about(report, subject_of(first))
     assert min(p["seq"] for p in report.problems) == 3
-    assert (subject_of(first), 3, "hash_mismatch") in located(report)
+    # The forged event's hash is wrong, the event after it no longer links to it, and the
+    # renumbered events' hashes (the sequence number is hashed) no longer match.
+    renumbered = range(4, len(events) + 2)
+    assert located(report) == {
+        (subject_of(first), 3, "hash_mismatch"),
+        (subject_of(first), 4, "broken_link"),
+        *((subject_of(first), seq, "hash_mismatch") for seq in renumbered),
+    }
 
 
 def test_reordered_events(histories):
@@ -114,10 +130,13 @@ def test_reordered_events(histories):
     raw("UPDATE audit_auditevent SET seq = 3 WHERE id = %s", [a.pk])
     report = verify_audit()
     only_about(report, subject_of(first))
-    assert {(2, "hash_mismatch"), (3, "hash_mismatch")} <= {
-        (seq, kind) for _s, seq, kind in located(report)
+    assert {(seq, kind) for _s, seq, kind in located(report)} == {
+        (2, "hash_mismatch"),
+        (3, "hash_mismatch"),
+        (2, "broken_link"),
+        (3, "broken_link"),
+        (4, "broken_link"),
     }
-    assert min(p["seq"] for p in report.problems) == 2
 
 
 def test_truncated_tail_against_the_checkpoint(histories):
@@ -140,6 +159,26 @@ def test_rewritten_suffix_against_the_checkpoint(histories):
     report = verify_audit()
     only_about(report, subject_of(first))
     assert located(report) == {(subject_of(first), 2, "sealed_event_changed")}
+    [problem] = report.problems
+    assert (problem["event_id"], problem["checkpoint"]) == (events_of(first)[1].pk, 1)
+
+
+def test_a_changed_event_names_the_checkpoint_that_sealed_it(histories, org):
+    """The last event the first checkpoint sealed is the first checkpoint's, not the next's."""
+    first, _ = histories
+    checkpoint_seal()
+    sealed_first = len(events_of(first))
+    body = valid_body("submit_self_assessment", first)
+    perform(first, "submit_self_assessment", actor=org.users["employee"], payload=body)
+    checkpoint_seal()
+    rechain_from(first, sealed_first, reason="ditulis ulang")
+    report = verify_audit()
+    [problem] = report.problems
+    assert (problem["problem"], problem["seq"], problem["checkpoint"]) == (
+        "sealed_event_changed",
+        sealed_first,
+        1,
+    )
 
 
 def test_rewritten_suffix_with_new_rows(histories):

@@ -7,13 +7,15 @@ import os
 from unittest import mock
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from appraisals.models import Appraisal
 from appraisals.services.cycles import cycle_open
 from notifications import tasks
 from notifications.models import DeadLetter, InboxItem, Message, OutboxEvent, Preference
+from notifications.relay import outbox_fan_out
 from workflow.actors import system_actor
 
 from ..factories import EmployeeFactory, supervise
@@ -22,6 +24,7 @@ from .live import LiveCelery, smtp_server, wait_for
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
+    pytest.mark.real_worker,
     pytest.mark.skipif(
         not os.environ.get("CELERY_BROKER_URL"),
         reason="needs the local Redis (CI's second run sets CELERY_BROKER_URL)",
@@ -139,3 +142,53 @@ def test_a_poison_message_is_dead_lettered_by_the_worker_without_endless_requeue
     message.refresh_from_db()
     assert (message.status, message.attempts, message.published_count) == ("dead", 3, 1)
     assert DeadLetter.objects.get().attempts == 3
+
+
+def _waiting_on_locks() -> int:
+    with connection.cursor() as cursor:
+        # Inside a transaction the activity view is a snapshot taken once: take a new one.
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0]
+
+
+def _finished(live) -> int:
+    return sum("succeeded in" in line for w in live.workers for line in w.output)
+
+
+@pytest.mark.postgres
+def test_two_workers_racing_on_one_email_send_it_once(org, appraisal, with_email, live):
+    """The same message handed to two workers at once (a republished lease, a redelivery).
+
+    Both count their attempt, then both wait for the message's row lock in the delivery
+    block: this test holds the event row that block locks with it. Released, one sends;
+    the other must find the message delivered under the lock and send nothing.
+    """
+    with mock.patch.object(tasks.relay, "apply_async"):  # no worker relays meanwhile
+        advance(appraisal, "plan_submitted", users=org.users)
+    outbox_fan_out(now=timezone.now(), limit=100)  # the messages, not yet published
+    email = Message.objects.get(channel="email", recipient=org.users["appraiser"])
+    live.start_worker()
+    live.start_worker()
+
+    with transaction.atomic():
+        OutboxEvent.objects.select_for_update().get(pk=email.event_id)
+        tasks.deliver.delay(str(email.pk))
+        tasks.deliver.delay(str(email.pk))
+
+        def both_wait():
+            attempts = Message.objects.filter(pk=email.pk).values_list("attempts", flat=True)
+            return _waiting_on_locks() >= 2 and attempts[0] == 2
+
+        assert wait_for(both_wait, timeout=30), [w.output[-5:] for w in live.workers]
+    # Released: the two deliveries go on, one after the other under the row lock.
+    assert wait_for(lambda: _finished(live) == 2, timeout=30), [w.output for w in live.workers]
+
+    email.refresh_from_db()
+    assert (email.status, email.attempts) == ("delivered", 2)
+    assert live.sink.message_ids() == [f"<{email.pk}@kinerja>"]
+    outcomes = "".join(line for w in live.workers for line in w.output)
+    assert "'delivered'" in outcomes and "'duplicate'" in outcomes

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from appraisals.models import Appraisal, BehaviourValue
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
 def open_appraisal(b, appraisal):

@@ -9,6 +9,8 @@ from django.test import Client
 from appraisals.models import Appraisal, BehaviourValue
 from audit.models import AuditEvent
 
+from ..flow import add_plan_item
+
 pytestmark = pytest.mark.django_db
 
 NASTY = ["\x00", "a" * 30000, "😀" * 5000 + "\x00", "<script>alert(1)</script>\x00"]
@@ -56,14 +58,35 @@ def test_plan_item_fields(appraisal, signed_in, value):
     assert not appraisal.plan_items.exists()
 
 
+def unchanged(appraisal) -> tuple:
+    """What a refused post must leave as it was: state, version, plan items, audit events."""
+    fresh = Appraisal.objects.get(pk=appraisal.pk)
+    items = list(fresh.plan_items.order_by("pk").values_list("pk", flat=True))
+    return fresh.state, fresh.version, items, events_of(appraisal)
+
+
 @pytest.mark.parametrize("raw", ["abc", "-1", "9" * 40, "1e9", ""])
-def test_odd_ids_and_versions(appraisal, signed_in, raw):
+def test_odd_ids_and_versions(org, appraisal, at_state, signed_in, raw):
+    add_plan_item(appraisal, org.users["employee"])
+    before = unchanged(appraisal)
     client = signed_in("employee")
-    assert client.post(f"/appraisals/{appraisal.pk}/plan/", {"delete": raw}).status_code < 500
-    response = client.post(f"/appraisals/{appraisal.pk}/do/submit_plan/", {"version": raw})
-    assert response.status_code < 500
-    assert client.post("/appraisals/approve/", {"appraisal": [raw]}).status_code < 500
+    # No such item (an empty `delete` is no delete: the add form, refused for its fields).
+    response = client.post(f"/appraisals/{appraisal.pk}/plan/", {"delete": raw})
+    assert response.status_code == (400 if raw == "" else 200)
+    assert unchanged(appraisal) == before
+    if raw:  # a garbled version is refused, not read as "no version" (an empty one is)
+        response = client.post(f"/appraisals/{appraisal.pk}/do/submit_plan/", {"version": raw})
+        assert response.status_code == 400
+        assert response.context["form"].field_errors["version"]
+        assert unchanged(appraisal) == before
     assert client.get(f"/appraisals/?page={raw}&state={raw}&q={raw}").status_code == 200
+
+    at_state("plan_submitted")
+    before = unchanged(appraisal)
+    picked = [raw, f"{appraisal.pk}:{raw}"] if raw else [raw]
+    response = signed_in("appraiser").post("/appraisals/approve/", {"appraisal": picked})
+    assert response.status_code == 302
+    assert unchanged(appraisal) == before
 
 
 @pytest.mark.parametrize("value", NASTY)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from appraisals.models import Appraisal, BehaviourValue
 from appraisals.models.appraisal import Indicator
 from appraisals.services.cycles import cycle_open
+from audit.models import AuditEvent
 from tests.factories import EmployeeFactory, supervise
 from tests.flow import add_plan_item, advance
 from workflow.actors import system_actor
@@ -434,25 +435,26 @@ def test_signing_in_does_not_use_up_the_address_and_guessing_is_limited_per_acco
     assert blocked.status_code == 429
 
 
-def test_unicode_digits_and_nul_are_4xx_not_500(appraisal, pages):
+def test_unicode_digits_and_nul_are_4xx_not_500(org, appraisal, pages):
+    add_plan_item(appraisal, org.users["employee"])
+
+    def unchanged():
+        fresh = Appraisal.objects.get(pk=appraisal.pk)
+        items = list(fresh.plan_items.values_list("pk", flat=True))
+        events = AuditEvent.objects.filter(subject_id=str(appraisal.pk)).count()
+        return fresh.state, fresh.version, items, events
+
+    before = unchanged()
     client = pages("employee")
     for odd in ("²", "①", "٣"):
-        assert (
-            client.post(url("plan", appraisal.pk), {"version": odd, "delete": odd}).status_code
-            < 500
-        )
-        assert (
-            client.post(
-                url("transition", appraisal.pk, "submit_plan"), {"version": odd}
-            ).status_code
-            < 500
-        )
-        assert (
-            client.post(
-                url("check-ins", appraisal.pk), {"kind": "evidence", "period": odd, "version": odd}
-            ).status_code
-            < 500
-        )
+        # No such item: the page says so; a garbled version is refused, never ignored.
+        response = client.post(url("plan", appraisal.pk), {"version": odd, "delete": odd})
+        assert response.status_code == 200 and response.context["errors"]
+        submit = url("transition", appraisal.pk, "submit_plan")
+        assert client.post(submit, {"version": odd}).status_code == 400
+        check_in = {"kind": "evidence", "period": odd, "version": odd}
+        assert client.post(url("check-ins", appraisal.pk), check_in).status_code == 400
+        assert unchanged() == before
     assert client.get(url("appraisals") + "?q=a%00b").status_code == 200
 
 

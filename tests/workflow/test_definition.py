@@ -104,3 +104,48 @@ def test_registering_the_same_table_again_is_harmless():
     assert definition.register(APPRAISAL_WORKFLOW, model="appraisals.Appraisal") is (
         APPRAISAL_WORKFLOW
     )
+
+
+def _toy(**changes) -> Workflow:
+    table = {
+        "name": "toy",
+        "label": Text("mainan", "toy"),
+        "states": (State("a", Text("a", "a")), State("b", Text("b", "b"))),
+        "initial": "a",
+        "roles_of": lambda obj, user: frozenset(),
+        "transitions": (
+            Transition("go", ("a",), "b", frozenset({"r"}), Text("pergi", "go")),
+            Transition("back", ("b",), "a", frozenset({"r"}), Text("kembali", "back")),
+        ),
+    }
+    return Workflow(**{**table, **changes})
+
+
+def test_a_sound_table_is_accepted_and_answers_by_name():
+    toy = _toy()
+    assert toy.state("b").label.en == "b" and toy.state("a").name == "a"
+    assert toy.transition("back").target == "a"
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"initial": "z"}, "toy: unknown initial state 'z'"),
+        (
+            {"transitions": (Transition("go", ("a",), "b", frozenset({"r"}), Text("x", "x")),) * 2},
+            "toy: duplicate transition names",
+        ),
+    ],
+)
+def test_a_broken_table_says_what_is_wrong(changes, message):
+    with pytest.raises(ValueError) as refused:
+        _toy(**changes)
+    assert str(refused.value) == message
+
+
+def test_a_model_without_a_workflow_is_named_in_the_error():
+    from appraisals.models import Unit
+
+    with pytest.raises(LookupError) as missing:
+        definition.for_model(Unit)
+    assert str(missing.value) == "No workflow registered for appraisals.Unit"

@@ -14,8 +14,9 @@ from django.shortcuts import render
 from django.views.defaults import page_not_found, permission_denied
 
 from ..constraints import integrity_refusal
-from ..errors import ActionForbidden, NotFound, WorkflowError
+from ..errors import ActionForbidden, NotFound, PayloadInvalid, Problem, WorkflowError
 from ..services import serializer_problems
+from ..text import Text
 
 security_log = logging.getLogger("kinerja.security")
 
@@ -26,6 +27,25 @@ def whole_number(raw) -> int | None:
     """A form's id, version or period: ASCII digits only ("²".isdigit() is true), bigint-safe."""
     raw = (raw or "").strip()
     return int(raw) if _WHOLE.fullmatch(raw) else None
+
+
+_VERSION_INVALID = Text(
+    id="Versi formulir tidak sah; muat ulang halaman.",
+    en="The form's version is not valid; reload the page.",
+)
+
+
+def posted_version(raw) -> int | None:
+    """The version a form was drawn at: None when absent; a garbled one is refused (400),
+    never read as "no version", which would skip the check that the record is unchanged."""
+    if not (raw or "").strip():
+        return None
+    number = whole_number(raw)
+    if number is None:
+        raise PayloadInvalid(
+            _VERSION_INVALID, [Problem("version_invalid", _VERSION_INVALID, "version")]
+        )
+    return number
 
 
 @dataclass

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from .. import definition
-from .errors import whole_number
+from .errors import posted_version
 
 
 class Field:
@@ -124,4 +124,4 @@ class TransitionForm:
         return self._value("reason")
 
     def version(self) -> int | None:
-        return whole_number(self._value("version"))
+        return posted_version(self._value("version"))
