@@ -121,9 +121,10 @@ def test_bad_if_match(header, org, at_state, api):
 @pytest.mark.parametrize(
     "params, status, count",
     [
-        ({"page": "abc"}, 404, None),
-        ({"page": -1}, 404, None),
-        ({"page_size": "x"}, 200, 1),  # the default page size; the one appraisal
+        # Paging must be one whole number from 1 (issue #13 item 12): refused, not ignored.
+        ({"page": "abc"}, 400, None),
+        ({"page": -1}, 400, None),
+        ({"page_size": "x"}, 400, None),
         ({"state": "x" * 5000}, 200, 0),  # applied, never ignored: no such state
         ({"cycle": "not-a-number"}, 400, None),
         ({"employee": "1;DROP"}, 400, None),

@@ -10,7 +10,6 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from workflow.definition import ANY_STATE, Context, Guard, State, Transition, Workflow, register
-from workflow.fsm import fsm_methods
 from workflow.text import Text
 
 T = Text
@@ -105,5 +104,3 @@ TOY_WORKFLOW = register(
     ),
     model="toyflow.Toy",
 )
-
-ToyTransitions = fsm_methods(TOY_WORKFLOW, module=__name__, name="ToyTransitions")

@@ -3,7 +3,6 @@
 import django.db.models.deletion
 import django_fsm
 import simple_history.models
-import tests.toyflow.lifecycle
 from django.conf import settings
 from django.db import migrations, models
 
@@ -54,6 +53,6 @@ class Migration(migrations.Migration):
                 ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('reviewer', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
-            bases=(tests.toyflow.lifecycle.ToyTransitions, django_fsm.FSMModelMixin, models.Model),
+            bases=(django_fsm.FSMModelMixin, models.Model),
         ),
     ]
