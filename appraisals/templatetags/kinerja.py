@@ -2,6 +2,8 @@
 
 from django import template
 
+from workflow.templatetags import workflow_pages
+
 from ..web.labels import label as label_of
 
 register = template.Library()
@@ -13,12 +15,6 @@ def label(code) -> str:
     return label_of(code)
 
 
-@register.filter
-def text(value) -> str:
-    """A workflow Text (or anything) in the active language."""
-    return str(value) if value is not None else ""
-
-
-@register.filter
-def get(mapping, key):
-    return mapping.get(key) if hasattr(mapping, "get") else None
+# The generic pages' helpers, under the same names on the domain's pages.
+register.filter("text", workflow_pages.text)
+register.filter("get", workflow_pages.get)
