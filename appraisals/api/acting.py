@@ -11,7 +11,7 @@ from ..models import ActingAssignment, Employee, Position
 from ..selectors import appraisal_get_visible
 from ..selectors.acting import acting_get_managed, acting_list_managed, handovers_readable
 from ..services.acting import acting_appoint, acting_end
-from ..services.handover import handover_note_write, note_open_until
+from ..services.handover import handover_note_target, handover_note_write, note_open_until
 from .organisation import _InScope
 
 START = (
@@ -91,7 +91,16 @@ class ActingIn(_InScope):
         help_text="plt: a vacancy or long absence; plh: a short absence (needs valid_until)",
     )
     valid_from = serializers.DateField(help_text=START)
-    valid_until = serializers.DateField(required=False, allow_null=True)
+    valid_until = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text=(
+            "Hari terakhir; wajib untuk Plh / The last day; required for a Plh. Not before "
+            "valid_from (dates_reversed) nor today (already_over). One official has one "
+            "acting official at a time (overlap); a Plh needs a present official "
+            "(plh_for_vacancy); the substitute is not the official (acting_not_self)."
+        ),
+    )
     reason = serializers.CharField(required=False, allow_blank=True, max_length=10000)
 
 
@@ -181,6 +190,7 @@ class HandoverNoteView(APIView):
         summary="The previous appraiser's handover note (catatan serah terima), within the window",
     )
     def post(self, request, pk: int):
+        handover_note_target(user=request.user, pk=pk)  # who, before what was written
         data = HandoverNoteIn(data=request.data)
         data.is_valid(raise_exception=True)
         row = handover_note_write(actor=request.user, pk=pk, note=data.validated_data["note"])

@@ -109,7 +109,7 @@ def acting_appoint(
 ) -> tuple[ActingAssignment, int]:
     """Appoint `substitute` Plt/Plh for a position or its official; the row and how many moved."""
     if replaces is None and position is None:
-        raise PayloadInvalid(INVALID, [_problem("required", NEED_TARGET, "position")])
+        raise PayloadInvalid(INVALID, [_problem("target_required", NEED_TARGET, "position")])
     if replaces is None:
         replaces = _holder_of(position)
         if replaces is None:
@@ -132,7 +132,7 @@ def acting_appoint(
         problems.append(_problem("already_over", PAST_END, "valid_until"))
     if kind == ActingAssignment.Kind.PLH:
         if valid_until is None:
-            problems.append(_problem("required", PLH_NEEDS_END, "valid_until"))
+            problems.append(_problem("plh_needs_end", PLH_NEEDS_END, "valid_until"))
         if not replaces.active:
             problems.append(_problem("plh_for_vacancy", PLH_NOT_VACANCY, "kind"))
     if problems:

@@ -173,7 +173,7 @@ def test_scope_hr_elsewhere_404_non_hr_403(org, api, plt, appraisal):
         ({"substitute": "SELF"}, "substitute", "acting_not_self"),
         ({"valid_until": "PAST_FROM"}, "valid_until", "dates_reversed"),
         ({"valid_from": "TOMORROW"}, "valid_from", "future_date"),
-        ({"kind": "plh"}, "valid_until", "required"),
+        ({"kind": "plh"}, "valid_until", "plh_needs_end"),
     ],
 )
 def test_validation_is_bilingual(org, api, plt, body, field, code):
