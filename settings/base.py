@@ -219,6 +219,7 @@ SPECTACULAR_SETTINGS = {
         "UnitKindEnum": "appraisals.models.organisation.Unit.Kind",
         "PositionKindEnum": "appraisals.models.organisation.Position.Kind",
         "EmployeeKindEnum": "appraisals.models.organisation.Employee.Kind",
+        "ActingKindEnum": "appraisals.models.organisation.ActingAssignment.Kind",
     },
 }
 
