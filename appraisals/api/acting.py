@@ -7,6 +7,8 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from workflow.api.fields import TextField
+
 from ..models import ActingAssignment, Employee, Position
 from ..selectors import appraisal_get_visible
 from ..selectors.acting import acting_get_managed, acting_list_managed, handovers_readable
@@ -101,11 +103,11 @@ class ActingIn(_InScope):
             "(plh_for_vacancy); the substitute is not the official (acting_not_self)."
         ),
     )
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    reason = TextField(required=False, allow_blank=True, max_length=10000)
 
 
 class EndIn(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    reason = TextField(required=False, allow_blank=True, max_length=10000)
 
 
 def _done(assignment, moved: int, code=status.HTTP_200_OK) -> Response:
@@ -170,7 +172,7 @@ class HandoverOut(serializers.Serializer):
 
 
 class HandoverNoteIn(serializers.Serializer):
-    note = serializers.CharField(max_length=10000)
+    note = TextField(max_length=10000)
 
 
 class HandoverListView(APIView):
