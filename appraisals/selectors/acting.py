@@ -122,3 +122,8 @@ def handovers_open_to(*, user) -> QuerySet[AppraiserHandover]:
         .select_related("appraisal__employee", "appraisal__cycle", "successor")
         .order_by("-changed_at", "-id")
     )
+
+
+def history_capacities(*, obj: Appraisal, events) -> dict[int, str]:
+    """The lifecycle's hook (`history_capacity`): the history API's `actor_capacity`."""
+    return timeline_capacities(appraisal=obj, events=events)

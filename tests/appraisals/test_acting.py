@@ -252,3 +252,19 @@ def test_handover_note_after_supervisor_change(org, at_state, api):
     )
     assert r.status_code == 200
     assert Appraisal.objects.get(pk=appraisal.pk).appraiser == new_boss
+
+
+def test_history_names_the_capacity_of_each_actor(org, at_state, api, plt):
+    appraisal = at_state("plan_submitted")
+    assert appoint(api, org, plt).status_code == 201
+    api(plt.user).post(
+        f"/api/appraisals/{appraisal.pk}/transitions/approve_plan/", {}, format="json"
+    )
+    history = api(plt.user).get(f"/api/appraisals/{appraisal.pk}/history/").json()
+    by_action = {e["action"]: e["actor_capacity"] for e in history}
+    assert by_action["appraisal.created"] == "system"
+    assert by_action["submit_plan"] == "employee"
+    assert by_action["appraisal.reassigned"] == "hr_admin"
+    assert by_action["approve_plan"] == "plt_appraiser"
+    # The expectations were set before the change, by the definitive appraiser.
+    assert by_action["behaviour_expectations.set"] == "appraiser"
