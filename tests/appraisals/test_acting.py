@@ -268,3 +268,23 @@ def test_history_names_the_capacity_of_each_actor(org, at_state, api, plt):
     assert by_action["approve_plan"] == "plt_appraiser"
     # The expectations were set before the change, by the definitive appraiser.
     assert by_action["behaviour_expectations.set"] == "appraiser"
+
+
+def test_a_vacant_position_gets_a_plt_not_a_plh(org, at_state, api, plt):
+    seat = PositionFactory(unit=org.dinas, name="Kepala Bidang")
+    org.appraiser.position = seat
+    org.appraiser.save()
+    appraisal = at_state("in_progress")
+    r = api(org.users["hr_admin"]).post(
+        f"/api/employees/{org.appraiser.pk}/leave/",
+        {"kind": "retired", "effective": today().isoformat()},
+        format="json",
+    )
+    assert r.status_code == 204
+    until = (today() + dt.timedelta(days=3)).isoformat()
+    r = appoint(api, org, plt, replaces=None, position=seat.pk, kind="plh", valid_until=until)
+    assert r.status_code == 400 and r.json()["problems"][0]["code"] == "plh_for_vacancy"
+    r = appoint(api, org, plt, replaces=None, position=seat.pk)
+    assert r.status_code == 201, r.content
+    appraisal.refresh_from_db()
+    assert appraisal.appraiser == plt
