@@ -1,8 +1,9 @@
 """The admin, for an HR administrator who is staff, keeps to their scope at both ends.
 
 Supervisor relations are written in the admin (acting assignments are read-only
-there since issue #14: HR's page and the API appoint them): an HR admin of Dinas Pendidikan must neither see another unit's rows nor
-point one of theirs at an employee of another unit (issue #13, item 7).
+there since issue #14: HR's page and the API appoint them): an HR admin of Dinas
+Pendidikan must neither see another unit's rows nor point one of theirs at an
+employee of another unit (issue #13, item 7).
 """
 
 from __future__ import annotations
