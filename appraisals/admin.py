@@ -90,10 +90,23 @@ class SupervisorRelationAdmin(ScopedAdmin):
 
 @admin.register(ActingAssignment)
 class ActingAssignmentAdmin(ScopedAdmin):
+    """Read-only: a Plt/Plh is appointed and ended on HR's page or the API (hr/acting/,
+    /api/acting-assignments/), whose service moves the open appraisals in the same
+    transaction; a row written here would move nothing (issue #14, item 4)."""
+
     scope_path = "replaces__unit__path"
 
-    list_display = ["substitute", "replaces", "kind", "valid_from", "valid_until"]
+    list_display = ["substitute", "replaces", "kind", "valid_from", "valid_until", "ended_at"]
     raw_id_fields = ["substitute", "replaces"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(RoleAssignment)

@@ -16,6 +16,20 @@ SUPERVISOR_NOT_SELF = Text(
 )
 
 MESSAGES: dict[str, tuple[Text, str | None]] = {
+    "acting_not_self": (
+        Text(
+            id="Pelaksana tidak dapat menggantikan dirinya sendiri.",
+            en="An acting official cannot replace themself.",
+        ),
+        "substitute",
+    ),
+    "acting_dates_ordered": (
+        Text(
+            id="Tanggal akhir tidak boleh sebelum tanggal mulai.",
+            en="The end date cannot be before the start date.",
+        ),
+        "valid_until",
+    ),
     "supervisor_not_self": (SUPERVISOR_NOT_SELF, "supervisor"),
     "employee_nip_18_digits": (
         Text(id="NIP harus 18 digit angka.", en="A NIP must be 18 digits."),

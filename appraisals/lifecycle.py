@@ -362,6 +362,7 @@ APPRAISAL_WORKFLOW = register(
         serializer="appraisals.api.serializers.AppraisalSerializer",
         related=APPRAISAL_RELATED,
         history_readers=HISTORY_READERS,
+        history_capacity="appraisals.selectors.acting.history_capacities",
         pages="appraisals.web.views.AppraisalPages",
         # Notifications (PermenPANRB 6/2022 phases). With no appeal reviewer in
         # the system the authority decides (PP 30/2019 Pasal 59), so it hears.

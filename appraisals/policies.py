@@ -128,9 +128,9 @@ def contract_roles(user) -> list[str]:
         today = timezone.localdate()
         valid = valid_on(today)
         acting_for = list(
-            ActingAssignment.objects.filter(valid, substitute_id=employee_id).values_list(
-                "replaces_id", flat=True
-            )
+            ActingAssignment.objects.in_force(today)
+            .filter(substitute_id=employee_id)
+            .values_list("replaces_id", flat=True)
         )
         heads = [employee_id, *acting_for]
         subordinates = list(

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from .imports.uploads import uploads_sweep
+from .services.acting import acting_expire
 from .services.job_runs import cycle_open_job_run
 
 
@@ -14,6 +15,12 @@ def cycle_open_task(job_id: int) -> None:
 @shared_task
 def import_uploads_sweep() -> int:
     return uploads_sweep()
+
+
+@shared_task
+def acting_assignments_expire() -> int:
+    """Plt/Plh appointments past their last day hand their appraisals back (beat, hourly)."""
+    return acting_expire()
 
 
 @shared_task(acks_late=True)

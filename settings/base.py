@@ -219,6 +219,7 @@ SPECTACULAR_SETTINGS = {
         "UnitKindEnum": "appraisals.models.organisation.Unit.Kind",
         "PositionKindEnum": "appraisals.models.organisation.Position.Kind",
         "EmployeeKindEnum": "appraisals.models.organisation.Employee.Kind",
+        "ActingKindEnum": "appraisals.models.organisation.ActingAssignment.Kind",
     },
 }
 
@@ -358,5 +359,13 @@ CELERY_BEAT_SCHEDULE["import-uploads-sweep"] = {
     "task": "appraisals.tasks.import_uploads_sweep",
     "schedule": 3600.0,
 }
+# Plt/Plh appointments past their valid_until hand their appraisals back; hourly, so the
+# day after the last day is never more than an hour in.
+CELERY_BEAT_SCHEDULE["acting-expire"] = {
+    "task": "appraisals.tasks.acting_assignments_expire",
+    "schedule": 3600.0,
+}
+# Days the previous appraiser may write the handover note after a change of appraiser.
+KINERJA_HANDOVER_NOTE_DAYS = int(os.environ.get("KINERJA_HANDOVER_NOTE_DAYS", "14"))
 # No admin page reverts history (simple-history's admin would offer it).
 SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -113,6 +113,10 @@ class Workflow:
     related: tuple[str, ...] = ()
     # Roles that may read the object's history (API and page).
     history_readers: frozenset[str] = frozenset()
+    # `f(*, obj, events) -> {seq: capacity}`: the capacity in which each event's actor
+    # acted then (e.g. "appraiser", "plt_appraiser"), shown on the history as
+    # `actor_capacity` and on the timeline. Default: none.
+    history_capacity: str = ""
     # An `ObjectPages` subclass (workflow.web.views) drawing the object's page
     # and its transition forms. Default: the generic pages.
     pages: str = ""

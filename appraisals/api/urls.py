@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import calibration, content, cycles, directory, organisation, views
+from . import acting, calibration, content, cycles, directory, organisation, views
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
@@ -55,5 +55,14 @@ urlpatterns = [
     path("positions/", directory.PositionListView.as_view(), name="position-list"),
     path("employees/", directory.EmployeeListView.as_view(), name="employee-list"),
     path("employees/<int:pk>/", directory.EmployeeDetailView.as_view(), name="employee-detail"),
+    path("acting-assignments/", acting.ActingListView.as_view(), name="acting-list"),
+    path("acting-assignments/<int:pk>/", acting.ActingDetailView.as_view(), name="acting-detail"),
+    path("acting-assignments/<int:pk>/end/", acting.ActingEndView.as_view(), name="acting-end"),
+    path("appraisals/<int:pk>/handovers/", acting.HandoverListView.as_view(), name="handover-list"),
+    path(
+        "appraisals/<int:pk>/handover-note/",
+        acting.HandoverNoteView.as_view(),
+        name="handover-note",
+    ),
     path("", include("appraisals.api.urls_feedback")),
 ]

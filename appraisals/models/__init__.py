@@ -1,4 +1,13 @@
-from .appraisal import Appeal, Appraisal, Cycle, Decision, Discussion, Indicator, PlanItem
+from .appraisal import (
+    Appeal,
+    Appraisal,
+    AppraiserHandover,
+    Cycle,
+    Decision,
+    Discussion,
+    Indicator,
+    PlanItem,
+)
 from .calibration import CurveOverride, UnitPredicate
 from .content import (
     BehaviourExpectation,
@@ -26,6 +35,7 @@ __all__ = [
     "ApiToken",
     "Appeal",
     "Appraisal",
+    "AppraiserHandover",
     "BehaviourExpectation",
     "BehaviourValue",
     "CheckIn",

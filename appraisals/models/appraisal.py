@@ -214,3 +214,36 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"Decision {self.pk} ({self.kind}, {self.status})"
+
+
+class AppraiserHandover(models.Model):
+    """The appraiser of an open appraisal changed mid-cycle (serah terima).
+
+    Written with the reassignment; the previous appraiser, who lost access to
+    the appraisal itself, may leave one handover note (catatan serah terima) for
+    the successor within `KINERJA_HANDOVER_NOTE_DAYS` of the change.
+    """
+
+    class Cause(models.TextChoices):
+        ACTING_APPOINTED = "acting_appointed", "Penunjukan Plt/Plh"
+        ACTING_ENDED = "acting_ended", "Berakhirnya Plt/Plh"
+        SUPERVISOR_CHANGE = "supervisor_change", "Pergantian atasan langsung"
+        TRANSFER = "transfer", "Mutasi"
+        ORGANISATION = "organisation", "Perubahan organisasi"
+
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.PROTECT, related_name="handovers")
+    previous = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="handed_over")
+    successor = models.ForeignKey(
+        Employee, null=True, blank=True, on_delete=models.PROTECT, related_name="taken_over"
+    )
+    cause = models.CharField(max_length=30, choices=Cause.choices)
+    changed_at = models.DateTimeField()
+    note = models.TextField(blank=True)
+    note_written_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        indexes = [models.Index(fields=["previous", "changed_at"], name="handover_prev_at")]
+
+    def __str__(self) -> str:
+        return f"{self.appraisal_id}: {self.previous_id} -> {self.successor_id}"

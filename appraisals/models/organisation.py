@@ -128,11 +128,22 @@ class SupervisorRelation(models.Model):
         return f"{self.employee_id} -> {self.supervisor_id} from {self.valid_from}"
 
 
+class ActingAssignmentQuerySet(models.QuerySet):
+    def in_force(self, on: dt.date):
+        """Appointments acting on `on`: inside their dates and not ended early by HR."""
+        return self.filter(valid_on(on), ended_at__isnull=True)
+
+
 class ActingAssignment(models.Model):
-    """Plt/Plh: `substitute` acts for `replaces` over a period.
+    """Plt/Plh: `substitute` acts in `position`, for the official `replaces`, over a period.
 
     While it holds, whoever would report to `replaces` is appraised by
-    `substitute` (BKN: Plt for a vacancy or long absence, Plh for a short one).
+    `substitute` (BKN, SE Kepala BKN 1/2021: a Plt (pelaksana tugas) fills a
+    vacancy or a long absence of the definitive official, a Plh (pelaksana
+    harian) a short, temporary absence). The position is the seat acted in;
+    `replaces` is its definitive holder (present, absent or gone), whose
+    subordinates' supervisor records name them. An HR admin appoints and ends it
+    through `services.acting`, which reassigns the open appraisals at once.
     """
 
     class Kind(models.TextChoices):
@@ -143,10 +154,38 @@ class ActingAssignment(models.Model):
         Employee, on_delete=models.PROTECT, related_name="acting_assignments"
     )
     replaces = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="acted_for")
+    position = models.ForeignKey(
+        Position, null=True, blank=True, on_delete=models.PROTECT, related_name="acting"
+    )
     kind = models.CharField(max_length=5, choices=Kind.choices)
     valid_from = models.DateField()
     valid_until = models.DateField(null=True, blank=True)
+    reason = models.TextField(blank=True, help_text="Dasar penunjukan, e.g. nomor surat perintah")
+    # Ended early by HR, or handed back by the expiry sweep once valid_until passed.
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    end_reason = models.TextField(blank=True)
     history = HistoricalRecords()
+
+    objects = ActingAssignmentQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(substitute=models.F("replaces")), name="acting_not_self"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True)
+                | models.Q(valid_until__gte=models.F("valid_from")),
+                name="acting_dates_ordered",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.substitute_id} for {self.replaces_id}"

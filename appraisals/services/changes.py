@@ -30,6 +30,7 @@ from ..constraints import SUPERVISOR_NOT_SELF
 from ..models import Appraisal, Employee, Position, SupervisorRelation, Unit
 from ..policies import profile_of
 from .cycles import cycle_open
+from .handover import appraisal_reassign
 from .organisation import position_superior_resolve, supervisor_resolve
 
 ONLY_HR = Text(
@@ -103,20 +104,8 @@ def _open_appraisals(employee: Employee, states) -> list[Appraisal]:
     return list(Appraisal.objects.filter(employee=employee, state__in=states))
 
 
-def _reassign(appraisal: Appraisal, *, actor, reason: str, **fields) -> None:
-    def apply(locked: Appraisal):
-        if "appraiser" not in fields:
-            fields["appraiser"] = locked.appraiser
-        changes = {}
-        for name, value in fields.items():
-            old = getattr(locked, f"{name}_id")
-            new = value.pk if value is not None else None
-            if old != new:
-                changes[f"{name}_id"] = [old, new]
-                setattr(locked, name, value)
-        return None, changes
-
-    engine.change(appraisal, actor=actor, action="appraisal.reassigned", apply=apply, reason=reason)
+def _reassign(appraisal: Appraisal, *, actor, reason: str, cause: str, **fields) -> None:
+    appraisal_reassign(appraisal, actor=actor, reason=reason, cause=cause, **fields)
 
 
 def _reviewer_for(appraiser: Employee | None, employee: Employee, on: dt.date):
@@ -140,7 +129,13 @@ def _record(employee: Employee, *, actor, action: str, reason: str, changes: dic
 
 @transaction.atomic
 def employee_supervisor_change(
-    *, employee: Employee, supervisor: Employee | None, effective: dt.date, actor, reason: str = ""
+    *,
+    employee: Employee,
+    supervisor: Employee | None,
+    effective: dt.date,
+    actor,
+    reason: str = "",
+    cause: str = "supervisor_change",
 ) -> None:
     _require_hr(actor, employee.unit)
     _require_reachable(actor, supervisor=supervisor.unit if supervisor else None)
@@ -180,7 +175,11 @@ def employee_supervisor_change(
         },
     )
     appraisals_follow_employee(
-        employee=employee, actor=actor, effective=effective, reason=reason or "supervisor_change"
+        employee=employee,
+        actor=actor,
+        effective=effective,
+        reason=reason or "supervisor_change",
+        cause=cause,
     )
 
 
@@ -226,6 +225,7 @@ def employee_transfer(
         effective=effective,
         actor=actor,
         reason=reason or "transfer",
+        cause="transfer",
     )
 
 
@@ -254,7 +254,9 @@ def employee_leave(
     )
 
 
-def appraisals_follow_employee(*, employee: Employee, actor, effective: dt.date, reason: str):
+def appraisals_follow_employee(
+    *, employee: Employee, actor, effective: dt.date, reason: str, cause: str = "organisation"
+):
     """Carry an employee's current organisation record into their open appraisals.
 
     One routine for every path that changes the organisation (the HR API and
@@ -279,9 +281,9 @@ def appraisals_follow_employee(*, employee: Employee, actor, effective: dt.date,
         if moved:
             fields["unit"] = employee.unit
         if any(getattr(appraisal, f"{k}_id") != (v.pk if v else None) for k, v in fields.items()):
-            _reassign(appraisal, actor=actor, reason=reason, **fields)
+            _reassign(appraisal, actor=actor, reason=reason, cause=cause, **fields)
     # Whom this employee rates: their appeal reviewer is now the new supervisor.
     for appraisal in Appraisal.objects.filter(appraiser=employee, state__in=BEFORE_RESULT):
         new = appraiser if appraiser and appraiser.pk != appraisal.employee_id else None
         if appraisal.appeal_reviewer_id != (new.pk if new else None):
-            _reassign(appraisal, actor=actor, reason=reason, appeal_reviewer=new)
+            _reassign(appraisal, actor=actor, reason=reason, cause=cause, appeal_reviewer=new)

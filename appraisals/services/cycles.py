@@ -48,7 +48,7 @@ def _resolver(on) -> tuple[Callable[[int], int | None], Callable[[int], int | No
         .values_list("employee_id", "supervisor_id")
     )
     assignments = list(
-        ActingAssignment.objects.filter(valid_on(on))
+        ActingAssignment.objects.in_force(on)
         .order_by("valid_from", "id")
         .values_list("replaces_id", "substitute_id")
     )

@@ -28,7 +28,8 @@ def unit_create(
 def acting_substitute(*, employee_id: int, on: dt.date) -> int | None:
     """The Plh/Plt acting for `employee_id` on `on`, if any (latest assignment wins)."""
     return (
-        ActingAssignment.objects.filter(valid_on(on), replaces_id=employee_id)
+        ActingAssignment.objects.in_force(on)
+        .filter(replaces_id=employee_id)
         .order_by("-valid_from", "-id")
         .values_list("substitute_id", flat=True)
         .first()
@@ -61,7 +62,8 @@ def _superior_of(employee_id: int, on: dt.date) -> Employee | None:
 def acting_for(*, employee_id: int, on: dt.date) -> int | None:
     """The official whose position `employee_id` holds as Plh/Plt on `on`, if any."""
     return (
-        ActingAssignment.objects.filter(valid_on(on), substitute_id=employee_id)
+        ActingAssignment.objects.in_force(on)
+        .filter(substitute_id=employee_id)
         .order_by("-valid_from", "-id")
         .values_list("replaces_id", flat=True)
         .first()

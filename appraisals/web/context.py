@@ -19,6 +19,7 @@ MENU = (
     ("web:hr-cycles", _("Cycles"), ("hr_admin",)),
     ("web:hr-units", _("Unit dashboards"), ("hr_admin", "panel", "authority", "inspector")),
     ("web:hr-import", _("Organisation import"), ("hr_admin",)),
+    ("web:hr-acting", _("Acting officials"), ("hr_admin",)),
     ("web:lifecycle", _("Lifecycle"), ()),
 )
 

@@ -62,6 +62,20 @@ LABELS: dict[str, Text] = {
     "inspector": T("Inspektorat", "Inspector"),
     "hr_admin": T("Admin kepegawaian (BKPSDM)", "HR administrator (BKPSDM)"),
     "system": T("Sistem", "System"),
+    # Capacities on the timeline: who acted as what when they acted (issue #14)
+    "plt_appraiser": T("Plt pejabat penilai kinerja", "Acting appraiser (Plt)"),
+    "plh_appraiser": T("Plh pejabat penilai kinerja", "Acting appraiser (Plh)"),
+    "plt_appeal_reviewer": T("Plt atasan pejabat penilai", "Acting appeal reviewer (Plt)"),
+    "plh_appeal_reviewer": T("Plh atasan pejabat penilai", "Acting appeal reviewer (Plh)"),
+    "former_appraiser": T("Pejabat penilai sebelumnya", "Previous appraiser"),
+    # Causes of a change of appraiser (serah terima)
+    "acting_appointed": T("Penunjukan Plt/Plh", "Acting official appointed"),
+    "acting_ended": T("Berakhirnya Plt/Plh", "Acting appointment ended"),
+    "supervisor_change": T("Pergantian atasan langsung", "Supervisor changed"),
+    "transfer": T("Mutasi", "Transfer"),
+    "organisation": T("Perubahan organisasi", "Organisation change"),
+    "plt": T("Pelaksana Tugas (Plt)", "Acting official (Plt)"),
+    "plh": T("Pelaksana Harian (Plh)", "Daily acting official (Plh)"),
     # Cycle statuses and bulk jobs
     "open": T("Dibuka", "Open"),
     "closed": T("Ditutup", "Closed"),
@@ -90,6 +104,9 @@ LABELS: dict[str, Text] = {
     "employee.left": T("Pegawai berhenti", "Employee left"),
     "employee.supervisor_changed": T("Atasan langsung diganti", "Supervisor changed"),
     "employee.transferred": T("Pegawai dimutasi", "Employee transferred"),
+    "appraisal.handover_noted": T("Catatan serah terima ditulis", "Handover note written"),
+    "acting.appointed": T("Plt/Plh ditunjuk", "Acting official appointed"),
+    "acting.ended": T("Plt/Plh berakhir", "Acting appointment ended"),
     # Check-in frequencies
     "monthly": T("Bulanan", "Monthly"),
     "quarterly": T("Triwulanan", "Quarterly"),

@@ -4,7 +4,7 @@ from django.urls import path
 from workflow.web.views import pages_of
 
 from ..lifecycle import APPRAISAL_WORKFLOW
-from . import auth, feedback, hr, hr_import, inspect, plan, views
+from . import auth, feedback, handover, hr, hr_acting, hr_import, inspect, plan, views
 
 app_name = "web"
 _pages = pages_of(APPRAISAL_WORKFLOW)
@@ -26,6 +26,7 @@ urlpatterns = [
     path("appraisals/<int:pk>/plan/", plan.plan_editor, name="plan"),
     path("appraisals/<int:pk>/expectations/", plan.expectations, name="expectations"),
     path("appraisals/<int:pk>/check-ins/", plan.check_ins, name="check-ins"),
+    path("appraisals/<int:pk>/handover-note/", handover.handover_note, name="handover-note"),
     path("peer-feedback/", feedback.requests, name="peer-feedback"),
     # Inspector (audit)
     path("inspect/", inspect.search, name="inspect"),
@@ -38,5 +39,7 @@ urlpatterns = [
     path("hr/units/", hr.dashboards, name="hr-units"),
     path("hr/units/<int:pk>/", hr.unit_dashboard, name="hr-unit"),
     path("hr/import/", hr_import.organisation_import, name="hr-import"),
+    path("hr/acting/", hr_acting.acting, name="hr-acting"),
+    path("hr/acting/<int:pk>/end/", hr_acting.acting_end_page, name="hr-acting-end"),
     path("lifecycle/", hr.lifecycle, name="lifecycle"),
 ]

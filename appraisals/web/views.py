@@ -14,8 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.selectors import audit_events_of
 from audit.services import read_access_record
 from workflow import services as engine
+from workflow.api.objects import history_readable
 from workflow.definition import ANY_STATE
 from workflow.errors import NotFound, WorkflowError
 from workflow.web.errors import posted_version, whole_number
@@ -26,11 +28,13 @@ from ..models import Appraisal
 from ..policies import SYSTEM, appraisal_roles, holders_filter
 from ..predicate import MATRIX
 from ..selectors import appraisal_get_visible, appraisal_list_visible
+from ..selectors.acting import timeline_capacities
 from ..selectors.appraisals import appraisal_list_search, appraisal_state_counts, appraisal_with_due
 from ..selectors.feedback import peer_feedback_requests_open
 from ..selectors.plan import appeal_latest_of, decision_latest_of, plan_item_list_of
 from .feedback import peer_feedback_for
 from .forms import AppraisalTransitionForm
+from .handover import handovers_for_page, handovers_to_write
 from .labels import label
 
 PAGE_SIZE = 25
@@ -104,6 +108,7 @@ def home(request):
             "by_state": by_state,
             "now": timezone.now(),
             "peer_requests": peer_feedback_requests_open(user=request.user).count(),
+            "handovers_to_write": handovers_to_write(request.user),
         },
     )
 
@@ -196,10 +201,19 @@ class AppraisalPages(ObjectPages):
             "appeal": appeal_latest_of(appraisal=appraisal),
             "decision": decision_latest_of(appraisal=appraisal),
             "peer_feedback": peer_feedback_for(appraisal, request.user),
+            "capacities": self.capacities(request, appraisal),
+            "handovers": handovers_for_page(appraisal, request.user),
         }
+
+    def capacities(self, request, appraisal: Appraisal) -> dict:
+        """Who acted as what on the timeline (issue #14): for those who read the history."""
+        if not history_readable(self.workflow, appraisal, request.user):
+            return {}
+        return timeline_capacities(appraisal=appraisal, events=audit_events_of(subject=appraisal))
 
     def transition_context(self, request, appraisal: Appraisal, transition) -> dict:
         return {
             "a": appraisal,
             "matrix": _predicate_matrix() if transition.name in PREDICATE_PREVIEW else None,
+            "capacities": self.capacities(request, appraisal),
         }

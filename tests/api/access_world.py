@@ -17,7 +17,14 @@ from dataclasses import dataclass, field
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from appraisals.models import Appraisal, BehaviourValue, BulkJob, Indicator, PeerFeedback
+from appraisals.models import (
+    ActingAssignment,
+    Appraisal,
+    BehaviourValue,
+    BulkJob,
+    Indicator,
+    PeerFeedback,
+)
 from appraisals.services.checkins import check_in_record
 from appraisals.services.cycles import cycle_open
 from appraisals.services.evidence import evidence_add
@@ -46,6 +53,7 @@ class Side:
     instansi: object
     job: int
     toy: int = 0  # the test-only lifecycle's object (tests/toyflow)
+    acting: int = 0  # a Plt appointment (expired in 2020, never ended: nothing moves now)
 
 
 @dataclass
@@ -91,6 +99,16 @@ def _running(appraisal: Appraisal, users: dict, peer) -> tuple[Appraisal, Indica
     )
     appraisal.refresh_from_db()
     return appraisal, indicator, evidence.pk, request.pk
+
+
+def _acting(substitute, replaces) -> int:
+    return ActingAssignment.objects.create(
+        substitute=substitute,
+        replaces=replaces,
+        kind="plt",
+        valid_from=dt.date(2020, 1, 1),
+        valid_until=dt.date(2020, 12, 31),
+    ).pk
 
 
 def add_colleague(org):
@@ -159,6 +177,11 @@ def build_world(org) -> World:
     world.foreign.toy = toy_create(
         owner=foreign_users["employee"], reviewer=foreign_users["appraiser"]
     ).pk
+    pemkot_unit = make_unit("PEMKOT-BAG", "Bagian Umum", "unit_kerja", pemkot)
+    world.own.acting = _acting(org.appraiser, org.head)
+    world.foreign.acting = _acting(
+        EmployeeFactory(unit=pemkot_unit), EmployeeFactory(unit=pemkot_unit)
+    )
     world.inbox = {name: _inbox_item(user) for name, user in org.users.items()}
     world.stranger_item = _inbox_item(stranger)
     world.tokens = {name: api_token_issue(user=user)[0].pk for name, user in org.users.items()}
@@ -186,6 +209,7 @@ def _ids(world: World, which: str, persona: str) -> dict:
         "cycles": side.cycle.pk,
         "jobs": side.job,
         "toys": side.toy,
+        "acting-assignments": side.acting,
         "auth": (
             world.tokens.get(persona, world.stranger_token)
             if which == "own"
@@ -262,6 +286,15 @@ def body_for(world: World, method: str, path: str, which: str, persona: str) -> 
             "reason": "Mutasi",
         },
         "/api/employees/{id}/leave/": {"kind": "retired", "effective": yesterday},
+        "/api/acting-assignments/": {
+            "substitute": org.head.pk,
+            "replaces": org.appraiser.pk,
+            "kind": "plt",
+            "valid_from": yesterday,
+            "reason": "Sprint",
+        },
+        "/api/acting-assignments/{id}/end/": {"reason": "Pejabat definitif kembali"},
+        "/api/appraisals/{id}/handover-note/": {"note": "Catatan serah terima"},
         "/api/notifications/preferences/": {"language": "en"},
         "/api/peer-feedback/requests/{request_id}/": {"text": "Rekan kerja yang andal."},
         "/api/units/{id}/predicate/": {"cycle": org.cycle.pk, "predicate": "baik", "reason": "x"},

@@ -155,6 +155,20 @@ POST   /api/employees/{id}/transfer/                  own      403 403  403 404 
 POST   /api/employees/{id}/transfer/                  foreign  404 404  403 403   403   403  403  ok  403 404  401
 POST   /api/employees/{id}/leave/                     own      403 403  403 404   403   403  403  ok  404 404  401
 POST   /api/employees/{id}/leave/                     foreign  404 404  403 403   403   403  403  ok  403 404  401
+# Acting officials (Plt/Plh): HR admins only; who holds no HR scope is 403 before anything is
+# read, an appointment outside one's HR scope (another instansi) is 404.
+GET    /api/acting-assignments/                       -        403 403  403 403   403   403  403  ok  403 403  401
+POST   /api/acting-assignments/                       -        403 403  403 403   403   403  403  ok  403 403  401
+GET    /api/acting-assignments/{id}/                  own      403 403  403 403   403   403  403  ok  403 403  401
+GET    /api/acting-assignments/{id}/                  foreign  403 403  403 403   403   403  403  404 403 403  401
+POST   /api/acting-assignments/{id}/end/              own      403 403  403 403   403   403  403  ok  403 403  401
+POST   /api/acting-assignments/{id}/end/              foreign  403 403  403 403   403   403  403  404 403 403  401
+# Handovers between appraisers: those over the appraisal read them, not the employee; the
+# note is the previous appraiser's alone (nobody here handed an appraisal over: 403 if seen).
+GET    /api/appraisals/{id}/handovers/                own      403 ok   ok  404   ok    ok   ok   ok  404 404  401
+GET    /api/appraisals/{id}/handovers/                foreign  404 404  ok  ok    ok    ok   ok   ok  403 404  401
+POST   /api/appraisals/{id}/handover-note/            own      403 403  403 404   403   403  403  403 404 404  401
+POST   /api/appraisals/{id}/handover-note/            foreign  404 404  403 403   403   403  403  403 403 404  401
 # Audit: inspectors only, read only.
 GET    /api/audit/events/                             -        403 403  403 403   403   403  ok   403 403 403  401
 GET    /api/audit/verify/                             -        403 403  403 403   403   403  ok   403 403 403  401

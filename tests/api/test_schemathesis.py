@@ -78,6 +78,23 @@ ACCEPTED_REFUSALS = {
     # A check-in period within 1-12 that the cycle lacks (5 in a quarterly cycle): the
     # cycle's check-in frequency is data.
     "period_out_of_range",
+    # Plt/Plh appointments (their schema's descriptions say each rule in words): a date
+    # before today or reversed against the other date (no JSON Schema keyword compares two
+    # fields or today), and facts of the stored organisation: the official already has an
+    # acting official then, is no longer active (a Plh needs a present one), holds another
+    # position, or is the substitute; a position nobody ever held; an appointment already
+    # ended; a Plh without its last day, or neither position nor official named (OpenAPI 3.0
+    # cannot make one field required by another's value).
+    "already_over",
+    "dates_reversed",
+    "overlap",
+    "plh_for_vacancy",
+    "other_position",
+    "acting_not_self",
+    "no_holder",
+    "already_ended",
+    "plh_needs_end",
+    "target_required",
 }
 # Whole answers of the contract that depend on stored data, by status and error code:
 # 400 conditions_unmet (a transition's condition, e.g. "a plan with no result items");

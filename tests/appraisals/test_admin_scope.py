@@ -1,8 +1,9 @@
 """The admin, for an HR administrator who is staff, keeps to their scope at both ends.
 
-Acting assignments (Plt/Plh) and supervisor relations are written in the admin
-only: an HR admin of Dinas Pendidikan must neither see another unit's rows nor
-point one of theirs at an employee of another unit (issue #13, item 7).
+Supervisor relations are written in the admin (acting assignments are read-only
+there since issue #14: HR's page and the API appoint them): an HR admin of Dinas
+Pendidikan must neither see another unit's rows nor point one of theirs at an
+employee of another unit (issue #13, item 7).
 """
 
 from __future__ import annotations
@@ -32,19 +33,18 @@ def test_lists_show_only_the_admin_s_units(org, client, staff_hr):
     assert client.get(f"/admin/appraisals/employee/{org.outsider.pk}/change/").status_code == 302
 
 
-def test_an_acting_assignment_cannot_point_outside_the_scope(org, client, staff_hr):
+def test_acting_assignments_are_read_only_in_the_admin(org, client, staff_hr):
+    """Appointed on HR's page or the API, whose service moves the open appraisals (#14)."""
     body = {
-        "substitute": org.other_appraiser.pk,  # Dinas Kesehatan
+        "substitute": org.head.pk,
         "replaces": org.appraiser.pk,
         "kind": "plt",
         "valid_from": "2026-03-01",
     }
     r = client.post("/admin/appraisals/actingassignment/add/", body)
-    assert r.status_code == 200  # the form again, with its error
+    assert r.status_code == 403
     assert not ActingAssignment.objects.exists()
-    body["substitute"] = org.head.pk
-    r = client.post("/admin/appraisals/actingassignment/add/", body)
-    assert r.status_code == 302 and ActingAssignment.objects.count() == 1
+    assert client.get("/admin/appraisals/actingassignment/").status_code == 200
 
 
 def test_a_supervisor_relation_cannot_point_outside_the_scope(org, client, staff_hr):

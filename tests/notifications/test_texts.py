@@ -1,8 +1,11 @@
 """Every notification of a whole lifecycle renders, in Indonesian and in English."""
 
 import pytest
+from django.utils import timezone
 
 from notifications.models import DeadLetter, InboxItem, Message, Preference
+
+from ..factories import EmployeeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,3 +30,27 @@ def test_whole_lifecycle_renders_in_each_language(language, greeting, org, at_st
         assert "{{" not in item.body and "{%" not in item.body
         assert f"/api/appraisals/{appraisal.pk}/" in item.body
         assert "&#x27;" not in item.body + item.subject  # plain text, not HTML-escaped
+
+
+@pytest.mark.parametrize(("language", "word"), [("id", "Pejabat penilai"), ("en", "appraiser")])
+def test_reassignment_is_told_in_each_language(language, word, org, at_state, relay, api):
+    plt = EmployeeFactory(unit=org.dinas, name="Plt Kabid", user__username="plt")
+    Preference.objects.create(user=plt.user, language=language)
+    appraisal = at_state("in_progress")
+    relay()
+    r = api(org.users["hr_admin"]).post(
+        "/api/acting-assignments/",
+        {
+            "substitute": plt.pk,
+            "replaces": org.appraiser.pk,
+            "kind": "plt",
+            "valid_from": timezone.localdate().isoformat(),
+        },
+        format="json",
+    )
+    assert r.status_code == 201, r.content
+    relay()
+    item = InboxItem.objects.get(user=plt.user, kind="appraisal.reassigned")
+    assert word in item.subject + item.body and "Plt Kabid" in item.body
+    assert f"/api/appraisals/{appraisal.pk}/" in item.body
+    assert InboxItem.objects.filter(user=org.users["appraiser"], kind="appraisal.reassigned")

@@ -241,3 +241,45 @@ def test_hr_admin_opens_a_cycle_and_watches_it_finish(org, passwords, browser, m
     b.go("/lifecycle/")
     page.wait_for_selector("#lifecycle-diagram")
     b.shot("lifecycle")
+
+
+def test_hr_appoints_a_plt_who_approves_and_the_old_appraiser_hands_over(
+    org, passwords, browser, at_state
+):
+    """Issue #14 item 4: a Plt appointed on HR's page acts at once; the handover note is read."""
+    from ..factories import EmployeeFactory
+
+    appraisal = at_state("plan_submitted")
+    plt = EmployeeFactory(unit=org.dinas, name="Plt Kepala Bidang", user__username="plt")
+    plt.user.set_password(passwords)
+    plt.user.save()
+    b = browser
+    page = b.login("hr_admin")
+    b.go("/hr/acting/")
+    assert "Tunjuk Plt/Plh" in page.inner_text("#new-acting-h")
+    page.fill("#a-substitute", plt.nip)
+    page.fill("#a-replaces", org.appraiser.nip)
+    page.fill("#a-reason", "Sprint 800/12/2026")
+    page.click("#appoint-acting")
+    page.wait_for_selector("#acting tbody tr[id^=acting-]")
+    assert "Plt Kepala Bidang" in page.inner_text("#acting")
+    b.shot("hr-acting")
+    b.logout()
+
+    page = b.login("appraiser")
+    page.click(f"#handovers-to-write a[href='/appraisals/{appraisal.pk}/handover-note/']")
+    page.wait_for_selector("#handover-form")
+    page.fill("#h-note", "Target triwulan sudah dibahas bersama pegawai.")
+    b.shot("handover-note")
+    page.click("#save-handover")
+    page.wait_for_selector("h1")
+    b.logout()
+
+    page = b.login("plt")
+    open_appraisal(b, appraisal)
+    assert "Target triwulan sudah dibahas" in page.inner_text("#handovers")
+    page.click("[data-transition=approve_plan]")
+    page.wait_for_selector("#state[data-state=in_progress]")
+    assert state_of(appraisal) == "in_progress"
+    assert page.locator("#timeline [data-capacity=plt_appraiser]").count() >= 1
+    b.shot("timeline-capacity")

@@ -211,7 +211,33 @@ class HistoryView(_WorkflowView):
             scope=workflow.scope_of(obj) if workflow.scope_of else "",
         )
         events = audit_events_of(subject=obj)
-        return Response(AuditEventSerializer(events, many=True).data)
+        entries = HistoryEntrySerializer(events, many=True).data
+        capacities = (
+            resolve(workflow.history_capacity)(obj=obj, events=events)
+            if workflow.history_capacity
+            else {}
+        )
+        for entry in entries:
+            entry["actor_capacity"] = capacities.get(entry["seq"])
+        return Response(entries)
+
+
+class HistoryEntrySerializer(AuditEventSerializer):
+    """An event of one object's history, with the capacity its actor acted in."""
+
+    actor_capacity = serializers.SerializerMethodField(
+        help_text=(
+            "The capacity in which the actor acted then, where the lifecycle states it "
+            "(e.g. appraiser, plt_appraiser, employee, hr_admin, system); null otherwise."
+        )
+    )
+
+    class Meta(AuditEventSerializer.Meta):
+        fields = [*AuditEventSerializer.Meta.fields, "actor_capacity"]
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_actor_capacity(self, event) -> str | None:
+        return None  # filled in by the view, which knows the whole chain
 
 
 def views_for(workflow: Workflow) -> tuple[type, type]:
@@ -238,7 +264,7 @@ def views_for(workflow: Workflow) -> tuple[type, type]:
         description=f"{noun}: the object as after the change.",
     )(type(f"{workflow.name}TransitionView", (TransitionView,), {}))
     history = extend_schema(
-        responses=AuditEventSerializer(many=True),
+        responses=HistoryEntrySerializer(many=True),
         summary="Every change, oldest first, hash-chained",
         description=f"{noun}: its audit events.",
     )(type(f"{workflow.name}HistoryView", (HistoryView,), {}))
