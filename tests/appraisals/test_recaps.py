@@ -9,6 +9,8 @@ import io
 import zipfile
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
@@ -381,3 +383,14 @@ def test_a_job_without_a_file_is_not_found(api, org):
     response = api(org.users["hr_admin"]).get(f"/api/jobs/{job.pk}/file/")
     assert response.status_code == 404
     assert api(org.users["hr_admin"]).get(f"/api/jobs/{job.pk}/").json()["file"] is None
+
+
+def test_a_broken_agency_mapping_fails_the_system_check(tmp_path):
+    path = tmp_path / "rusak.yaml"
+    path.write_text("columns:\n  - {field: gaji, header: GAJI}\n", encoding="utf-8")
+    call_command("check")
+    with (
+        override_settings(KINERJA_RECAP_CSV_MAPPING=str(path)),
+        pytest.raises(SystemCheckError, match="gaji"),
+    ):
+        call_command("check")
