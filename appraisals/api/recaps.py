@@ -26,6 +26,7 @@ from ..services.recaps import (
     recap_filename,
     recap_is_large,
     recap_job_file,
+    recap_read_record,
     recap_xlsx_tempfile,
 )
 from .cycles import BulkJobSerializer
@@ -36,8 +37,9 @@ _QUEUED = OpenApiResponse(
 )
 
 
-def recap_response(*, cycle, unit, fmt: str, streaming_csv: bool = True):
-    """The download: CSV streamed as it is read, XLSX from a temporary file."""
+def recap_response(*, cycle, unit, fmt: str, reader):
+    """The download: CSV streamed as it is read, XLSX from a temporary file; the read noted."""
+    recap_read_record(reader=reader, unit=unit, cycle=cycle, fmt=fmt)
     name = recap_filename(cycle=cycle, unit=unit, fmt=fmt)
     if fmt == "csv":
         response = StreamingHttpResponse(
@@ -71,7 +73,7 @@ class _RecapView(APIView):
             response = Response(BulkJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
             response["Location"] = f"/api/jobs/{job.pk}/"
             return response
-        return recap_response(cycle=cycle, unit=unit, fmt=self.fmt)
+        return recap_response(cycle=cycle, unit=unit, fmt=self.fmt, reader=request.user)
 
 
 _CYCLE = [OpenApiParameter("cycle", ID_SCHEMA, required=True)]
@@ -119,9 +121,10 @@ class BulkJobFileView(APIView):
 
     @extend_schema(
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(
+            (200, media): OpenApiResponse(
                 OpenApiTypes.BINARY, description="A finished recap job's file, as an attachment"
             )
+            for media in ("text/csv", FORMATS["xlsx"])
         },
         summary="Download the file a finished job made (a large recap)",
     )
@@ -129,7 +132,8 @@ class BulkJobFileView(APIView):
         job = bulk_job_get_visible(user=request.user, pk=pk)
         path, name, content_type = recap_job_file(job)
         # The reader must still see the unit (a role may have ended since the job).
-        unit_get_visible(user=request.user, pk=job.params["unit"])
+        unit = unit_get_visible(user=request.user, pk=job.params["unit"])
+        recap_read_record(reader=request.user, unit=unit, cycle=job.cycle, fmt=job.params["format"])
         return FileResponse(
             path.open("rb"), as_attachment=True, filename=name, content_type=content_type
         )

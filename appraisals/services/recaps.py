@@ -19,6 +19,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
+from audit.services import read_access_record
 from workflow.errors import NotFound
 from workflow.text import Text
 
@@ -54,6 +55,13 @@ def recap_cycle_get(*, unit: Unit, cycle_id: int | str | None) -> Cycle:
     if cycle is None:
         raise NotFound(CYCLE_NOT_FOUND)
     return cycle
+
+
+def recap_read_record(*, reader, unit: Unit, cycle: Cycle, fmt: str) -> None:
+    """Who took a recap of whose data (UU 27/2022): one record per download, as a page view."""
+    read_access_record(
+        reader=reader, subject=unit, purpose=f"unit.recap.{fmt}:cycle={cycle.pk}", scope=unit.path
+    )
 
 
 def recap_size(*, cycle: Cycle, unit: Unit) -> int:

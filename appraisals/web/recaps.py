@@ -17,7 +17,13 @@ from ..api.recaps import recap_response
 from ..selectors import bulk_job_get_visible
 from ..selectors.calibration import unit_get_visible
 from ..services.recap_jobs import recap_job_start
-from ..services.recaps import FORMATS, recap_cycle_get, recap_is_large, recap_job_file
+from ..services.recaps import (
+    FORMATS,
+    recap_cycle_get,
+    recap_is_large,
+    recap_job_file,
+    recap_read_record,
+)
 
 
 @login_required
@@ -32,7 +38,7 @@ def unit_recap(request, pk: int, fmt: str):
     if recap_is_large(cycle=cycle, unit=unit):
         job = recap_job_start(cycle=cycle, unit=unit, fmt=fmt, actor=request.user)
         return redirect("web:hr-job", pk=job.pk)
-    return recap_response(cycle=cycle, unit=unit, fmt=fmt)
+    return recap_response(cycle=cycle, unit=unit, fmt=fmt, reader=request.user)
 
 
 @login_required
@@ -40,9 +46,10 @@ def job_file(request, pk: int):
     try:
         job = bulk_job_get_visible(user=request.user, pk=pk)
         path, name, content_type = recap_job_file(job)
-        unit_get_visible(user=request.user, pk=job.params["unit"])
+        unit = unit_get_visible(user=request.user, pk=job.params["unit"])
     except NotFound:
         raise Http404 from None
+    recap_read_record(reader=request.user, unit=unit, cycle=job.cycle, fmt=job.params["format"])
     return FileResponse(
         path.open("rb"), as_attachment=True, filename=name, content_type=content_type
     )

@@ -24,6 +24,7 @@ from appraisals.selectors.appraisals import appraisal_state_counts_in
 from appraisals.selectors.calibration import curve_report
 from appraisals.services.cycles import cycle_open
 from appraisals.states import STATES
+from audit.models import ReadAccess
 from workflow.actors import system_actor
 
 from ..factories import EmployeeFactory, PositionFactory, make_cycle, make_unit, supervise
@@ -394,3 +395,17 @@ def test_a_broken_agency_mapping_fails_the_system_check(tmp_path):
         pytest.raises(SystemCheckError, match="gaji"),
     ):
         call_command("check")
+
+
+def test_each_recap_download_is_noted_as_a_read_of_the_unit(api, org):
+    client = api(org.users["inspector"])
+    b"".join(client.get(CSV.format(org.dinas.pk, org.cycle.pk)).streaming_content)
+    b"".join(client.get(XLSX.format(org.dinas.pk, org.cycle.pk)).streaming_content)
+    reads = ReadAccess.objects.filter(reader=org.users["inspector"]).order_by("id")
+    assert [(r.subject_id, r.purpose, r.scope) for r in reads] == [
+        (str(org.dinas.pk), f"unit.recap.csv:cycle={org.cycle.pk}", org.dinas.path),
+        (str(org.dinas.pk), f"unit.recap.xlsx:cycle={org.cycle.pk}", org.dinas.path),
+    ]
+    # A refused one is not a read.
+    api(org.users["employee"]).get(CSV.format(org.dinas.pk, org.cycle.pk))
+    assert not ReadAccess.objects.filter(reader=org.users["employee"]).exists()
