@@ -11,6 +11,7 @@ employees, their appraisals in varied states and predicates, an appeal for
 
 - ours: `recap_xlsx_write_to` and `recap_csv_stream` (query, iterate in chunks,
   labels, formula guard, totals, write) into a temporary file;
+- query alone: iterating the recap's query (its share of "ours");
 - plain: the same rows, fetched beforehand into a list of tuples, written with
   openpyxl write-only alone and csv.writer alone (the writing only).
 
@@ -152,6 +153,7 @@ def main() -> None:
     from django.test.utils import setup_test_environment
 
     from appraisals.exports import recap_columns
+    from appraisals.exports.columns import recap_queryset
     from appraisals.services.recaps import recap_csv_stream, recap_xlsx_write_to
 
     setup_test_environment()
@@ -170,6 +172,12 @@ def main() -> None:
             def ours_xlsx(unit):
                 recap_xlsx_write_to(out / "ours.xlsx", cycle=cycle, unit=unit)
 
+            def query_alone(unit):
+                columns = recap_columns(cycle)
+                query = recap_queryset(cycle=cycle, unit_path=unit.path, columns=columns)
+                for _row in query.iterator(chunk_size=2000):
+                    pass
+
             def ours_csv(unit):
                 with (out / "ours.csv").open("wb") as handle:
                     for chunk in recap_csv_stream(cycle=cycle, unit=unit):
@@ -180,6 +188,7 @@ def main() -> None:
                 rows = plain_rows(cycle, unit)
                 assert len(rows) == size, (len(rows), size)
                 cases = {
+                    "query alone": lambda u=unit: query_alone(u),
                     "ours xlsx": lambda u=unit: ours_xlsx(u),
                     "openpyxl write_only alone": lambda r=rows: plain_xlsx(
                         out / "p.xlsx", r, header

@@ -12,12 +12,14 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.db import connection
+from django.db.models import Value
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from appraisals.exports import COLUMNS, RecapMappingError, csv_mapping_load, csv_safe
+from appraisals.exports import COLUMNS, Column, RecapMappingError, csv_mapping_load, csv_safe
+from appraisals.exports import columns as columns_module
 from appraisals.exports.mapping import DEFAULT_MAPPING, csv_mapping_parse
 from appraisals.models import Appeal, Appraisal, BulkJob, Decision, Employee
 from appraisals.selectors.appraisals import appraisal_state_counts_in
@@ -26,6 +28,7 @@ from appraisals.services.cycles import cycle_open
 from appraisals.states import STATES
 from audit.models import ReadAccess
 from workflow.actors import system_actor
+from workflow.text import Text as T
 
 from ..factories import EmployeeFactory, PositionFactory, make_cycle, make_unit, supervise
 
@@ -409,3 +412,35 @@ def test_each_recap_download_is_noted_as_a_read_of_the_unit(api, org):
     # A refused one is not a read.
     api(org.users["employee"]).get(CSV.format(org.dinas.pk, org.cycle.pk))
     assert not ReadAccess.objects.filter(reader=org.users["employee"]).exists()
+
+
+def test_a_column_provider_adds_per_period_columns_to_both_files(
+    api, org, recap_world, monkeypatch, tmp_path
+):
+    """How the periodic ratings join the recap: a provider of column specs per cycle."""
+
+    def periods(cycle):
+        quarters = range(1, 5)
+        return [
+            Column(
+                f"rating_periode_{q}",
+                T(f"Rating Periode {q}", f"Period {q} rating"),
+                (f"period_{q}",),
+                annotations={f"period_{q}": Value(f"q{q}")},
+            )
+            for q in quarters
+        ]
+
+    monkeypatch.setattr(columns_module, "COLUMN_PROVIDERS", [periods])
+    got = _xlsx(api(org.users["hr_admin"]).get(XLSX.format(org.dinas.pk, org.cycle.pk)))
+    assert got["header"][-4:] == tuple(f"Rating Periode {q}" for q in range(1, 5))
+    assert all(row[-1] == "q4" for row in got["rows"])
+    path = tmp_path / "periods.yaml"
+    path.write_text(
+        "columns:\n  - {field: nip, header: NIP}\n  - {field: rating_periode_2, header: P2}\n",
+        encoding="utf-8",
+    )
+    with override_settings(KINERJA_RECAP_CSV_MAPPING=str(path)):
+        response = api(org.users["hr_admin"]).get(CSV.format(org.dinas.pk, org.cycle.pk))
+        rows = _csv(response)
+    assert {row["P2"] for row in rows} == {"q2"}
