@@ -9,4 +9,7 @@ class AppraisalsConfig(AppConfig):
         # The domain's modules import models: only once the app registry is ready.
         from .constraints import constraints_register
 
+        # Registers the check of the recap's CSV mapping (an agency's file).
+        from .exports import checks  # noqa: F401
+
         constraints_register()

@@ -5,6 +5,7 @@ from celery import shared_task
 from .imports.uploads import uploads_sweep
 from .services.acting import acting_expire
 from .services.job_runs import cycle_open_job_run
+from .services.recaps import recap_files_sweep, recap_job_run
 
 
 @shared_task(acks_late=True)
@@ -29,3 +30,13 @@ def organisation_import_task(job_id: int) -> None:
     from .services.import_jobs import organisation_import_job_run
 
     organisation_import_job_run(job_id=job_id)
+
+
+@shared_task(acks_late=True)
+def recap_task(job_id: int) -> None:
+    recap_job_run(job_id=job_id)
+
+
+@shared_task
+def recap_files_sweep_task() -> int:
+    return recap_files_sweep()

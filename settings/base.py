@@ -164,6 +164,10 @@ KINERJA_IMPORT_MAX_UNZIPPED_BYTES = int(
 KINERJA_IMPORT_BACKGROUND_BYTES = int(
     os.environ.get("KINERJA_IMPORT_BACKGROUND_BYTES", str(1024 * 1024))
 )
+# Unit recaps (XLSX/CSV): above this many appraisals a recap is made as a bulk job; the CSV
+# exchange layout is appraisals/exports/mapping_default.yaml unless an agency names its own.
+KINERJA_RECAP_BACKGROUND_ROWS = int(os.environ.get("KINERJA_RECAP_BACKGROUND_ROWS", "5000"))
+KINERJA_RECAP_CSV_MAPPING = os.environ.get("KINERJA_RECAP_CSV_MAPPING", "")
 # Django's own caps: a non-file body held in memory; files above this go to a temporary file.
 DATA_UPLOAD_MAX_MEMORY_SIZE = KINERJA_BODY_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -367,5 +371,10 @@ CELERY_BEAT_SCHEDULE["acting-expire"] = {
 }
 # Days the previous appraiser may write the handover note after a change of appraiser.
 KINERJA_HANDOVER_NOTE_DAYS = int(os.environ.get("KINERJA_HANDOVER_NOTE_DAYS", "14"))
+# Finished recap files (they hold NIPs and names) are kept a day.
+CELERY_BEAT_SCHEDULE["recap-files-sweep"] = {
+    "task": "appraisals.tasks.recap_files_sweep_task",
+    "schedule": 3600.0,
+}
 # No admin page reverts history (simple-history's admin would offer it).
 SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -40,6 +41,9 @@ class CycleSerializer(serializers.ModelSerializer):
 
 class BulkJobSerializer(serializers.ModelSerializer):
     percent = serializers.IntegerField(read_only=True)
+    file = serializers.SerializerMethodField(
+        help_text="Where a finished job's file (a large recap) is downloaded, else null"
+    )
 
     class Meta:
         model = BulkJob
@@ -55,8 +59,15 @@ class BulkJobSerializer(serializers.ModelSerializer):
             "created_at",
             "started_at",
             "finished_at",
+            "file",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_file(self, job) -> str | None:
+        if job.kind == BulkJob.Kind.RECAP and job.status == BulkJob.Status.DONE:
+            return reverse("job-file", args=[job.pk])
+        return None
 
 
 class CycleListView(generics.ListCreateAPIView):

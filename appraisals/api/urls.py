@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import acting, calibration, content, cycles, directory, organisation, views
+from . import acting, calibration, content, cycles, directory, organisation, recaps, views
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
@@ -43,6 +43,9 @@ urlpatterns = [
     path("cycles/<int:pk>/", cycles.CycleDetailView.as_view(), name="cycle-detail"),
     path("cycles/<int:pk>/open/", cycles.CycleOpenView.as_view(), name="cycle-open"),
     path("jobs/<int:pk>/", cycles.BulkJobView.as_view(), name="job-detail"),
+    path("jobs/<int:pk>/file/", recaps.BulkJobFileView.as_view(), name="job-file"),
+    path("units/<int:pk>/recap/xlsx/", recaps.RecapXlsxView.as_view(), name="unit-recap-xlsx"),
+    path("units/<int:pk>/recap/csv/", recaps.RecapCsvView.as_view(), name="unit-recap-csv"),
     path(
         "appraisals/<int:pk>/behaviour-expectations/",
         content.BehaviourExpectationsView.as_view(),

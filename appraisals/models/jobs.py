@@ -9,6 +9,7 @@ class BulkJob(models.Model):
     class Kind(models.TextChoices):
         CYCLE_OPEN = "cycle_open", "Buka siklus penilaian"
         ORGANISATION_IMPORT = "organisation_import", "Impor organisasi"
+        RECAP = "recap", "Rekap kinerja unit"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Menunggu"

@@ -185,6 +185,7 @@ def job(request, pk: int):
     }
     if bulk.kind == BulkJob.Kind.ORGANISATION_IMPORT:
         context |= _import_job_context(bulk)
+    context["recap"] = bulk.kind == BulkJob.Kind.RECAP
     template = "web/_job.html" if request.headers.get("HX-Request") else "web/hr_job.html"
     return render(request, template, context)
 

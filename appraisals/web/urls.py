@@ -4,7 +4,7 @@ from django.urls import path
 from workflow.web.views import pages_of
 
 from ..lifecycle import APPRAISAL_WORKFLOW
-from . import auth, feedback, handover, hr, hr_acting, hr_import, inspect, plan, views
+from . import auth, feedback, handover, hr, hr_acting, hr_import, inspect, plan, recaps, views
 
 app_name = "web"
 _pages = pages_of(APPRAISAL_WORKFLOW)
@@ -36,8 +36,10 @@ urlpatterns = [
     path("hr/cycles/", hr.cycles, name="hr-cycles"),
     path("hr/cycles/<int:pk>/open/", hr.cycle_open, name="hr-cycle-open"),
     path("hr/jobs/<int:pk>/", hr.job, name="hr-job"),
+    path("hr/jobs/<int:pk>/file/", recaps.job_file, name="hr-job-file"),
     path("hr/units/", hr.dashboards, name="hr-units"),
     path("hr/units/<int:pk>/", hr.unit_dashboard, name="hr-unit"),
+    path("hr/units/<int:pk>/recap/<str:fmt>/", recaps.unit_recap, name="hr-unit-recap"),
     path("hr/import/", hr_import.organisation_import, name="hr-import"),
     path("hr/acting/", hr_acting.acting, name="hr-acting"),
     path("hr/acting/<int:pk>/end/", hr_acting.acting_end_page, name="hr-acting-end"),

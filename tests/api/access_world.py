@@ -28,6 +28,7 @@ from appraisals.models import (
 from appraisals.services.checkins import check_in_record
 from appraisals.services.cycles import cycle_open
 from appraisals.services.evidence import evidence_add
+from appraisals.services.recaps import recap_file_path
 from appraisals.services.tokens import api_token_issue
 from notifications.models import InboxItem, Message, OutboxEvent
 from workflow.actors import system_actor
@@ -142,9 +143,15 @@ def build_world(org) -> World:
     pemkot = make_unit("PEMKOT", "Pemerintah Kota Sabang", "instansi")
     other_cycle = make_cycle(pemkot, year=2026)
     stranger = UserFactory(username="stranger")
+    # HR's own job is a finished recap of the own unit, so that its file can be fetched.
     own_job = BulkJob.objects.create(
-        kind=BulkJob.Kind.CYCLE_OPEN, cycle=org.cycle, requested_by=org.users["hr_admin"]
+        kind=BulkJob.Kind.RECAP,
+        cycle=org.cycle,
+        requested_by=org.users["hr_admin"],
+        status=BulkJob.Status.DONE,
+        params={"unit": org.dinas.pk, "format": "csv", "file": "access-world-recap"},
     )
+    recap_file_path(own_job).write_bytes(b"NIP;NAMA\r\n")
     foreign_job = BulkJob.objects.create(
         kind=BulkJob.Kind.CYCLE_OPEN, cycle=other_cycle, requested_by=stranger
     )
@@ -195,6 +202,8 @@ TRANSITION = "submit_self_assessment"  # the one an in-progress appraisal's empl
 TOY_TRANSITION = "submit"  # the one a draft toy's owner may fire
 QUERIES = {
     "/api/units/{id}/calibration/": "cycle={cycle}",
+    "/api/units/{id}/recap/xlsx/": "cycle={cycle}",
+    "/api/units/{id}/recap/csv/": "cycle={cycle}",
     "/api/audit/bundle/": "subject=appraisals.appraisal:{appraisal}",
     "/api/workflows/{name}/diagram/": "format=mermaid",
 }

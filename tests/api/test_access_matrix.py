@@ -131,6 +131,9 @@ POST   /api/cycles/{id}/open/                         foreign  403 403  403 403 
 # A job is its requester's and HR's of the cycle's instansi.
 GET    /api/jobs/{id}/                                own      404 404  404 404   404   404  404  ok  404 404  401
 GET    /api/jobs/{id}/                                foreign  404 404  404 404   404   404  404  404 404 404  401
+# A finished recap job's file: as the job, and only while its unit stays in the reader's sight.
+GET    /api/jobs/{id}/file/                           own      404 404  404 404   404   404  404  ok  404 404  401
+GET    /api/jobs/{id}/file/                           foreign  404 404  404 404   404   404  404  404 404 404  401
 POST   /api/surveys/import/                           own      403 403  403 403   403   403  403  ok  403 403  401
 POST   /api/surveys/import/                           foreign  403 403  403 403   403   403  403  403 403 403  401
 # Directory: one's own unit and its ancestors, whom one rates, assigned scopes.
@@ -144,6 +147,11 @@ GET    /api/employees/{id}/                           foreign  404 404  ok  ok  
 # Calibration: assigned roles read, the authority writes; a unit seen in the directory is 403.
 GET    /api/units/{id}/calibration/                   own      403 403  403 404   ok    ok   ok   ok  404 403  401
 GET    /api/units/{id}/calibration/                   foreign  404 404  404 403   ok    ok   ok   ok  403 404  401
+# Recaps: the unit dashboard's readers (as the calibration).
+GET    /api/units/{id}/recap/xlsx/                    own      403 403  403 404   ok    ok   ok   ok  404 403  401
+GET    /api/units/{id}/recap/xlsx/                    foreign  404 404  404 403   ok    ok   ok   ok  403 404  401
+GET    /api/units/{id}/recap/csv/                     own      403 403  403 404   ok    ok   ok   ok  404 403  401
+GET    /api/units/{id}/recap/csv/                     foreign  404 404  404 403   ok    ok   ok   ok  403 404  401
 POST   /api/units/{id}/predicate/                     own      403 403  403 404   403   ok   403  403 404 403  401
 POST   /api/units/{id}/predicate/                     foreign  404 404  404 403   403   ok   403  403 403 404  401
 POST   /api/units/{id}/curve-override/                own      403 403  403 404   403   ok   403  403 404 403  401

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from appraisals.models import Appraisal, BehaviourValue
+from appraisals.selectors.appraisals import appraisal_state_counts_in
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -283,3 +286,42 @@ def test_hr_appoints_a_plt_who_approves_and_the_old_appraiser_hands_over(
     assert state_of(appraisal) == "in_progress"
     assert page.locator("#timeline [data-capacity=plt_appraiser]").count() >= 1
     b.shot("timeline-capacity")
+def test_unit_recap_downloads_from_the_dashboard(org, appraisal, passwords, browser, at_state):
+    at_state("final")
+    b = browser
+    page = b.login("authority")
+    b.go(f"/hr/units/{org.dinas.pk}/?cycle={org.cycle.pk}")
+    assert page.inner_text("#recap-xlsx") == "Unduh rekap (XLSX)"
+    b.shot("unit-recap-buttons")
+    with page.expect_download() as caught:
+        page.click("#recap-xlsx")
+    download = caught.value
+    assert download.suggested_filename.endswith(".xlsx")
+    wb = load_workbook(io.BytesIO(download.path().read_bytes()))
+    summary = {row[0]: row[1] for row in wb["Rekapitulasi"].iter_rows(values_only=True) if row}
+    shown = page.inner_text("#state-total")
+    assert str(summary["Jumlah"]) == shown
+    assert summary["Jumlah"] == sum(
+        appraisal_state_counts_in(cycle=org.cycle, unit=org.dinas).values()
+    )
+    with page.expect_download() as caught:
+        page.click("#recap-csv")
+    text = open(caught.value.path(), encoding="utf-8-sig").read()  # noqa: SIM115
+    assert text.startswith("NIP;NAMA;") and org.employee.nip in text
+
+
+def test_the_appraisal_page_prints_without_menu_or_buttons(org, appraisal, passwords, browser):
+    b = browser
+    page = b.login("employee")
+    open_appraisal(b, appraisal)
+    assert page.locator("header.site nav").is_visible()
+    assert page.locator("#edit-plan").is_visible()
+    page.emulate_media(media="print")
+    assert not page.locator("header.site nav").is_visible()
+    assert not page.locator("#logout").is_visible()
+    assert not page.locator("#edit-plan").is_visible()
+    assert page.locator("[data-transition]").first.is_hidden()
+    assert page.locator("#state").is_visible() and page.locator("h1").is_visible()
+    b.shot("appraisal-print")
+    page.emulate_media(media="screen")
+    assert page.locator("header.site nav").is_visible()
