@@ -1,5 +1,5 @@
 from .appraisal import Appeal, Appraisal, Cycle, Decision, Discussion, Indicator, PlanItem
-from .calibration import CurveOverride, UnitPredicate
+from .calibration import CurveFlag, CurveOverride, UnitPredicate
 from .content import (
     BehaviourExpectation,
     BehaviourValue,
@@ -35,6 +35,7 @@ __all__ = [
     "PlanAnnex",
     "SurveyResult",
     "BulkJob",
+    "CurveFlag",
     "CurveOverride",
     "Cycle",
     "Decision",

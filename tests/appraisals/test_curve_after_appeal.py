@@ -55,9 +55,7 @@ def issued_unit(org, api):
     out = []
     for person, (result, behaviour) in zip(people, RATINGS, strict=True):
         users = {**org.users, "employee": person.user}
-        appraisal = advance(
-            Appraisal.objects.get(employee=person), "self_assessed", users=users
-        )
+        appraisal = advance(Appraisal.objects.get(employee=person), "self_assessed", users=users)
         out.append(_review(appraisal, users, result, behaviour))
     report = api(org.users["panel"]).get(
         f"/api/units/{org.dinas.pk}/calibration/", {"cycle": org.cycle.pk}
@@ -133,7 +131,9 @@ def test_the_flag_is_listed_and_the_authority_acknowledges_it(org, issued_unit, 
     assert api(org.users["outsider"]).post(ack, {"reason": "x"}, format="json").status_code == 404
     # A flag is acknowledged through its own unit only.
     wrong = f"/api/units/{org.other_dinas.pk}/curve-flags/{flag.pk}/acknowledge/"
-    assert api(org.users["authority"]).post(wrong, {"reason": "x"}, format="json").status_code == 404
+    assert (
+        api(org.users["authority"]).post(wrong, {"reason": "x"}, format="json").status_code == 404
+    )
 
     r = api(org.users["authority"]).post(
         ack, {"reason": "Keputusan keberatan bersifat final."}, format="json"

@@ -76,10 +76,11 @@ def test_a_head_rated_against_the_units_achievement_is_refused(org, bidang, head
     r = _review(api, org, head_appraisal, "above")
     assert r.status_code == 400, r.json()
     (problem,) = r.json()["problems"]
-    assert problem["code"] == "unit_head_result_rating" and problem["field"] == "result_rating"
-    assert "Sesuai ekspektasi" in problem["message"]["id"]
-    assert "pimpinan unit kerja" in problem["message"]["id"].lower()
-    assert "unit head" in problem["message"]["en"].lower()
+    assert r.json()["code"] == "conditions_unmet"
+    assert problem["code"] == "unit_head_result_rating"
+    assert "Sesuai ekspektasi" in problem["messages"]["id"]
+    assert "pimpinan unit kerja" in problem["messages"]["id"]
+    assert "unit head" in problem["messages"]["en"]
     head_appraisal.refresh_from_db()
     assert head_appraisal.state == "self_assessed"
     r = _review(api, org, head_appraisal, "meets")
@@ -118,7 +119,9 @@ def test_a_predicate_of_a_parent_unit_does_not_bind_the_head_of_a_child(
 def test_staff_of_a_unit_with_a_predicate_are_rated_freely(org, bidang, api):
     _set_predicate(api, org, org.dinas, "baik")
     cycle_open(cycle=org.cycle, actor=system_actor(), employees=[org.employee])
-    appraisal = advance(Appraisal.objects.get(employee=org.employee), "self_assessed", users=org.users)
+    appraisal = advance(
+        Appraisal.objects.get(employee=org.employee), "self_assessed", users=org.users
+    )
     assert unit_led_by(org.employee) is None
     assert _review(api, org, appraisal, "above").status_code == 200
 
