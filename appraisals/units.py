@@ -67,7 +67,6 @@ def unit_head_rule(appraisal: Appraisal) -> dict | None:
     }
 
 
-
 def unit_head_rating_follows_unit(appraisal: Appraisal, result_rating: str) -> bool:
     """False only for a unit head rated otherwise than their unit's predicate sets."""
     rule = unit_head_rule(appraisal)

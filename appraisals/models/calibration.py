@@ -78,9 +78,9 @@ class CurveFlag(models.Model):
     class Meta:
         indexes = [models.Index(fields=["unit", "cycle"], name="curve_flag_unit_cycle")]
 
+    def __str__(self) -> str:
+        return f"curve flag {self.unit} {self.cycle} ({self.appraisal_id})"
+
     @property
     def acknowledged(self) -> bool:
         return self.acknowledged_at is not None
-
-    def __str__(self) -> str:
-        return f"curve flag {self.unit} {self.cycle} ({self.appraisal_id})"
