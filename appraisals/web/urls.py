@@ -37,6 +37,11 @@ urlpatterns = [
     path("hr/jobs/<int:pk>/", hr.job, name="hr-job"),
     path("hr/units/", hr.dashboards, name="hr-units"),
     path("hr/units/<int:pk>/", hr.unit_dashboard, name="hr-unit"),
+    path(
+        "hr/units/<int:pk>/curve-flags/<int:flag>/acknowledge/",
+        hr.curve_flag_acknowledge_page,
+        name="hr-curve-flag-acknowledge",
+    ),
     path("hr/import/", hr_import.organisation_import, name="hr-import"),
     path("lifecycle/", hr.lifecycle, name="lifecycle"),
 ]
