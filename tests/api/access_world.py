@@ -17,7 +17,15 @@ from dataclasses import dataclass, field
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from appraisals.models import Appraisal, BehaviourValue, BulkJob, Indicator, PeerFeedback
+from appraisals.curve import evaluate
+from appraisals.models import (
+    Appraisal,
+    BehaviourValue,
+    BulkJob,
+    CurveFlag,
+    Indicator,
+    PeerFeedback,
+)
 from appraisals.services.checkins import check_in_record
 from appraisals.services.cycles import cycle_open
 from appraisals.services.evidence import evidence_add
@@ -46,6 +54,7 @@ class Side:
     instansi: object
     job: int
     toy: int = 0  # the test-only lifecycle's object (tests/toyflow)
+    curve_flag: int = 0  # an appeal decision that broke the side's curve
 
 
 @dataclass
@@ -91,6 +100,19 @@ def _running(appraisal: Appraisal, users: dict, peer) -> tuple[Appraisal, Indica
     )
     appraisal.refresh_from_db()
     return appraisal, indicator, evidence.pk, request.pk
+
+
+def _curve_flag(appraisal, unit, cycle) -> int:
+    """As a revised appeal decision raises it (appraisals.effects), here without the walk."""
+    return CurveFlag.objects.create(
+        appraisal=appraisal,
+        unit=unit,
+        cycle=cycle,
+        predicate_before="butuh_perbaikan",
+        predicate_after="baik",
+        curve=evaluate(organisation_predicate="baik", counts={"baik": 5}).as_dict(),
+        raised_at=timezone.now(),
+    ).pk
 
 
 def add_colleague(org):
@@ -159,6 +181,8 @@ def build_world(org) -> World:
     world.foreign.toy = toy_create(
         owner=foreign_users["employee"], reviewer=foreign_users["appraiser"]
     ).pk
+    world.own.curve_flag = _curve_flag(world.own.appraisal, org.dinas, org.cycle)
+    world.foreign.curve_flag = _curve_flag(world.foreign.appraisal, org.other_dinas, org.cycle)
     world.inbox = {name: _inbox_item(user) for name, user in org.users.items()}
     world.stranger_item = _inbox_item(stranger)
     world.tokens = {name: api_token_issue(user=user)[0].pk for name, user in org.users.items()}
@@ -172,6 +196,7 @@ TRANSITION = "submit_self_assessment"  # the one an in-progress appraisal's empl
 TOY_TRANSITION = "submit"  # the one a draft toy's owner may fire
 QUERIES = {
     "/api/units/{id}/calibration/": "cycle={cycle}",
+    "/api/units/{id}/curve-flags/": "cycle={cycle}",
     "/api/audit/bundle/": "subject=appraisals.appraisal:{appraisal}",
     "/api/workflows/{name}/diagram/": "format=mermaid",
 }
@@ -207,6 +232,7 @@ def url_for(world: World, path: str, which: str, persona: str) -> str:
         "period": 1,
         "evidence": side.evidence,
         "request_id": side.peer_request,
+        "flag": side.curve_flag,
         "name": {"appraisals": TRANSITION, "toys": TOY_TRANSITION}.get(resource, "appraisal"),
     }
     url = _PLACEHOLDER.sub(lambda m: str(values[m.group(1)]), path)
@@ -266,6 +292,7 @@ def body_for(world: World, method: str, path: str, which: str, persona: str) -> 
         "/api/peer-feedback/requests/{request_id}/": {"text": "Rekan kerja yang andal."},
         "/api/units/{id}/predicate/": {"cycle": org.cycle.pk, "predicate": "baik", "reason": "x"},
         "/api/units/{id}/curve-override/": {"cycle": org.cycle.pk, "reason": "Kalibrasi"},
+        "/api/units/{id}/curve-flags/{flag}/acknowledge/": {"reason": "Keputusan final."},
     }
     if path == "/api/surveys/import/":
         csv = f"kode_unit,layanan,periode,nilai,responden\n{side.unit.code},PPDB,2026-1,85,120\n"
