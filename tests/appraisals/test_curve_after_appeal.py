@@ -10,76 +10,27 @@ with an override at issue time.
 
 import pytest
 
-from appraisals.models import Appraisal, CurveFlag
-from appraisals.services.cycles import cycle_open
+from appraisals.models import CurveFlag
 from audit.models import AuditEvent
-from workflow.actors import system_actor
-from workflow.services import perform
 
-from ..factories import EmployeeFactory, supervise
-from ..flow import advance, valid_body
+from ..curve_world import appeal, issue_unit_under_baik
 
 pytestmark = pytest.mark.django_db
-
-# (result, behaviour) per employee: baik, baik, baik, sangat_baik, butuh_perbaikan.
-RATINGS = [("meets", "meets")] * 3 + [("above", "above"), ("below", "meets")]
-
-
-def _review(appraisal, users, result, behaviour):
-    perform(
-        appraisal,
-        "submit_review",
-        actor=users["appraiser"],
-        payload={"result_rating": result, "behaviour_rating": behaviour, "feedback": "Catatan."},
-    )
-    for name in ("record_discussion", "issue_result"):
-        appraisal.refresh_from_db()
-        perform(appraisal, name, actor=users["appraiser"], payload=valid_body(name, appraisal))
-    appraisal.refresh_from_db()
-    return appraisal
 
 
 @pytest.fixture
 def issued_unit(org, api):
     """Five results issued in Dinas Pendidikan under organisation predicate Baik (curve met)."""
-    people = [org.employee] + [EmployeeFactory(unit=org.dinas) for _ in range(4)]
-    for person in people[1:]:
-        supervise(person, org.appraiser)
-    cycle_open(cycle=org.cycle, actor=system_actor(), employees=people)
-    r = api(org.users["authority"]).post(
-        f"/api/units/{org.dinas.pk}/predicate/",
-        {"cycle": org.cycle.pk, "predicate": "baik"},
-        format="json",
-    )
-    assert r.status_code == 200, r.json()
-    out = []
-    for person, (result, behaviour) in zip(people, RATINGS, strict=True):
-        users = {**org.users, "employee": person.user}
-        appraisal = advance(Appraisal.objects.get(employee=person), "self_assessed", users=users)
-        out.append(_review(appraisal, users, result, behaviour))
+    issued = issue_unit_under_baik(org)
     report = api(org.users["panel"]).get(
         f"/api/units/{org.dinas.pk}/calibration/", {"cycle": org.cycle.pk}
     )
-    assert report.json()["ok"] is True
-    return out
+    assert report.json()["ok"] is True and report.json()["size"] == 5
+    return issued
 
 
 def _appeal(appraisal, org, outcome="revised", result="meets", behaviour="meets"):
-    employee = appraisal.employee.user
-    perform(appraisal, "file_appeal", actor=employee, payload={"grounds": "Bukti baru."})
-    appraisal.refresh_from_db()
-    payload = {"outcome": outcome}
-    if outcome == "revised":
-        payload.update(result_rating=result, behaviour_rating=behaviour)
-    perform(
-        appraisal,
-        "decide_appeal",
-        actor=org.users["superior"],
-        payload=payload,
-        reason="Keberatan diterima.",
-    )
-    appraisal.refresh_from_db()
-    return appraisal
+    return appeal(appraisal, org, outcome=outcome, result=result, behaviour=behaviour)
 
 
 def test_a_revision_that_breaks_the_curve_is_final_and_flagged(org, issued_unit):
