@@ -14,7 +14,9 @@ from workflow.definition import Context
 from workflow.records import attribute
 
 from .follow_up import predicate_history, repeated_poor
+from .models import CurveFlag
 from .predicate import predicate_for
+from .selectors.calibration import curve_broken_by_revision
 from .services.organisation import appeal_reviewer_resolve
 
 
@@ -90,9 +92,41 @@ def decide_appeal(appraisal, ctx: Context) -> dict:
     appeal.decided_at = ctx.now
     appeal.decided_by = ctx.actor
     attribute(appeal, actor=ctx.actor, reason="decide_appeal").save()
+    changes: dict[str, list] = {"appeal.outcome": [None, appeal.outcome]}
     if appeal.outcome == "revised":
+        before = appraisal.predicate
         _set_ratings(appraisal, ctx.payload["result_rating"], ctx.payload["behaviour_rating"])
-    return {"appeal.outcome": [None, appeal.outcome]}
+        flag = _flag_curve(appraisal, ctx, before)
+        if flag is not None:
+            changes["curve_flag"] = [None, flag]
+    return changes
+
+
+def _flag_curve(appraisal, ctx: Context, before: str) -> dict | None:
+    """PP 30/2019 Pasal 59 ayat 4: the decision is final, so the curve never refuses it.
+    When the revised predicate breaks the unit's curve, record a flag for the authority
+    to acknowledge; the decision's own audit event carries it (this returns it)."""
+    broken = curve_broken_by_revision(appraisal, before=before, after=appraisal.predicate)
+    if broken is None:
+        return None
+    unit, report = broken
+    flag = CurveFlag(
+        appraisal=appraisal,
+        unit=unit,
+        cycle_id=appraisal.cycle_id,
+        predicate_before=before,
+        predicate_after=appraisal.predicate,
+        curve=report.as_dict(),
+        raised_at=ctx.now,
+    )
+    attribute(flag, actor=ctx.actor, reason="decide_appeal: curve_flag.raised").save()
+    return {
+        "id": flag.pk,
+        "unit_id": unit.pk,
+        "predicate_before": before,
+        "predicate_after": appraisal.predicate,
+        "curve": flag.curve,
+    }
 
 
 def propose_decision(appraisal, ctx: Context) -> dict:

@@ -18,6 +18,7 @@ from .selectors.appraisals import APPRAISAL_RELATED
 from .selectors.calibration import curve_blocks_issue
 from .services.content import expectations_complete
 from .states import INITIAL, STATE_CHOICES, STATES
+from .units import UNIT_HEAD_RATING, unit_head_rating_follows_unit
 
 T = Text
 
@@ -37,6 +38,12 @@ def _items_measured(a, ctx: Context) -> bool:
 
 def _curve_achievable(a, ctx: Context) -> bool:
     return not curve_blocks_issue(a)
+
+
+def _unit_head_rating(a, ctx: Context) -> bool:
+    # PermenPANRB 6/2022 (annex): a unit head's result rating is the unit's achievement.
+    rating = ctx.payload.get("result_rating")
+    return rating is None or unit_head_rating_follows_unit(a, rating)
 
 
 def _expectations_set(a, ctx: Context) -> bool:
@@ -77,6 +84,7 @@ CURVE_ACHIEVABLE = Guard(
     ),
     _curve_achievable,
 )
+UNIT_HEAD_RESULT = Guard("unit_head_result_rating", UNIT_HEAD_RATING, _unit_head_rating)
 EXPECTATIONS_SET = Guard(
     "behaviour_expectations_missing",
     T(
@@ -240,6 +248,7 @@ TRANSITIONS = (
         _roles("appraiser"),
         T("Simpan penilaian", "Submit review"),
         restrictions=(NOT_OWN,),
+        conditions=(UNIT_HEAD_RESULT,),
         payload=payloads.ReviewPayload,
         effect=effects.store_review,
         audience=("employee",),

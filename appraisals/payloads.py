@@ -51,7 +51,15 @@ class SelfAssessmentPayload(serializers.Serializer):
 
 
 class ReviewPayload(serializers.Serializer):
-    result_rating = serializers.ChoiceField(choices=Rating.choices)
+    result_rating = serializers.ChoiceField(
+        choices=Rating.choices,
+        help_text=(
+            "For the head of a unit whose organisation predicate is set for the cycle, the "
+            "rating that predicate sets (PermenPANRB 6/2022: the unit's achievement is the "
+            "head's result rating): istimewa -> above, baik -> meets, otherwise below; "
+            "another is refused (400, unit_head_result_rating)."
+        ),
+    )
     behaviour_rating = serializers.ChoiceField(choices=Rating.choices)
     feedback = serializers.CharField(max_length=20000)
 

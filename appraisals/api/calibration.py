@@ -1,4 +1,5 @@
-"""Calibration endpoints: a unit's curve, its organisation predicate, overrides."""
+"""Calibration endpoints: a unit's curve, its organisation predicate, overrides, and the
+flags raised when a final appeal decision broke the curve (with their acknowledgement)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,20 @@ from workflow.errors import NotFound
 from workflow.text import Text
 
 from ..curve import OrganisationPredicate
-from ..models import Cycle, Unit
+from ..models import CurveFlag, Cycle, Unit
 from ..selectors import unit_get_for
 from ..selectors.calibration import (
+    curve_flag_get_of,
+    curve_flag_list,
     curve_report,
     unit_get_visible,
 )
-from ..services.calibration import ONLY_AUTHORITY, curve_override_record, unit_predicate_set
+from ..services.calibration import (
+    ONLY_AUTHORITY,
+    curve_flag_acknowledge,
+    curve_override_record,
+    unit_predicate_set,
+)
 
 CYCLE_NOT_FOUND = Text(id="Siklus penilaian tidak ditemukan.", en="Cycle not found.")
 
@@ -126,3 +134,70 @@ class CurveOverrideView(APIView):
         return Response(
             curve_report(unit=unit, cycle=cycle).as_dict(), status=status.HTTP_201_CREATED
         )
+
+
+class CurveFlagAcknowledgeIn(serializers.Serializer):
+    reason = serializers.CharField(max_length=10000)
+
+
+class CurveFlagSerializer(serializers.ModelSerializer):
+    """A final appeal decision whose revised predicate broke the unit's curve."""
+
+    acknowledged = serializers.BooleanField(read_only=True)
+    acknowledged_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    curve = _ReportOut
+
+    class Meta:
+        model = CurveFlag
+        fields = [
+            "id",
+            "appraisal",
+            "unit",
+            "cycle",
+            "predicate_before",
+            "predicate_after",
+            "curve",
+            "raised_at",
+            "acknowledged",
+            "acknowledged_by",
+            "acknowledged_at",
+            "acknowledgement_reason",
+        ]
+        read_only_fields = fields
+
+
+class CurveFlagListView(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("cycle", ID_SCHEMA, required=True)],
+        responses=CurveFlagSerializer(many=True),
+        summary="Appeal decisions that broke the unit's curve, acknowledged or not",
+    )
+    def get(self, request, pk: int):
+        unit = unit_get_visible(user=request.user, pk=pk)
+        cycle = _cycle(query_id(request, "cycle") or required_query("cycle"))
+        return Response(
+            CurveFlagSerializer(curve_flag_list(unit=unit, cycle=cycle), many=True).data
+        )
+
+
+class CurveFlagAcknowledgeView(APIView):
+    @extend_schema(
+        request=CurveFlagAcknowledgeIn,
+        responses={200: CurveFlagSerializer},
+        summary="Acknowledge, with a reason, an appeal decision that broke the curve (authority)",
+        description=(
+            "An appeal decision is final (PP 30/2019 Pasal 59 ayat 4): the curve never refuses "
+            "it, the authority acknowledges it. A flag already acknowledged answers 409."
+        ),
+    )
+    def post(self, request, pk: int, flag: int):
+        unit = unit_get_for_authority(user=request.user, pk=pk)
+        found = curve_flag_get_of(unit=unit, pk=flag)
+        data = CurveFlagAcknowledgeIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        done = curve_flag_acknowledge(
+            flag=found, actor=request.user, reason=data.validated_data["reason"]
+        )
+        return Response(CurveFlagSerializer(done).data)

@@ -29,6 +29,16 @@ urlpatterns = [
         name="unit-curve-override",
     ),
     path(
+        "units/<int:pk>/curve-flags/",
+        calibration.CurveFlagListView.as_view(),
+        name="unit-curve-flags",
+    ),
+    path(
+        "units/<int:pk>/curve-flags/<int:flag>/acknowledge/",
+        calibration.CurveFlagAcknowledgeView.as_view(),
+        name="unit-curve-flag-acknowledge",
+    ),
+    path(
         "employees/<int:pk>/supervisor/",
         organisation.SupervisorChangeView.as_view(),
         name="employee-supervisor",

@@ -8,7 +8,7 @@ from .appraisal import (
     Indicator,
     PlanItem,
 )
-from .calibration import CurveOverride, UnitPredicate
+from .calibration import CurveFlag, CurveOverride, UnitPredicate
 from .content import (
     BehaviourExpectation,
     BehaviourValue,
@@ -45,6 +45,7 @@ __all__ = [
     "PlanAnnex",
     "SurveyResult",
     "BulkJob",
+    "CurveFlag",
     "CurveOverride",
     "Cycle",
     "Decision",

@@ -43,3 +43,44 @@ class CurveOverride(models.Model):
 
     def __str__(self) -> str:
         return f"override {self.unit} {self.cycle}"
+
+
+class CurveFlag(models.Model):
+    """A final appeal decision whose revised predicate broke the unit's curve.
+
+    PP 30/2019 Pasal 59 ayat 4 makes the decision final, so the curve never
+    refuses it; instead this row records, at the moment of the decision, that
+    the curve of `unit` (the unit whose organisation predicate governs it) no
+    longer holds, with the report as it was. The authority over the unit
+    acknowledges it with a reason, as with an override at issue time.
+    """
+
+    appraisal = models.ForeignKey(
+        "appraisals.Appraisal", on_delete=models.PROTECT, related_name="curve_flags"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="curve_flags")
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="curve_flags")
+    predicate_before = models.CharField(max_length=20, blank=True)
+    predicate_after = models.CharField(max_length=20)
+    curve = models.JSONField()
+    raised_at = models.DateTimeField()
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledgement_reason = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        indexes = [models.Index(fields=["unit", "cycle"], name="curve_flag_unit_cycle")]
+
+    def __str__(self) -> str:
+        return f"curve flag {self.unit} {self.cycle} ({self.appraisal_id})"
+
+    @property
+    def acknowledged(self) -> bool:
+        return self.acknowledged_at is not None

@@ -61,7 +61,18 @@ class Position(models.Model):
     name = models.CharField(max_length=255)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="positions")
     kind = models.CharField(max_length=20, choices=Kind.choices)
+    # The position that leads its unit (kepala / pimpinan unit kerja): its holder is the
+    # unit's head, whose result rating is the unit's achievement (PermenPANRB 6/2022,
+    # annex; appraisals.units). At most one per unit.
+    heads_unit = models.BooleanField(default=False)
     history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit"], condition=models.Q(heads_unit=True), name="one_head_per_unit"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
+from workflow.errors import NotFound
 from workflow.text import Text
 
 from ..curve import CurveReport, evaluate
-from ..models import Appraisal, CurveOverride, Cycle, Unit, UnitPredicate
+from ..models import Appraisal, CurveFlag, CurveOverride, Cycle, Unit, UnitPredicate
 from ..models.organisation import path_ids
 from .organisation import unit_get_for
 
@@ -16,6 +17,7 @@ NOT_A_READER = Text(
     id="Hanya PPK, tim penilai kinerja, admin kepegawaian dan inspektur melihat kalibrasi unit.",
     en="Only the authority, the panel, HR admins and inspectors see a unit's calibration.",
 )
+FLAG_NOT_FOUND = Text(id="Penanda kurva tidak ditemukan.", en="Curve flag not found.")
 
 
 def unit_get_visible(*, user, pk) -> Unit:
@@ -31,24 +33,82 @@ def governing_predicate(*, unit_path: str, cycle_id: int) -> UnitPredicate | Non
     return max(candidates, key=lambda p: len(p.unit.path), default=None)
 
 
-def curve_report(*, unit: Unit, cycle: Cycle | int) -> CurveReport:
-    """Actual vs allowed for the unit's appraised employees (its whole subtree)."""
-    cycle_id = cycle if isinstance(cycle, int) else cycle.pk
-    governing = governing_predicate(unit_path=unit.path, cycle_id=cycle_id)
-    scope = governing.unit if governing else unit
+def _predicate_counts(*, scope: Unit, cycle_id: int) -> dict[str, int]:
     rows = (
         Appraisal.objects.filter(cycle_id=cycle_id, unit__path__startswith=scope.path)
         .exclude(state="cancelled")
         .values("predicate")
         .annotate(n=Count("id"))
     )
-    counts = {row["predicate"]: row["n"] for row in rows}
+    return {row["predicate"]: row["n"] for row in rows}
+
+
+def _report(governing: UnitPredicate | None, counts: dict[str, int]) -> CurveReport:
+    counts = dict(counts)
     unrated = counts.pop("", 0)
     return evaluate(
         organisation_predicate=governing.predicate if governing else None,
         counts=counts,
         unrated=unrated,
     )
+
+
+def curve_report(*, unit: Unit, cycle: Cycle | int) -> CurveReport:
+    """Actual vs allowed for the unit's appraised employees (its whole subtree)."""
+    cycle_id = cycle if isinstance(cycle, int) else cycle.pk
+    governing = governing_predicate(unit_path=unit.path, cycle_id=cycle_id)
+    scope = governing.unit if governing else unit
+    return _report(governing, _predicate_counts(scope=scope, cycle_id=cycle_id))
+
+
+def curve_broken_by_revision(
+    appraisal: Appraisal, *, before: str, after: str
+) -> tuple[Unit, CurveReport] | None:
+    """(governing unit, curve with the revision) when revising `appraisal`'s predicate
+    from `before` to `after` breaks a rule of its unit's curve that held, or could still
+    be met, before; else None. Reads the stored predicates (`before` still saved)."""
+    if before == after:
+        return None
+    governing = governing_predicate(unit_path=appraisal.unit.path, cycle_id=appraisal.cycle_id)
+    if governing is None:
+        return None
+    counts = _predicate_counts(scope=governing.unit, cycle_id=appraisal.cycle_id)
+    prior = _report(governing, counts)
+    counts[before] = counts.get(before, 0) - 1
+    counts[after] = counts.get(after, 0) + 1
+    revised = _report(governing, counts)
+    if not revised.blocking:
+        return None
+    newly_broken = [
+        now
+        for then, now in zip(prior.rules, revised.rules, strict=True)
+        if then["achievable"] and not now["achievable"]
+    ]
+    return (governing.unit, revised) if newly_broken else None
+
+
+def curve_flag_list(*, unit: Unit, cycle: Cycle | int) -> QuerySet[CurveFlag]:
+    """Flags raised on the curve the unit's calibration shows (its governing unit's)."""
+    cycle_id = cycle if isinstance(cycle, int) else cycle.pk
+    governing = governing_predicate(unit_path=unit.path, cycle_id=cycle_id)
+    scope = governing.unit if governing else unit
+    return (
+        CurveFlag.objects.filter(cycle_id=cycle_id, unit__path__startswith=scope.path)
+        .select_related("unit", "cycle", "acknowledged_by", "appraisal__employee")
+        .order_by("raised_at", "pk")
+    )
+
+
+def curve_flag_get_of(*, unit: Unit, pk) -> CurveFlag:
+    """A flag on the curve of `unit` (its unit is `unit`, above it or below it), else 404."""
+    candidates = CurveFlag.objects.select_related("unit", "cycle", "acknowledged_by")
+    try:
+        flag = candidates.get(pk=pk)
+    except (CurveFlag.DoesNotExist, ValueError, TypeError):
+        raise NotFound(FLAG_NOT_FOUND) from None
+    if not (flag.unit.path.startswith(unit.path) or unit.path.startswith(flag.unit.path)):
+        raise NotFound(FLAG_NOT_FOUND)
+    return flag
 
 
 def curve_blocks_issue(appraisal: Appraisal) -> bool:

@@ -3,7 +3,10 @@
 The authority sets a unit's predicate for a cycle; the curve follows from it
 (appraisals.curve). Results that make the curve unachievable are refused at
 `issue_result` unless the authority has recorded an override with a reason.
-Each write is audited on the UnitPredicate / CurveOverride row's own chain.
+A final appeal decision that breaks the curve is never refused (PP 30/2019
+Pasal 59 ayat 4): it raises a CurveFlag (appraisals.effects), which the
+authority acknowledges here with a reason.
+Each write is audited on the UnitPredicate / CurveOverride / CurveFlag row's own chain.
 """
 
 from __future__ import annotations
@@ -11,12 +14,12 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from workflow.errors import ActionForbidden, PayloadInvalid, Problem
+from workflow.errors import ActionForbidden, PayloadInvalid, Problem, StateConflict
 from workflow.records import attribute, audit_record
 from workflow.text import Text
 
 from ..curve import RULES
-from ..models import CurveOverride, Cycle, Unit, UnitPredicate
+from ..models import CurveFlag, CurveOverride, Cycle, Unit, UnitPredicate
 from ..policies import profile_of
 from ..selectors.calibration import curve_report
 
@@ -25,6 +28,9 @@ ONLY_AUTHORITY = Text(
     en="Only an authority over this unit may do this.",
 )
 REASON_REQUIRED = Text(id="Alasan wajib diisi.", en="A reason is required.")
+ALREADY_ACKNOWLEDGED = Text(
+    id="Penanda kurva ini sudah ditanggapi.", en="This curve flag has already been acknowledged."
+)
 UNKNOWN_PREDICATE = Text(
     id="Predikat organisasi tidak dikenal.", en="Unknown organisation predicate."
 )
@@ -94,3 +100,37 @@ def curve_override_record(*, unit: Unit, cycle: Cycle, actor, reason: str) -> Cu
         scope=unit.path,
     )
     return row
+
+
+@transaction.atomic
+def curve_flag_acknowledge(*, flag: CurveFlag, actor, reason: str) -> CurveFlag:
+    """The authority over the flag's unit takes note, with a reason, of a final appeal
+    decision that broke the curve (as with an override at issue time), once."""
+    _require_authority(actor, flag.unit)
+    if not (reason or "").strip():
+        raise PayloadInvalid(
+            REASON_REQUIRED, [Problem(code="required", message=REASON_REQUIRED, field="reason")]
+        )
+    locked = CurveFlag.objects.select_for_update().select_related("unit").get(pk=flag.pk)
+    if locked.acknowledged:
+        raise StateConflict(ALREADY_ACKNOWLEDGED)
+    locked.acknowledged_by, locked.acknowledged_at = actor, timezone.now()
+    locked.acknowledgement_reason = reason.strip()
+    attribute(locked, actor=actor, reason="curve_flag.acknowledged")
+    locked.save(update_fields=["acknowledged_by", "acknowledged_at", "acknowledgement_reason"])
+    audit_record(
+        locked,
+        locked=locked,
+        actor=actor,
+        action="curve_flag.acknowledged",
+        reason=locked.acknowledgement_reason,
+        changes={
+            "acknowledged_at": [None, locked.acknowledged_at.isoformat()],
+            "appraisal_id": [None, locked.appraisal_id],
+            "unit_id": [None, locked.unit_id],
+            "cycle_id": [None, locked.cycle_id],
+            "predicate": [locked.predicate_before, locked.predicate_after],
+        },
+        scope=locked.unit.path,
+    )
+    return locked

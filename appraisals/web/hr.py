@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -30,13 +31,20 @@ from ..models import BulkJob, Cycle, Unit
 from ..policies import profile_of
 from ..selectors import bulk_job_get_visible
 from ..selectors.appraisals import appraisal_state_counts_in
-from ..selectors.calibration import curve_report, governing_predicate, unit_get_visible
+from ..selectors.calibration import (
+    curve_flag_get_of,
+    curve_flag_list,
+    curve_report,
+    governing_predicate,
+    unit_get_visible,
+)
 from ..selectors.cycles import (
     cycle_get_managed,
     cycle_list_managed_with_progress,
     cycle_list_of_unit,
 )
 from ..selectors.organisation import unit_list_instansi_choices, unit_list_with_children
+from ..services.calibration import curve_flag_acknowledge
 from ..services.cycles import cycle_create
 from ..services.import_jobs import import_job_applicable
 from ..services.jobs import cycle_open_job_start
@@ -211,10 +219,10 @@ def _import_job_context(bulk: BulkJob) -> dict:
 # -- unit dashboard ------------------------------------------------------------------------
 
 
-def _dashboard_cycle(request, unit: Unit) -> tuple[Cycle | None, list[Cycle]]:
+def _dashboard_cycle(request, unit: Unit, cycle_pk=None) -> tuple[Cycle | None, list[Cycle]]:
     """The cycle asked for (?cycle=), else the latest open one, among the unit's instansi's."""
     choices = cycle_list_of_unit(unit=unit)
-    raw = request.GET.get("cycle", "")
+    raw = str(cycle_pk) if cycle_pk is not None else request.GET.get("cycle", "")
     if raw:
         chosen = next((c for c in choices if str(c.pk) == raw), None)
         if chosen is None:
@@ -222,6 +230,50 @@ def _dashboard_cycle(request, unit: Unit) -> tuple[Cycle | None, list[Cycle]]:
         return chosen, choices
     open_ = [c for c in choices if c.status == Cycle.Status.OPEN]
     return (open_ or choices or [None])[0], choices
+
+
+def _dashboard_page(
+    request, unit: Unit, *, cycle_pk=None, errors: PageErrors | None = None, failed_flag=None
+):
+    cycle, choices = _dashboard_cycle(request, unit, cycle_pk=cycle_pk)
+    context = {
+        "unit": unit,
+        "cycle": cycle,
+        "cycles": choices,
+        "errors": errors or PageErrors(),
+        "failed_flag": failed_flag,
+        "posted_reason": request.POST.get("reason", "") if failed_flag else "",
+    }
+    if cycle is not None:
+        counts = appraisal_state_counts_in(cycle=cycle, unit=unit)
+        total = sum(counts.values())
+        report = curve_report(unit=unit, cycle=cycle)
+        governing = governing_predicate(unit_path=unit.path, cycle_id=cycle.pk)
+        bands = predicate_bands(report)
+        profile = profile_of(request.user)
+        context.update(
+            states=[
+                {"name": s.name, "label": s.label, "count": counts.get(s.name, 0)}
+                for s in APPRAISAL_WORKFLOW.states
+            ],
+            total=total,
+            report=report,
+            curve_unit=governing.unit if governing else unit,
+            bands=bands,
+            chart=curve_chart(bands, report.size),
+            has_curve=report.organisation_predicate in RULES,
+            # Final appeal decisions that broke the curve; the authority over the
+            # flag's unit acknowledges the open ones here (as over the API).
+            flags=[
+                (
+                    flag,
+                    not flag.acknowledged and "authority" in profile.holds_in(flag.unit.path),
+                )
+                for flag in curve_flag_list(unit=unit, cycle=cycle)
+            ],
+        )
+    status = errors.status if errors else 200
+    return render(request, "web/hr_unit.html", context, status=status)
 
 
 @login_required
@@ -234,27 +286,32 @@ def unit_dashboard(request, pk: int):
         unit = unit_get_visible(user=request.user, pk=pk)
     except NotFound:
         raise Http404 from None
-    cycle, choices = _dashboard_cycle(request, unit)
-    context = {"unit": unit, "cycle": cycle, "cycles": choices}
-    if cycle is not None:
-        counts = appraisal_state_counts_in(cycle=cycle, unit=unit)
-        total = sum(counts.values())
-        report = curve_report(unit=unit, cycle=cycle)
-        governing = governing_predicate(unit_path=unit.path, cycle_id=cycle.pk)
-        bands = predicate_bands(report)
-        context.update(
-            states=[
-                {"name": s.name, "label": s.label, "count": counts.get(s.name, 0)}
-                for s in APPRAISAL_WORKFLOW.states
-            ],
-            total=total,
-            report=report,
-            curve_unit=governing.unit if governing else unit,
-            bands=bands,
-            chart=curve_chart(bands, report.size),
-            has_curve=report.organisation_predicate in RULES,
+    return _dashboard_page(request, unit)
+
+
+@login_required
+@require_POST
+def curve_flag_acknowledge_page(request, pk: int, flag: int):
+    """The authority acknowledges, with a reason, an appeal decision that broke the curve."""
+    try:
+        unit = unit_get_visible(user=request.user, pk=pk)
+        found = curve_flag_get_of(unit=unit, pk=flag)
+    except NotFound:
+        raise Http404 from None
+    try:
+        curve_flag_acknowledge(
+            flag=found, actor=request.user, reason=request.POST.get("reason", "")
         )
-    return render(request, "web/hr_unit.html", context)
+    except WorkflowError as error:
+        return _dashboard_page(
+            request,
+            unit,
+            cycle_pk=found.cycle_id,
+            errors=PageErrors.of(error),
+            failed_flag=found.pk,
+        )
+    messages.success(request, _("Curve flag acknowledged."))
+    return redirect(f"{reverse('web:hr-unit', args=[unit.pk])}?cycle={found.cycle_id}")
 
 
 # -- lifecycle diagram ------------------------------------------------------------------------

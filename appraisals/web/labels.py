@@ -101,6 +101,10 @@ LABELS: dict[str, Text] = {
     "survey_results.imported": T("Hasil survei diimpor", "Survey results imported"),
     "curve.override": T("Pengecualian kurva distribusi", "Distribution curve override"),
     "organisation_predicate.set": T("Predikat unit ditetapkan", "Unit predicate set"),
+    "curve_flag.acknowledged": T(
+        "Penanda kurva setelah keberatan ditanggapi",
+        "Curve flag after an appeal acknowledged",
+    ),
     "employee.left": T("Pegawai berhenti", "Employee left"),
     "employee.supervisor_changed": T("Atasan langsung diganti", "Supervisor changed"),
     "employee.transferred": T("Pegawai dimutasi", "Employee transferred"),

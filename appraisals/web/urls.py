@@ -40,6 +40,11 @@ urlpatterns = [
     path("hr/units/", hr.dashboards, name="hr-units"),
     path("hr/units/<int:pk>/", hr.unit_dashboard, name="hr-unit"),
     path("hr/units/<int:pk>/recap/<str:fmt>/", recaps.unit_recap, name="hr-unit-recap"),
+    path(
+        "hr/units/<int:pk>/curve-flags/<int:flag>/acknowledge/",
+        hr.curve_flag_acknowledge_page,
+        name="hr-curve-flag-acknowledge",
+    ),
     path("hr/import/", hr_import.organisation_import, name="hr-import"),
     path("hr/acting/", hr_acting.acting, name="hr-acting"),
     path("hr/acting/<int:pk>/end/", hr_acting.acting_end_page, name="hr-acting-end"),

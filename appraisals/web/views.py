@@ -32,6 +32,7 @@ from ..selectors.acting import timeline_capacities
 from ..selectors.appraisals import appraisal_list_search, appraisal_state_counts, appraisal_with_due
 from ..selectors.feedback import peer_feedback_requests_open
 from ..selectors.plan import appeal_latest_of, decision_latest_of, plan_item_list_of
+from ..units import unit_head_rule
 from .feedback import peer_feedback_for
 from .forms import AppraisalTransitionForm
 from .handover import handovers_for_page, handovers_to_write
@@ -216,4 +217,6 @@ class AppraisalPages(ObjectPages):
             "a": appraisal,
             "matrix": _predicate_matrix() if transition.name in PREDICATE_PREVIEW else None,
             "capacities": self.capacities(request, appraisal),
+            # PermenPANRB 6/2022: a unit head's result rating is the unit's achievement.
+            "unit_head": unit_head_rule(appraisal) if transition.name == "submit_review" else None,
         }

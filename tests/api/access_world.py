@@ -17,11 +17,13 @@ from dataclasses import dataclass, field
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from appraisals.curve import evaluate
 from appraisals.models import (
     ActingAssignment,
     Appraisal,
     BehaviourValue,
     BulkJob,
+    CurveFlag,
     Indicator,
     PeerFeedback,
 )
@@ -55,6 +57,7 @@ class Side:
     job: int
     toy: int = 0  # the test-only lifecycle's object (tests/toyflow)
     acting: int = 0  # a Plt appointment (expired in 2020, never ended: nothing moves now)
+    curve_flag: int = 0  # an appeal decision that broke the side's curve
 
 
 @dataclass
@@ -109,6 +112,19 @@ def _acting(substitute, replaces) -> int:
         kind="plt",
         valid_from=dt.date(2020, 1, 1),
         valid_until=dt.date(2020, 12, 31),
+    ).pk
+
+
+def _curve_flag(appraisal, unit, cycle) -> int:
+    """As a revised appeal decision raises it (appraisals.effects), here without the walk."""
+    return CurveFlag.objects.create(
+        appraisal=appraisal,
+        unit=unit,
+        cycle=cycle,
+        predicate_before="butuh_perbaikan",
+        predicate_after="baik",
+        curve=evaluate(organisation_predicate="baik", counts={"baik": 5}).as_dict(),
+        raised_at=timezone.now(),
     ).pk
 
 
@@ -189,6 +205,8 @@ def build_world(org) -> World:
     world.foreign.acting = _acting(
         EmployeeFactory(unit=pemkot_unit), EmployeeFactory(unit=pemkot_unit)
     )
+    world.own.curve_flag = _curve_flag(world.own.appraisal, org.dinas, org.cycle)
+    world.foreign.curve_flag = _curve_flag(world.foreign.appraisal, org.other_dinas, org.cycle)
     world.inbox = {name: _inbox_item(user) for name, user in org.users.items()}
     world.stranger_item = _inbox_item(stranger)
     world.tokens = {name: api_token_issue(user=user)[0].pk for name, user in org.users.items()}
@@ -204,6 +222,7 @@ QUERIES = {
     "/api/units/{id}/calibration/": "cycle={cycle}",
     "/api/units/{id}/recap/xlsx/": "cycle={cycle}",
     "/api/units/{id}/recap/csv/": "cycle={cycle}",
+    "/api/units/{id}/curve-flags/": "cycle={cycle}",
     "/api/audit/bundle/": "subject=appraisals.appraisal:{appraisal}",
     "/api/workflows/{name}/diagram/": "format=mermaid",
 }
@@ -240,6 +259,7 @@ def url_for(world: World, path: str, which: str, persona: str) -> str:
         "period": 1,
         "evidence": side.evidence,
         "request_id": side.peer_request,
+        "flag": side.curve_flag,
         "name": {"appraisals": TRANSITION, "toys": TOY_TRANSITION}.get(resource, "appraisal"),
     }
     url = _PLACEHOLDER.sub(lambda m: str(values[m.group(1)]), path)
@@ -308,6 +328,7 @@ def body_for(world: World, method: str, path: str, which: str, persona: str) -> 
         "/api/peer-feedback/requests/{request_id}/": {"text": "Rekan kerja yang andal."},
         "/api/units/{id}/predicate/": {"cycle": org.cycle.pk, "predicate": "baik", "reason": "x"},
         "/api/units/{id}/curve-override/": {"cycle": org.cycle.pk, "reason": "Kalibrasi"},
+        "/api/units/{id}/curve-flags/{flag}/acknowledge/": {"reason": "Keputusan final."},
     }
     if path == "/api/surveys/import/":
         csv = f"kode_unit,layanan,periode,nilai,responden\n{side.unit.code},PPDB,2026-1,85,120\n"

@@ -156,6 +156,11 @@ POST   /api/units/{id}/predicate/                     own      403 403  403 404 
 POST   /api/units/{id}/predicate/                     foreign  404 404  404 403   403   ok   403  403 403 404  401
 POST   /api/units/{id}/curve-override/                own      403 403  403 404   403   ok   403  403 404 403  401
 POST   /api/units/{id}/curve-override/                foreign  404 404  404 403   403   ok   403  403 403 404  401
+# Appeal decisions that broke the curve: read as the calibration, acknowledged by the authority.
+GET    /api/units/{id}/curve-flags/                   own      403 403  403 404   ok    ok   ok   ok  404 403  401
+GET    /api/units/{id}/curve-flags/                   foreign  404 404  404 403   ok    ok   ok   ok  403 404  401
+POST   /api/units/{id}/curve-flags/{flag}/acknowledge/ own     403 403  403 404   403   ok   403  403 404 403  401
+POST   /api/units/{id}/curve-flags/{flag}/acknowledge/ foreign 404 404  404 403   403   ok   403  403 403 404  401
 # Organisation changes: HR admins; an employee seen in the directory is 403.
 POST   /api/employees/{id}/supervisor/                own      403 403  403 404   403   403  403  ok  404 404  401
 POST   /api/employees/{id}/supervisor/                foreign  404 404  403 403   403   403  403  ok  403 404  401

@@ -325,3 +325,63 @@ def test_the_appraisal_page_prints_without_menu_or_buttons(org, appraisal, passw
     b.shot("appraisal-print")
     page.emulate_media(media="screen")
     assert page.locator("header.site nav").is_visible()
+def test_authority_acknowledges_an_appeal_that_broke_the_curve(org, passwords, browser):
+    from appraisals.models import CurveFlag
+
+    from ..curve_world import appeal, issue_unit_under_baik
+
+    issued = issue_unit_under_baik(org)
+    appeal(issued[4], org)  # the unit's only butuh_perbaikan becomes baik: final, flagged
+    flag = CurveFlag.objects.get()
+    b = browser
+    page = b.login("panel")
+    b.go(f"/hr/units/{org.dinas.pk}/?cycle={org.cycle.pk}")
+    row = page.wait_for_selector(f"#curve-flags tr[data-flag='{flag.pk}']")
+    assert "Perlu ditanggapi" in row.inner_text()
+    assert page.locator(f"#curve-flag-ack-{flag.pk}").count() == 0  # the panel reads only
+    b.logout()
+
+    page = b.login("authority")
+    b.go(f"/hr/units/{org.dinas.pk}/?cycle={org.cycle.pk}")
+    form = f"#curve-flag-ack-{flag.pk}"
+    page.wait_for_selector(form)
+    b.shot("curve-flag-open")
+    page.click(f"{form} button[type=submit]")  # no reason
+    page.wait_for_selector(f"{form} .field-error")
+    assert "Alasan wajib diisi." in page.inner_text(f"{form} .field-error")
+    page.fill(
+        f"#ack-reason-{flag.pk}", "Keputusan keberatan bersifat final; kurva dievaluasi ulang."
+    )
+    page.click(f"{form} button[type=submit]")
+    row = page.wait_for_selector(f"#curve-flags tr[data-flag='{flag.pk}'][data-acknowledged=true]")
+    assert "Sudah ditanggapi" in row.inner_text()
+    b.shot("curve-flag-acknowledged")
+    flag.refresh_from_db()
+    assert flag.acknowledged_by == org.users["authority"]
+
+
+def test_review_form_warns_when_a_unit_head_has_no_unit_predicate(org, passwords, browser):
+    from appraisals.models import Position
+    from appraisals.services.cycles import cycle_open
+    from workflow.actors import system_actor
+
+    from ..factories import EmployeeFactory, PositionFactory, make_unit, supervise
+    from ..flow import advance
+
+    bidang = make_unit("DISDIK-SD", "Bidang Pendidikan Dasar", "unit_kerja", org.dinas)
+    position = PositionFactory(unit=bidang, kind=Position.Kind.ADMINISTRATOR, heads_unit=True)
+    kabid = EmployeeFactory(unit=bidang, position=position, name="Kabid Dikdas")
+    supervise(kabid, org.appraiser)
+    cycle_open(cycle=org.cycle, actor=system_actor(), employees=[kabid])
+    appraisal = advance(
+        Appraisal.objects.get(employee=kabid),
+        "self_assessed",
+        users={**org.users, "employee": kabid.user},
+    )
+    b = browser
+    page = b.login("appraiser")
+    open_appraisal(b, appraisal)
+    page.click("[data-transition=submit_review]")
+    warning = page.wait_for_selector("#unit-head-warning")
+    assert "belum ditetapkan" in warning.inner_text()
+    b.shot("unit-head-warning")
