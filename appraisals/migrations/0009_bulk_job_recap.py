@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("appraisals", "0007_organisation_import_jobs"),
+        ("appraisals", "0008_acting_appointments_and_handovers"),
     ]
 
     operations = [

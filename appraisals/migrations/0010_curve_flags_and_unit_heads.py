@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appraisals', '0007_organisation_import_jobs'),
+        ('appraisals', '0009_bulk_job_recap'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
