@@ -37,6 +37,8 @@ FIELD_NAMES = {
     "employee": "ttd_pegawai",
     "appraiser": "ttd_pejabat_penilai",
     "appeal_reviewer": "ttd_atasan_pejabat_penilai",
+    # PP 30/2019 Pasal 59 fallback: with no appraiser's superior, the authority decides (and signs).
+    "authority": "ttd_pejabat_berwenang",
 }
 
 
@@ -53,7 +55,7 @@ class SignRequest:
     """One signature to add to `pdf`, as an incremental update."""
 
     pdf: bytes = field(repr=False)
-    role: str  # employee, appraiser, appeal_reviewer
+    role: str  # a key of FIELD_NAMES
     signer_name: str
     signer_nip: str
     reason: str

@@ -35,3 +35,10 @@ class SigningNotConfigured(SigningError):
 
     status = 503
     code = "signing_not_configured"
+
+
+class SigningConflict(SigningError):
+    """The document already carries this signer's signature."""
+
+    status = 409
+    code = "already_signed"

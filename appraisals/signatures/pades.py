@@ -22,13 +22,14 @@ from pyhanko.stamp import TextStampStyle
 from workflow.text import Text
 
 from .backends import SignRequest
-from .errors import SigningError
+from .errors import SigningConflict, SigningError
 
 # x1, y1, x2, y2 in points on an A4 page (595 x 842): three slots side by side at the foot.
 SLOTS = {
     "employee": (40, 40, 210, 110),
     "appraiser": (213, 40, 383, 110),
     "appeal_reviewer": (386, 40, 556, 110),
+    "authority": (386, 40, 556, 110),  # signs in the reviewer's stead, never beside them
 }
 NOT_A_PDF = Text(
     id="Berkas bukan PDF yang dapat dibaca.",
@@ -78,7 +79,7 @@ def sign(request: SignRequest, signer: signers.Signer, *, visible: bool = True) 
     """`request.pdf` with one more PAdES-B-B signature by `signer` in the role's field."""
     name = request.field_name
     if name in filled_fields(request.pdf):
-        raise SigningError(field_taken(name))
+        raise SigningConflict(field_taken(name))
     writer = writer_for(request.pdf)
     existing = {n for n, _v, _r in fields.enumerate_sig_fields(writer.prev)}
     spec = None
