@@ -22,7 +22,6 @@ import base64
 import io
 import json
 import secrets
-import socket
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -151,7 +150,7 @@ class BsreSigner(SigningBackend):
         except urllib.error.HTTPError as exc:
             with exc:
                 return _Answer(exc.code, exc.headers.get("Content-Type", ""), exc.read(), "")
-        except (urllib.error.URLError, TimeoutError, socket.timeout, ConnectionError, OSError):
+        except (urllib.error.URLError, TimeoutError, ConnectionError, OSError):
             # Never chain the exception: nothing of the request (the passphrase) may reach a log.
             raise SigningUnavailable(UNREACHABLE) from None
 
@@ -186,7 +185,11 @@ class BsreSigner(SigningBackend):
         if code == WRONG_PASSPHRASE:
             return SigningCredentialsRefused(
                 WRONG_PASSPHRASE_TEXT,
-                [Problem(code="wrong_passphrase", message=WRONG_PASSPHRASE_TEXT, field="passphrase")],
+                [
+                    Problem(
+                        code="wrong_passphrase", message=WRONG_PASSPHRASE_TEXT, field="passphrase"
+                    )
+                ],
             )
         if code == NIK_UNKNOWN:
             return SigningCredentialsRefused(

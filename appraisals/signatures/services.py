@@ -155,7 +155,9 @@ def _signature_count(pdf: bytes) -> int:
     try:
         return len(PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures)
     except (PdfError, ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
-        raise PayloadInvalid(NOT_A_PDF, [Problem(code="invalid", message=NOT_A_PDF, field="pdf")]) from exc
+        raise PayloadInvalid(
+            NOT_A_PDF, [Problem(code="invalid", message=NOT_A_PDF, field="pdf")]
+        ) from exc
 
 
 def _signer_identity(appraisal: Appraisal, actor, role: str) -> tuple[str, str]:

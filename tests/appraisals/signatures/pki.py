@@ -140,10 +140,7 @@ class FakeBsre:
             return h._json(400, {"error": "User tidak terdaftar", "status_code": 2011})
         if form.get("passphrase") != self.users[nik]:
             return h._json(400, {"error": "Passphrase anda salah", "status_code": 2031})
-        if self.mode == "garbage":
-            body = b"<html>maintenance</html>"
-        else:
-            body = self.sign(form["file"])
+        body = b"<html>maintenance</html>" if self.mode == "garbage" else self.sign(form["file"])
         h.send_response(200)
         h.send_header("Content-Type", "application/pdf")
         h.send_header("id_dokumen", f"bsre-{len(self.requests)}")

@@ -71,9 +71,12 @@ def test_a_wrong_passphrase_is_a_clear_refusal_and_a_retry_succeeds(bsre_signing
         sign(pdf, passphrase="Tebakan-Keliru-123")
     error = refused.value
     assert error.status == 400
-    assert "Passphrase TTE salah" in error.message.id and "Wrong signing passphrase" in error.message.en
+    assert (
+        "Passphrase TTE salah" in error.message.id
+        and "Wrong signing passphrase" in error.message.en
+    )
     assert [p.field for p in error.problems] == ["passphrase"]
-    assert "Tebakan-Keliru-123" not in str(error.as_dict())  # the passphrase tried is not echoed back
+    assert "Tebakan-Keliru-123" not in str(error.as_dict())  # the tried passphrase is not echoed
 
     assert validate_pdf(sign(pdf)).ok  # nothing was half-done: the same call works now
     assert len(bsre_signing.requests) == 2
