@@ -156,7 +156,7 @@ def _signature_count(pdf: bytes) -> int:
         return len(PdfFileReader(io.BytesIO(pdf), strict=False).embedded_signatures)
     except (PdfError, ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
         raise PayloadInvalid(
-            NOT_A_PDF, [Problem(code="invalid", message=NOT_A_PDF, field="pdf")]
+            NOT_A_PDF, [Problem(code="not_a_pdf", message=NOT_A_PDF, field="file")]
         ) from exc
 
 
@@ -188,7 +188,9 @@ def document_sign(
     ).get(pk=appraisal.pk)
     signer_role = document_sign_check(appraisal, kind=kind, actor=actor, role=role)
     if not pdf or len(pdf) > MAX_PDF_BYTES:
-        raise PayloadInvalid(NOT_A_PDF, [Problem(code="invalid", message=NOT_A_PDF, field="pdf")])
+        raise PayloadInvalid(
+            NOT_A_PDF, [Problem(code="not_a_pdf", message=NOT_A_PDF, field="file")]
+        )
     before = _signature_count(pdf)
     name, nip = _signer_identity(appraisal, actor, signer_role)
     instansi = appraisal.cycle.instansi

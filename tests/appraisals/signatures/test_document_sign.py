@@ -154,7 +154,7 @@ class TestWhoSignsWhat:
         assert unknown.value.problems[0].field == "kind"
         with pytest.raises(PayloadInvalid) as not_pdf:
             document_sign(appraisal, kind="skp", pdf=b"<html>", actor=org.users["employee"])
-        assert not_pdf.value.problems[0].field == "pdf"
+        assert not_pdf.value.problems[0].field == "file"
         assert footprint(appraisal) == before
 
 
