@@ -5,6 +5,7 @@ Celery (demo only). With DATABASE_URL it runs on PostgreSQL and, given
 CELERY_BROKER_URL, sends tasks to Redis.
 """
 
+import json
 import os
 import warnings
 from pathlib import Path
@@ -327,6 +328,31 @@ DEADLINES_REMINDER_HOUR = int(os.environ.get("DEADLINES_REMINDER_HOUR", "7"))
 # /healthz/ shows its details (the outbox backlog) to staff, inspectors and a monitor
 # sending this value in X-Health-Token; unset, no token opens them.
 KINERJA_HEALTHZ_TOKEN = os.environ.get("HEALTHZ_TOKEN", "")
+
+# Electronic signatures (TTE) on issued documents (appraisals/signatures/backends.py).
+# The default backend signs with the agency's PKCS#12 from KINERJA_SIGNING_PKCS12_DIR
+# (`<agency code>.p12`, or `<agency code>/<NIP>.p12` per person; `manage.py signing_demo_ca`
+# makes demo ones); its passphrase is read from the environment variable named here.
+# KINERJA_SIGNING_AGENCIES (JSON) gives an agency its own options or backend, e.g.
+# {"PEMPROV": {"backend": "appraisals.signatures.bsre.BsreSigner"}}; the BSrE client account
+# comes from KINERJA_BSRE_URL / _USERNAME / _PASSWORD. No secret is ever stored in the database.
+KINERJA_SIGNING_BACKEND = os.environ.get(
+    "KINERJA_SIGNING_BACKEND", "appraisals.signatures.local.LocalPkcs12Signer"
+)
+KINERJA_SIGNING_OPTIONS = {
+    "pkcs12_dir": os.environ.get("KINERJA_SIGNING_PKCS12_DIR", str(VAR_DIR / "signing")),
+    "passphrase_env": "KINERJA_SIGNING_PKCS12_PASSPHRASE",
+    "visible": env_bool("KINERJA_SIGNING_VISIBLE", True),
+    "url_env": "KINERJA_BSRE_URL",
+    "username_env": "KINERJA_BSRE_USERNAME",
+    "password_env": "KINERJA_BSRE_PASSWORD",
+    "timeout": float(os.environ.get("KINERJA_BSRE_TIMEOUT", "30")),
+}
+KINERJA_SIGNING_AGENCIES = json.loads(os.environ.get("KINERJA_SIGNING_AGENCIES", "") or "{}")
+# Certificates (PEM or DER files) a signature must chain to, e.g. the demo CA or BSrE's root.
+KINERJA_SIGNING_TRUST_ROOTS = env_list(
+    "KINERJA_SIGNING_TRUST_ROOTS", str(VAR_DIR / "signing" / "ca.pem")
+)
 
 LOGGING = {
     "version": 1,

@@ -64,7 +64,11 @@ class CheckInInSerializer(serializers.Serializer):
         "is 400 with the problem code period_out_of_range",
     )
     note = serializers.CharField(required=False, allow_blank=True, max_length=20000, default="")
-    entries = CheckInEntryInSerializer(many=True)
+    entries = CheckInEntryInSerializer(
+        many=True,
+        help_text="One entry per indicator: an indicator named twice is 400 with the problem "
+        "code indicator_repeated",
+    )
 
 
 class CheckInEntrySerializer(serializers.Serializer):

@@ -1,6 +1,16 @@
 from django.urls import include, path
 
-from . import acting, calibration, content, cycles, directory, organisation, recaps, views
+from . import (
+    acting,
+    calibration,
+    content,
+    cycles,
+    directory,
+    organisation,
+    recaps,
+    signatures,
+    views,
+)
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
@@ -63,6 +73,11 @@ urlpatterns = [
     ),
     path("appraisals/<int:pk>/annex/", content.PlanAnnexView.as_view(), name="plan-annex"),
     path("appraisals/<int:pk>/coverage/", content.CoverageView.as_view(), name="plan-coverage"),
+    path(
+        "appraisals/<int:pk>/signatures/<str:kind>/",
+        signatures.DocumentSignView.as_view(),
+        name="document-sign",
+    ),
     path("units/", directory.UnitListView.as_view(), name="unit-list"),
     path("units/<int:pk>/", directory.UnitDetailView.as_view(), name="unit-detail"),
     path("positions/", directory.PositionListView.as_view(), name="position-list"),

@@ -257,6 +257,7 @@ def url_for(world: World, path: str, which: str, persona: str) -> str:
         "id": ids.get(resource),
         "item": side.appraisal.plan_items.values_list("pk", flat=True).first(),
         "period": 1,
+        "kind": "skp",
         "evidence": side.evidence,
         "request_id": side.peer_request,
         "flag": side.curve_flag,
@@ -334,4 +335,8 @@ def body_for(world: World, method: str, path: str, which: str, persona: str) -> 
         csv = f"kode_unit,layanan,periode,nilai,responden\n{side.unit.code},PPDB,2026-1,85,120\n"
         upload = SimpleUploadedFile("ikm.csv", csv.encode(), content_type="text/csv")
         return {"file": upload, "cycle": side.cycle.pk}, "multipart"
+    if path == "/api/appraisals/{id}/signatures/{kind}/":
+        # Not a PDF: an allowed signer is told 400 without any key being needed.
+        upload = SimpleUploadedFile("skp.pdf", b"GIF89a", content_type="application/pdf")
+        return {"file": upload}, "multipart"
     return bodies.get(path), "json"

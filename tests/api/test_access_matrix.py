@@ -92,6 +92,10 @@ PUT    /api/appraisals/{id}/annex/                    own      ok  403  403 404 
 PUT    /api/appraisals/{id}/annex/                    foreign  404 404  403 403   403   403  403  403 ok  404  401
 GET    /api/appraisals/{id}/coverage/                 own      ok  ok   ok  404   ok    ok   ok   ok  404 404  401
 GET    /api/appraisals/{id}/coverage/                 foreign  404 404  ok  ok    ok    ok   ok   ok  ok  404  401
+# Signing a document (TTE): the plan's signers are its employee and appraiser (the body, not a
+# PDF, is then refused 400); everyone else who sees the appraisal is 403.
+POST   /api/appraisals/{id}/signatures/{kind}/        own      ok  ok   403 404   403   403  403  403 404 404  401
+POST   /api/appraisals/{id}/signatures/{kind}/        foreign  404 404  403 ok    403   403  403  403 ok  404  401
 GET    /api/appraisals/{id}/check-ins/                own      ok  ok   ok  404   ok    ok   ok   ok  404 404  401
 GET    /api/appraisals/{id}/check-ins/                foreign  404 404  ok  ok    ok    ok   ok   ok  ok  404  401
 POST   /api/appraisals/{id}/check-ins/                own      ok  403  403 404   403   403  403  403 404 404  401
