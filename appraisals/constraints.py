@@ -28,6 +28,13 @@ MESSAGES: dict[str, tuple[Text, str | None]] = {
         ),
         None,
     ),
+    "one_head_per_unit": (
+        Text(
+            id="Unit ini sudah memiliki jabatan pimpinan unit kerja.",
+            en="This unit already has a head position.",
+        ),
+        "heads_unit",
+    ),
     "unit_predicate_once": (
         Text(
             id="Predikat unit untuk siklus ini sudah ditetapkan.",
