@@ -68,7 +68,7 @@ class UnitAdmin(ScopedAdmin):
 
 @admin.register(Position)
 class PositionAdmin(ScopedAdmin):
-    list_display = ["name", "unit", "kind"]
+    list_display = ["name", "unit", "kind", "heads_unit"]
     search_fields = ["name"]
 
 

@@ -31,13 +31,6 @@ MESSAGES: dict[str, tuple[Text, str | None]] = {
         "valid_until",
     ),
     "supervisor_not_self": (SUPERVISOR_NOT_SELF, "supervisor"),
-    "one_head_per_unit": (
-        Text(
-            id="Unit ini sudah memiliki jabatan pimpinan unit; satu unit hanya satu pimpinan.",
-            en="This unit already has a head position; a unit has only one head.",
-        ),
-        "heads_unit",
-    ),
     "employee_nip_18_digits": (
         Text(id="NIP harus 18 digit angka.", en="A NIP must be 18 digits."),
         "nip",
@@ -48,6 +41,13 @@ MESSAGES: dict[str, tuple[Text, str | None]] = {
             en="This employee already has a live appraisal in this cycle.",
         ),
         None,
+    ),
+    "one_head_per_unit": (
+        Text(
+            id="Unit ini sudah memiliki jabatan pimpinan unit kerja.",
+            en="This unit already has a head position.",
+        ),
+        "heads_unit",
     ),
     "unit_predicate_once": (
         Text(
