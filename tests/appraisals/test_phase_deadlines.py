@@ -207,7 +207,10 @@ def test_bad_remind_days_are_400(org, api, cycle):
 def test_non_hr_is_403(org, api, cycle, persona):
     client = api(org.users[persona])
     assert client.get(url(cycle)).status_code == 403
-    assert client.patch(url(cycle), {"plan_fallback_on": "2027-01-13"}, format="json").status_code == 403
+    assert (
+        client.patch(url(cycle), {"plan_fallback_on": "2027-01-13"}, format="json").status_code
+        == 403
+    )
 
 
 def test_hr_of_another_instansi_gets_404(org, api, cycle):

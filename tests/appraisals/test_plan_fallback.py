@@ -116,9 +116,11 @@ def test_refused_before_the_fallback_date_with_its_reason(org, appraisal, api):
     add_plan_item(appraisal, org.users["employee"])
     hr = api(org.users["hr_admin"])
     with mock.patch("django.utils.timezone.now", lambda: at(2026, 1, 14, 20, 0)):
+        assert "hr_set_plan" not in names(hr.get(url(appraisal)).json())
         before = footprint(appraisal)
         r = hr.post(url(appraisal, "transitions/hr_set_plan/"), {"reason": REASON}, format="json")
-        assert r.status_code == 400
+        # HR's authority over the plan starts at the date: until then not offered, and 403.
+        assert r.status_code == 403
         problems = {p["code"]: p for p in r.json()["problems"]}
         assert "plan_fallback_not_due" in problems
         assert "14 Januari 2026" in problems["plan_fallback_not_due"]["messages"]["id"]
