@@ -41,7 +41,7 @@ AFTER_END_DAYS = {
     "decision_proposed": 90,
 }
 # How far after the cycle's end HR may put a later phase (our choice: a year).
-LATEST_AFTER_END = dt.timedelta(days=365)
+LATEST_AFTER_END_DAYS = 365
 MAX_REMINDERS = 10
 
 MONTHS_ID = [
@@ -117,6 +117,14 @@ def plan_fallback_not_due(cycle: Cycle) -> Text:
 # -- defaults ----------------------------------------------------------------------------------
 
 
+def _after(day: dt.date, days: int) -> dt.date:
+    # A cycle may end as late as the calendar allows: never past its last day.
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max
+
+
 def _clamp(day: dt.date, cycle: Cycle) -> dt.date:
     return min(max(day, cycle.starts_on), cycle.ends_on)
 
@@ -132,7 +140,7 @@ def phase_deadline_defaults(cycle: Cycle) -> dict[str, dt.date]:
     plan_set = max(_clamp(dt.date(cycle.year, 1, 31), cycle), fallback)
     due = {"draft": fallback, "plan_submitted": plan_set}
     for state, days in AFTER_END_DAYS.items():
-        due[state] = cycle.ends_on + dt.timedelta(days=days)
+        due[state] = _after(cycle.ends_on, days)
     return due
 
 
@@ -153,7 +161,7 @@ def phase_deadlines_create_default(*, cycle: Cycle) -> list[PhaseDeadline]:
 def _bounds(cycle: Cycle, state: str) -> tuple[dt.date, dt.date]:
     if state in PLAN_STATES:
         return cycle.starts_on, cycle.ends_on
-    return cycle.starts_on, cycle.ends_on + LATEST_AFTER_END
+    return cycle.starts_on, _after(cycle.ends_on, LATEST_AFTER_END_DAYS)
 
 
 def _out_of_bounds(field: str, low: dt.date, high: dt.date) -> Problem:
@@ -212,6 +220,12 @@ def _snapshot(row: PhaseDeadline) -> dict:
     return {"due_on": row.due_on, "remind_days": list(row.remind_days), "escalate": row.escalate}
 
 
+def phase_deadlines_authorise(*, cycle: Cycle, actor) -> None:
+    """403 unless `actor` is an HR admin of the cycle's instansi (as for opening it)."""
+    if "hr_admin" not in profile_of(actor).holds_in(cycle.instansi.path):
+        raise ActionForbidden(ONLY_HR)
+
+
 def phase_deadlines_update(
     *,
     cycle: Cycle,
@@ -226,8 +240,7 @@ def phase_deadlines_update(
     row; None removes the phase's deadline). With `replace`, phases not named are
     removed. Refused whole (400, every problem named) when a date leaves its bounds.
     """
-    if "hr_admin" not in profile_of(actor).holds_in(cycle.instansi.path):
-        raise ActionForbidden(ONLY_HR)
+    phase_deadlines_authorise(cycle=cycle, actor=actor)
     with transaction.atomic():
         locked = Cycle.objects.select_for_update().select_related("instansi").get(pk=cycle.pk)
         current = {r.state: r for r in PhaseDeadline.objects.filter(cycle=locked)}
