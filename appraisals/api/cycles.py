@@ -91,47 +91,44 @@ class PhaseDeadlineSerializer(serializers.Serializer):
         required=False, help_text="Tell the responsible person's superior once it passes."
     )
 
-    def validate(self, attrs):
-        # A phase named in a PATCH carries its date too: the schema requires it.
-        if "due_on" not in attrs:
-            raise serializers.ValidationError(
-                {"due_on": serializers.ErrorDetail("This field is required.", code="required")}
-            )
-        return attrs
 
-
-def _phase_fields() -> dict:
-    return {
+def _phase_set(name: str, *, required: bool) -> type[serializers.Serializer]:
+    """One optional-or-required, nullable field per phase (a PUT names them all)."""
+    fields = {
         state: PhaseDeadlineSerializer(
             allow_null=True,
+            required=required,
             help_text=f"{label}; null: no deadline for this phase.",
         )
         for state, label in PHASE_STATES
     }
+    return type(name, (serializers.Serializer,), {**fields, "__module__": __name__})
 
 
-PhaseDeadlineSet = type(
-    "PhaseDeadlineSetSerializer",
-    (serializers.Serializer,),
-    {**_phase_fields(), "__module__": __name__},
+PhaseDeadlineSet = _phase_set("PhaseDeadlineSetSerializer", required=True)
+PhaseDeadlineChangeSet = _phase_set("PhaseDeadlineChangeSetSerializer", required=False)
+FALLBACK_HELP = (
+    "After this day HR may draft and set a plan still in draft; within the cycle and "
+    "on or before the plan's set-by date (the plan_submitted deadline)."
+)
+DEADLINES_HELP = (
+    "Per phase (the state an appraisal must have left). Planning phases lie within "
+    "the cycle, drafting on or before the set-by date; later phases from the cycle's "
+    "start to a year after its end."
 )
 
 
 class PhaseDeadlinesSerializer(serializers.Serializer):
     cycle = serializers.IntegerField(read_only=True)
-    plan_fallback_on = serializers.DateField(
-        help_text=(
-            "After this day HR may draft and set a plan still in draft; within the cycle and "
-            "on or before the plan's set-by date (the plan_submitted deadline)."
-        )
-    )
-    deadlines = PhaseDeadlineSet(
-        help_text=(
-            "Per phase (the state an appraisal must have left). Planning phases lie within "
-            "the cycle, drafting on or before the set-by date; later phases from the cycle's "
-            "start to a year after its end."
-        )
-    )
+    plan_fallback_on = serializers.DateField(help_text=FALLBACK_HELP)
+    deadlines = PhaseDeadlineSet(help_text=DEADLINES_HELP)
+
+
+class PhaseDeadlineChangesSerializer(serializers.Serializer):
+    """A PATCH: any of the fields, any of the phases; a phase named carries its date."""
+
+    plan_fallback_on = serializers.DateField(required=False, help_text=FALLBACK_HELP)
+    deadlines = PhaseDeadlineChangeSet(required=False, help_text=DEADLINES_HELP)
 
 
 def phase_deadlines_data(cycle: Cycle) -> dict:
@@ -214,7 +211,8 @@ class CyclePhaseDeadlinesView(APIView):
 
     def _write(self, request, pk: int, *, partial: bool):
         cycle = self._cycle(request, pk, write=True)
-        serializer = PhaseDeadlinesSerializer(data=request.data, partial=partial)
+        kind = PhaseDeadlineChangesSerializer if partial else PhaseDeadlinesSerializer
+        serializer = kind(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         cycle = phase_deadlines_update(
@@ -238,7 +236,7 @@ class CyclePhaseDeadlinesView(APIView):
         return self._write(request, pk, partial=False)
 
     @extend_schema(
-        request=PhaseDeadlinesSerializer,
+        request=PhaseDeadlineChangesSerializer,
         responses=PhaseDeadlinesSerializer,
         summary="Change some phase deadlines or the fallback date",
     )

@@ -78,6 +78,10 @@ ACCEPTED_REFUSALS = {
     # A check-in period within 1-12 that the cycle lacks (5 in a quarterly cycle): the
     # cycle's check-in frequency is data.
     "period_out_of_range",
+    # A phase deadline or fallback date outside the cycle's own dates, or after the
+    # plan's stored set-by date: the cycle's dates are data (the schema says the rule).
+    "phase_date_out_of_bounds",
+    "phase_order",
 }
 # Whole answers of the contract that depend on stored data, by status and error code:
 # 400 conditions_unmet (a transition's condition, e.g. "a plan with no result items");
