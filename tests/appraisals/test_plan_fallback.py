@@ -134,7 +134,8 @@ def test_refused_before_the_fallback_date_with_its_reason(org, appraisal, api):
 
 
 def test_a_later_fallback_date_set_by_hr_is_honoured(org, appraisal, api):
-    org.cycle.plan_fallback_on = dt.date(2026, 12, 31)
+    # HR moved the fallback to today: HR steps in only from tomorrow.
+    org.cycle.plan_fallback_on = timezone.localdate()
     org.cycle.save()
     r = api(org.users["hr_admin"]).post(url(appraisal, "plan-items/"), ITEM, format="json")
     assert r.status_code == 403
