@@ -17,6 +17,7 @@ from .policies import HISTORY_READERS, SYSTEM, appraisal_roles
 from .selectors.appraisals import APPRAISAL_RELATED
 from .selectors.calibration import curve_blocks_issue
 from .services.content import expectations_complete
+from .services.phases import plan_fallback_not_due, plan_fallback_passed
 from .states import INITIAL, STATE_CHOICES, STATES
 from .units import UNIT_HEAD_RATING, unit_head_rating_follows_unit
 
@@ -140,6 +141,12 @@ def _authority_only_without_reviewer(a, ctx: Context) -> bool:
     return due is not None and ctx.now > due
 
 
+def _plan_fallback_due(a, ctx: Context) -> bool:
+    # PermenPANRB 6/2022 annex: the performance manager steps in only once the
+    # employee and appraiser let the drafting deadline (the fallback date) pass.
+    return plan_fallback_passed(a.cycle, now=ctx.now)
+
+
 def _not_proposer(a, ctx: Context) -> bool:
     proposers = a.decisions.filter(status="proposed").values_list("proposed_by_id", flat=True)
     return ctx.actor.pk not in set(proposers)
@@ -176,6 +183,17 @@ AUTHORITY_FALLBACK = Guard(
         "The appraiser's superior decides this appeal until its deadline has passed.",
     ),
     _authority_only_without_reviewer,
+)
+PLAN_FALLBACK_DUE = Guard(
+    "plan_fallback_not_due",
+    T(
+        "Pengelola kinerja baru dapat menyusun dan menetapkan SKP setelah batas waktu "
+        "penyusunan oleh pegawai dan pejabat penilai lewat.",
+        "HR can draft and set the plan only after the employee's and appraiser's drafting "
+        "deadline has passed.",
+    ),
+    _plan_fallback_due,
+    explain=lambda a: plan_fallback_not_due(a.cycle),
 )
 NOT_PROPOSER = Guard(
     "own_proposal",
@@ -220,6 +238,21 @@ TRANSITIONS = (
         restrictions=(NOT_OWN,),
         conditions=(EXPECTATIONS_SET,),
         audience=("employee",),
+    ),
+    # PermenPANRB 6/2022 annex: a plan employee and appraiser did not draft by the
+    # fallback date (the second week of January) the performance manager drafts and
+    # sets, informing both. The plan's content guards hold as for the appraiser's
+    # approval: HR writes the items and (in draft) the behaviour expectations itself.
+    Transition(
+        "hr_set_plan",
+        ("draft",),
+        "in_progress",
+        _roles("hr_admin"),
+        T("Tetapkan SKP (pengelola kinerja)", "Set plan (HR fallback)"),
+        restrictions=(NOT_OWN, PLAN_FALLBACK_DUE),
+        conditions=(HAS_ITEMS, ITEMS_MEASURED, JPT_PERSPECTIVES, EXPECTATIONS_SET),
+        reason_required=True,
+        audience=("employee", "appraiser"),
     ),
     Transition(
         "submit_self_assessment",

@@ -100,6 +100,20 @@ def appraisal_roles(appraisal, user) -> frozenset[str]:
     return frozenset(roles)
 
 
+def plan_author_role(roles: frozenset[str], *, fallback_passed: bool) -> str | None:
+    """As whom a holder of `roles` writes an appraisal's plan content, if at all.
+
+    The employee drafts their plan (api-contract.md). PermenPANRB 6/2022 annex: once
+    the cycle's fallback date has passed, the performance manager (hr_admin in scope)
+    drafts it instead, but never their own (then they are the employee).
+    """
+    if "employee" in roles:
+        return "employee"
+    if "hr_admin" in roles and fallback_passed:
+        return "hr_admin"
+    return None
+
+
 def appraisal_visibility(user) -> Q:
     """A filter for the appraisals `user` may see (matches nothing for a stranger)."""
     profile = profile_of(user)

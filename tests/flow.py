@@ -42,6 +42,7 @@ ACTOR = {
     "approve_decision": "authority",
     "reject_decision": "authority",
     "cancel": "hr_admin",
+    "hr_set_plan": "hr_admin",
 }
 
 
@@ -94,6 +95,7 @@ def valid_body(name: str, appraisal: Appraisal) -> dict:
         "return_self_assessment": {"reason": "Lengkapi bukti."},
         "reject_decision": {"reason": "Belum memenuhi syarat."},
         "cancel": {"reason": "Pegawai pensiun."},
+        "hr_set_plan": {"reason": "SKP belum disusun sampai minggu kedua Januari."},
     }.get(name, {})
 
 

@@ -44,6 +44,9 @@ class Guard:
     code: str
     message: Text
     check: Callable[[Any, Context], bool]
+    # Optional: the reason worded for this object (e.g. naming a date it holds);
+    # `message` stays the general wording the table and diagrams show.
+    explain: Callable[[Any], Text] | None = None
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ from workflow.api.objects import expected_version
 from ..models import BehaviourValue, PlanAnnex, PlanItem
 from ..selectors import appraisal_get_for, appraisal_get_visible
 from ..services.content import (
-    ONLY_APPRAISER,
     ONLY_EMPLOYEE,
     behaviour_expectations_set,
+    expectations_write_authorise,
     plan_annex_set,
 )
 
@@ -64,9 +64,8 @@ class BehaviourExpectationsView(APIView):
         summary="Set expectations (appraiser, before the plan is agreed)",
     )
     def put(self, request, pk: int):
-        appraisal = appraisal_get_for(
-            user=request.user, pk=pk, role="appraiser", refusal=ONLY_APPRAISER
-        )
+        appraisal = appraisal_get_visible(user=request.user, pk=pk)
+        expectations_write_authorise(appraisal=appraisal, actor=request.user)
         data = ExpectationsIn(data=request.data)
         data.is_valid(raise_exception=True)
         behaviour_expectations_set(

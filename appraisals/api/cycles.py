@@ -8,10 +8,23 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from notifications.models.deadlines import PHASE_STATES
+from workflow.errors import NotFound
+from workflow.text import Text
+
 from ..models import BulkJob, Cycle
 from ..selectors import bulk_job_get_visible, hr_admin_anywhere_check
+from ..selectors.cycles import cycle_get_managed, phase_deadline_map
 from ..services.cycles import ONLY_HR_CREATE, cycle_create
 from ..services.jobs import cycle_open_job_start
+from ..services.phases import (
+    MAX_REMINDERS,
+    phase_deadlines_authorise,
+    phase_deadlines_update,
+)
+from ..services.phases import (
+    ONLY_HR as ONLY_HR_PHASES,
+)
 
 
 class CycleSerializer(serializers.ModelSerializer):
@@ -28,15 +41,116 @@ class CycleSerializer(serializers.ModelSerializer):
             "check_in_frequency",
             "appeal_window_days",
             "appeal_decision_days",
+            "plan_fallback_on",
         ]
         read_only_fields = ["id", "status"]
+        extra_kwargs = {
+            # A calendar year (the fallback's default, 14 January, is a date in it).
+            "year": {"min_value": 1, "max_value": 9998},
+            "plan_fallback_on": {
+                "help_text": (
+                    "After this day HR may draft and set a plan still in draft (PermenPANRB "
+                    "6/2022 annex). Default: 14 January of the year, the end of its second "
+                    "week. Must lie within the cycle."
+                ),
+            },
+        }
 
     def validate(self, attrs):
         if attrs["ends_on"] <= attrs["starts_on"]:
             raise serializers.ValidationError(
                 {"ends_on": "Harus setelah tanggal mulai / must be after starts_on"}
             )
+        fallback = attrs.get("plan_fallback_on")
+        if fallback is not None and not attrs["starts_on"] <= fallback <= attrs["ends_on"]:
+            raise serializers.ValidationError(
+                {
+                    "plan_fallback_on": serializers.ErrorDetail(
+                        "Harus di dalam periode siklus / must lie within the cycle",
+                        code="phase_date_out_of_bounds",
+                    )
+                }
+            )
         return attrs
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        # Rows from before the field answer with the date that applies to them.
+        data["plan_fallback_on"] = instance.plan_fallback_date.isoformat()
+        return data
+
+
+class PhaseDeadlineSerializer(serializers.Serializer):
+    due_on = serializers.DateField(help_text="The last day (inclusive) to leave the phase.")
+    remind_days = serializers.ListField(
+        child=serializers.IntegerField(min_value=0, max_value=365),
+        max_length=MAX_REMINDERS,
+        required=False,
+        help_text="Days before the due date on which to remind (default: the settings').",
+    )
+    escalate = serializers.BooleanField(
+        required=False, help_text="Tell the responsible person's superior once it passes."
+    )
+
+
+def _phase_set(name: str, *, required: bool) -> type[serializers.Serializer]:
+    """One optional-or-required, nullable field per phase (a PUT names them all)."""
+    fields = {
+        state: PhaseDeadlineSerializer(
+            allow_null=True,
+            required=required,
+            help_text=f"{label}; null: no deadline for this phase.",
+        )
+        for state, label in PHASE_STATES
+    }
+    return type(name, (serializers.Serializer,), {**fields, "__module__": __name__})
+
+
+PhaseDeadlineSet = _phase_set("PhaseDeadlineSetSerializer", required=True)
+PhaseDeadlineChangeSet = _phase_set("PhaseDeadlineChangeSetSerializer", required=False)
+FALLBACK_HELP = (
+    "After this day HR may draft and set a plan still in draft; within the cycle and "
+    "on or before the plan's set-by date (the plan_submitted deadline)."
+)
+DEADLINES_HELP = (
+    "Per phase (the state an appraisal must have left). Planning phases lie within "
+    "the cycle, drafting on or before the set-by date; later phases from the cycle's "
+    "start to a year after its end."
+)
+
+
+class PhaseDeadlinesSerializer(serializers.Serializer):
+    cycle = serializers.IntegerField(read_only=True)
+    plan_fallback_on = serializers.DateField(help_text=FALLBACK_HELP)
+    deadlines = PhaseDeadlineSet(help_text=DEADLINES_HELP)
+
+
+class PhaseDeadlineChangesSerializer(serializers.Serializer):
+    """A PATCH: any of the fields, any of the phases; a phase named carries its date."""
+
+    plan_fallback_on = serializers.DateField(required=False, help_text=FALLBACK_HELP)
+    deadlines = PhaseDeadlineChangeSet(required=False, help_text=DEADLINES_HELP)
+
+
+def phase_deadlines_data(cycle: Cycle) -> dict:
+    rows = phase_deadline_map(cycle=cycle)
+    return {
+        "cycle": cycle.pk,
+        "plan_fallback_on": cycle.plan_fallback_date.isoformat(),
+        "deadlines": {
+            state: None
+            if row is None
+            else {
+                "due_on": row.due_on.isoformat(),
+                "remind_days": list(row.remind_days),
+                "escalate": row.escalate,
+            }
+            for state, row in rows.items()
+        },
+    }
+
+
+CYCLE_NOT_FOUND = Text("Siklus tidak ditemukan.", "Cycle not found.")
 
 
 class BulkJobSerializer(serializers.ModelSerializer):
@@ -86,6 +200,59 @@ class CycleListView(generics.ListCreateAPIView):
 class CycleDetailView(generics.RetrieveAPIView):
     serializer_class = CycleSerializer
     queryset = Cycle.objects.all()
+
+
+class CyclePhaseDeadlinesView(APIView):
+    """The cycle's plan fallback date and phase deadlines: HR of its instansi edits them."""
+
+    def _cycle(self, request, pk: int, *, write: bool) -> Cycle:
+        # No HR scope at all: 403; a cycle outside the caller's HR scopes: 404; an HR
+        # admin of a unit below the instansi reads it but may not change it (403).
+        hr_admin_anywhere_check(user=request.user, refusal=ONLY_HR_PHASES)
+        cycle = cycle_get_managed(user=request.user, pk=pk)
+        if cycle is None:
+            raise NotFound(CYCLE_NOT_FOUND)
+        if write:
+            phase_deadlines_authorise(cycle=cycle, actor=request.user)
+        return cycle
+
+    @extend_schema(responses=PhaseDeadlinesSerializer, summary="The cycle's phase deadlines")
+    def get(self, request, pk: int):
+        return Response(phase_deadlines_data(self._cycle(request, pk, write=False)))
+
+    def _write(self, request, pk: int, *, partial: bool):
+        cycle = self._cycle(request, pk, write=True)
+        kind = PhaseDeadlineChangesSerializer if partial else PhaseDeadlinesSerializer
+        serializer = kind(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        cycle = phase_deadlines_update(
+            cycle=cycle,
+            actor=request.user,
+            plan_fallback_on=data.get("plan_fallback_on"),
+            deadlines={
+                state: (dict(values) if values is not None else None)
+                for state, values in data.get("deadlines", {}).items()
+            },
+            replace=not partial,
+        )
+        return Response(phase_deadlines_data(cycle))
+
+    @extend_schema(
+        request=PhaseDeadlinesSerializer,
+        responses=PhaseDeadlinesSerializer,
+        summary="Replace the phase deadlines (every phase named; null removes one)",
+    )
+    def put(self, request, pk: int):
+        return self._write(request, pk, partial=False)
+
+    @extend_schema(
+        request=PhaseDeadlineChangesSerializer,
+        responses=PhaseDeadlinesSerializer,
+        summary="Change some phase deadlines or the fallback date",
+    )
+    def patch(self, request, pk: int):
+        return self._write(request, pk, partial=True)
 
 
 class CycleOpenView(APIView):

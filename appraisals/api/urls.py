@@ -62,6 +62,11 @@ urlpatterns = [
     path("cycles/", cycles.CycleListView.as_view(), name="cycle-list"),
     path("cycles/<int:pk>/", cycles.CycleDetailView.as_view(), name="cycle-detail"),
     path("cycles/<int:pk>/open/", cycles.CycleOpenView.as_view(), name="cycle-open"),
+    path(
+        "cycles/<int:pk>/phase-deadlines/",
+        cycles.CyclePhaseDeadlinesView.as_view(),
+        name="cycle-phase-deadlines",
+    ),
     path("jobs/<int:pk>/", cycles.BulkJobView.as_view(), name="job-detail"),
     path("jobs/<int:pk>/file/", recaps.BulkJobFileView.as_view(), name="job-file"),
     path("units/<int:pk>/recap/xlsx/", recaps.RecapXlsxView.as_view(), name="unit-recap-xlsx"),

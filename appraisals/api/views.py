@@ -17,10 +17,15 @@ from workflow.text import Text
 
 from ..models import Appraisal, PlanItem
 from ..policies import contract_roles
-from ..selectors import appraisal_get_for, appraisal_get_visible, appraisal_list_visible
+from ..selectors import appraisal_get_visible, appraisal_list_visible
 from ..selectors.organisation import employee_own_get
 from ..services.organisation import supervisor_resolve
-from ..services.plan import ONLY_EMPLOYEE, plan_item_create, plan_item_delete, plan_item_update
+from ..services.plan import (
+    plan_item_create,
+    plan_item_delete,
+    plan_item_update,
+    plan_write_authorise,
+)
 from .serializers import (
     AppraisalListSerializer,
     AppraisalSerializer,
@@ -92,10 +97,11 @@ class _PlanItemMixin:
         return appraisal_get_visible(user=self.request.user, pk=self.kwargs["pk"])
 
     def writable(self) -> Appraisal:
-        """Only the employee writes the plan: refused before the body is read."""
-        return appraisal_get_for(
-            user=self.request.user, pk=self.kwargs["pk"], role="employee", refusal=ONLY_EMPLOYEE
-        )
+        """The employee (or HR after the fallback date) writes the plan: refused before
+        the body is read."""
+        appraisal = appraisal_get_visible(user=self.request.user, pk=self.kwargs["pk"])
+        plan_write_authorise(appraisal=appraisal, actor=self.request.user)
+        return appraisal
 
     def item(self, appraisal: Appraisal) -> PlanItem:
         try:

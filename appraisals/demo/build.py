@@ -31,7 +31,9 @@ from appraisals.models import (
     SupervisorRelation,
     Unit,
 )
+from appraisals.models.appraisal import plan_fallback_default
 from appraisals.services.cycles import cycle_open
+from appraisals.services.phases import phase_deadlines_create_default
 from appraisals.services.plan import plan_item_create
 from workflow.actors import system_actor
 from workflow.records import attribute
@@ -195,9 +197,11 @@ def _cycle(root: Unit, actor, progress: Progress | None) -> Cycle:
         starts_on=STARTS_ON,
         ends_on=ENDS_ON,
         status=Cycle.Status.OPEN,
+        plan_fallback_on=plan_fallback_default(YEAR),
     )
     attribute(cycle, actor=actor, reason=REASON)
     cycle.save()
+    phase_deadlines_create_default(cycle=cycle)
     cycle_open(cycle=cycle, actor=actor, batch_size=500, progress=progress)
     return cycle
 

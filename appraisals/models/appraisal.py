@@ -1,5 +1,7 @@
 """Cycles and appraisals: the aggregate the lifecycle moves."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django_fsm import FSMField, FSMModelMixin
@@ -35,10 +37,28 @@ class Cycle(models.Model):
     # The reviewer's own deadline is not fixed by the regulation (our choice:
     # 14 days, after which the authority may decide).
     appeal_decision_days = models.PositiveSmallIntegerField(default=14)
+    # PermenPANRB 6/2022 annex: a plan not drafted by the second week of January is
+    # drafted and set by the performance manager (HR). Null on rows made before the
+    # field (and by bare test factories): see plan_fallback_date.
+    plan_fallback_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="After this day HR may draft and set a plan still in draft.",
+    )
     history = HistoricalRecords()
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def plan_fallback_date(self) -> dt.date:
+        """The fallback date: HR's, or the end of the second week of January of the year."""
+        return self.plan_fallback_on or plan_fallback_default(self.year)
+
+
+def plan_fallback_default(year: int) -> dt.date:
+    # "Minggu kedua Januari": days 8-14; its end is 14 January.
+    return dt.date(year, 1, 14)
 
 
 class Appraisal(FSMModelMixin, models.Model):

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
+from notifications.models import PhaseDeadline
+from notifications.models.deadlines import PHASE_STATES
+
 from ..models import BulkJob, Cycle, Unit
 from ..models.organisation import path_ids
 from ..policies import profile_of
@@ -38,3 +41,9 @@ def cycle_list_managed_with_progress(*, user) -> QuerySet[Cycle]:
 def cycle_list_of_unit(*, unit: Unit) -> list[Cycle]:
     """The cycles of the instansi above (or at) `unit`, latest first."""
     return list(Cycle.objects.filter(instansi_id__in=path_ids(unit.path)).order_by("-year", "-id"))
+
+
+def phase_deadline_map(*, cycle: Cycle) -> dict[str, PhaseDeadline | None]:
+    """Every phase, in the lifecycle's order, with the cycle's deadline for it or None."""
+    rows = {row.state: row for row in PhaseDeadline.objects.filter(cycle=cycle)}
+    return {state: rows.get(state) for state, _label in PHASE_STATES}

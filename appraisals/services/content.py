@@ -1,8 +1,10 @@
 """The SKP besides its result items: behaviour expectations and annexes.
 
 The appraiser states a specific expectation for each BerAKHLAK value
-(PermenPANRB 6/2022: perilaku kerja); the employee writes the annexes
-(lampiran: resources, accountability scheme, consequences). Both while the
+(PermenPANRB 6/2022: perilaku kerja), or HR in scope after the cycle's
+fallback date for a plan still in draft (the annex's performance manager
+sets such a plan); the employee writes the annexes (lampiran: resources,
+accountability scheme, consequences). Both while the
 plan is not yet agreed; every write goes through the engine's change path.
 """
 
@@ -15,6 +17,7 @@ from workflow.text import Text
 
 from ..models import Appraisal, BehaviourExpectation, BehaviourValue, PlanAnnex
 from ..policies import appraisal_roles
+from .phases import plan_fallback_not_due, plan_fallback_passed
 
 PLAN_OPEN = ("draft", "plan_submitted")
 ONLY_APPRAISER = Text(
@@ -39,6 +42,22 @@ def _check(appraisal: Appraisal, actor, role: str, message: Text, states) -> Non
         raise StateConflict(PLAN_AGREED)
 
 
+def expectations_write_authorise(*, appraisal: Appraisal, actor) -> bool:
+    """403 unless `actor` may set the expectations; True when as HR (the fallback).
+
+    The appraiser; or, once the cycle's fallback date passed, HR in scope (never on
+    their own appraisal). The API asks it before reading a body.
+    """
+    roles = appraisal_roles(appraisal, actor)
+    if "appraiser" in roles:
+        return False
+    if "hr_admin" in roles and "employee" not in roles:
+        if not plan_fallback_passed(appraisal.cycle):
+            raise ActionForbidden(plan_fallback_not_due(appraisal.cycle))
+        return True
+    raise ActionForbidden(ONLY_APPRAISER)
+
+
 def behaviour_expectations_set(
     *,
     appraisal: Appraisal,
@@ -49,7 +68,10 @@ def behaviour_expectations_set(
     """Upsert expectations by value; an empty text removes one."""
 
     def apply(locked: Appraisal):
-        _check(locked, actor, "appraiser", ONLY_APPRAISER, PLAN_OPEN)
+        as_hr = expectations_write_authorise(appraisal=locked, actor=actor)
+        # HR's fallback is for a plan nobody drafted: once submitted, it is the appraiser's.
+        if locked.state not in (("draft",) if as_hr else PLAN_OPEN):
+            raise StateConflict(PLAN_AGREED)
         current = {e.value: e for e in locked.behaviour_expectations.all()}
         changes = {}
         for value, text in expectations.items():

@@ -15,8 +15,10 @@ from workflow.records import attribute
 from workflow.text import Text
 
 from ..models import ActingAssignment, Appraisal, Cycle, Employee, SupervisorRelation, Unit
+from ..models.appraisal import plan_fallback_default
 from ..models.organisation import valid_on
 from ..policies import profile_of
+from .phases import phase_deadlines_create_default
 
 ONLY_HR_CREATE = Text(
     id="Hanya pengelola kinerja (BKD/BKPSDM) instansi ini yang dapat membuat siklus.",
@@ -29,8 +31,13 @@ def cycle_create(*, actor, instansi: Unit, **fields) -> Cycle:
     if "hr_admin" not in profile_of(actor).holds_in(instansi.path):
         raise ActionForbidden(ONLY_HR_CREATE)
     cycle = Cycle(instansi=instansi, **fields)
-    attribute(cycle, actor=actor, reason="cycle.created")
-    cycle.save()
+    if cycle.plan_fallback_on is None:
+        cycle.plan_fallback_on = plan_fallback_default(cycle.year)
+    with transaction.atomic():
+        attribute(cycle, actor=actor, reason="cycle.created")
+        cycle.save()
+        # A cycle has its phase deadlines from the start, not only once someone adds them.
+        phase_deadlines_create_default(cycle=cycle)
     return cycle
 
 

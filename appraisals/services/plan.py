@@ -1,8 +1,10 @@
 """Writing the plan's result items and indicators (SKP content).
 
 Only the employee writes them, and only while the appraisal is in `draft`
-(api-contract.md). Each write goes through workflow.services.change so the
-appraisal's version, history and audit chain move with it.
+(api-contract.md); after the cycle's fallback date HR in scope may too
+(PermenPANRB 6/2022 annex: the performance manager drafts a plan not drafted
+in time). Each write goes through workflow.services.change so the appraisal's
+version, history and audit chain move with it.
 """
 
 from __future__ import annotations
@@ -15,11 +17,18 @@ from workflow.records import attribute
 from workflow.text import Text
 
 from ..models import Appraisal, Indicator, PlanItem
-from ..policies import appraisal_roles
+from ..policies import appraisal_roles, plan_author_role
+from .phases import plan_fallback_not_due, plan_fallback_passed
 
 ONLY_EMPLOYEE = Text(
-    id="Hanya pegawai yang bersangkutan yang dapat mengubah SKP.",
-    en="Only the appraised employee can change the plan.",
+    id=(
+        "Hanya pegawai yang bersangkutan (atau pengelola kinerja setelah batas waktu "
+        "penyusunan lewat) yang dapat mengubah SKP."
+    ),
+    en=(
+        "Only the appraised employee (or HR, once the drafting deadline has passed) "
+        "can change the plan."
+    ),
 )
 ONLY_IN_DRAFT = Text(
     id="SKP hanya dapat diubah saat berstatus penyusunan (draft).",
@@ -35,9 +44,21 @@ ITEM_SUPPORTED = Text(
 )
 
 
-def _check_writable(appraisal: Appraisal, actor) -> None:
-    if "employee" not in appraisal_roles(appraisal, actor):
+def plan_write_authorise(*, appraisal: Appraisal, actor) -> None:
+    """403 unless `actor` may write this plan's items (whatever its state).
+
+    The API asks it before reading a body; the services again under the lock.
+    """
+    roles = appraisal_roles(appraisal, actor)
+    fallback = plan_fallback_passed(appraisal.cycle)
+    if plan_author_role(roles, fallback_passed=fallback) is None:
+        if "hr_admin" in roles and "employee" not in roles:
+            raise ActionForbidden(plan_fallback_not_due(appraisal.cycle))
         raise ActionForbidden(ONLY_EMPLOYEE)
+
+
+def _check_writable(appraisal: Appraisal, actor) -> None:
+    plan_write_authorise(appraisal=appraisal, actor=actor)
     if appraisal.state != "draft":
         raise StateConflict(ONLY_IN_DRAFT)
 

@@ -18,12 +18,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from notifications.models.deadlines import PHASE_STATES
 from workflow.errors import NotFound, WorkflowError
 from workflow.services import serializer_problems
+from workflow.text import Text
 from workflow.web.errors import PageErrors
 from workflow.web.views import lifecycle_page
 
-from ..api.cycles import CycleSerializer
+from ..api.cycles import CycleSerializer, PhaseDeadlinesSerializer
 from ..curve import RULES
 from ..imports import ImportReport
 from ..lifecycle import APPRAISAL_WORKFLOW
@@ -42,15 +44,46 @@ from ..selectors.cycles import (
     cycle_get_managed,
     cycle_list_managed_with_progress,
     cycle_list_of_unit,
+    phase_deadline_map,
 )
 from ..selectors.organisation import unit_list_instansi_choices, unit_list_with_children
 from ..services.calibration import curve_flag_acknowledge
 from ..services.cycles import cycle_create
 from ..services.import_jobs import import_job_applicable
 from ..services.jobs import cycle_open_job_start
+from ..services.phases import phase_deadlines_authorise, phase_deadlines_update
 from .charts import curve_chart, predicate_bands
 
 PAGE_SIZE = 25
+# The phases as a page names them (the model's choices are Indonesian only).
+PHASE_LABELS = {
+    "draft": Text("Penyusunan SKP (pegawai)", "Drafting the plan (employee)"),
+    "plan_submitted": Text("Penetapan SKP (pejabat penilai)", "Setting the plan (appraiser)"),
+    "in_progress": Text("Penilaian mandiri (pegawai)", "Self-assessment (employee)"),
+    "self_assessed": Text("Penilaian (pejabat penilai)", "Review (appraiser)"),
+    "reviewed": Text("Dialog kinerja (pejabat penilai)", "Performance dialogue (appraiser)"),
+    "discussed": Text("Penetapan hasil (pejabat penilai)", "Issuing the result (appraiser)"),
+    "final": Text("Usulan tindak lanjut (tim penilai kinerja)", "Follow-up proposal (panel)"),
+    "decision_proposed": Text(
+        "Keputusan tindak lanjut (pejabat yang berwenang)", "Follow-up decision (authority)"
+    ),
+}
+# Whose date each phase's default is: the regulation's (PermenPANRB 6/2022 annex) or ours.
+REGULATION = Text("Ketentuan PermenPANRB 6/2022", "PermenPANRB 6/2022")
+OUR_CHOICE = Text("Ketentuan instansi (bawaan Kinerja)", "The agency's (Kinerja's default)")
+PHASE_RULES = {
+    "draft": Text(
+        "PermenPANRB 6/2022: disusun paling lambat minggu kedua Januari; setelah itu pengelola "
+        "kinerja dapat menyusun dan menetapkannya.",
+        "PermenPANRB 6/2022: drafted by the second week of January; after it HR may draft and "
+        "set it.",
+    ),
+    "plan_submitted": Text(
+        "PermenPANRB 6/2022: SKP ditetapkan paling lambat akhir Januari.",
+        "PermenPANRB 6/2022: the plan is set by the end of January.",
+    ),
+}
+
 CYCLE_FIELDS = (
     "name",
     "instansi",
@@ -169,6 +202,104 @@ def cycle_open(request, pk: int):
     except WorkflowError as error:
         return _cycles_page(request, errors=PageErrors.of(error), status=error.status)
     return redirect("web:hr-job", pk=job.pk)
+
+
+# -- one cycle: its fallback date and phase deadlines ----------------------------------------
+
+
+def _phase_form_data(post) -> dict:
+    """The page's form as the API's PUT body: every phase; a blank date removes one."""
+    deadlines = {}
+    for state, _label in PHASE_STATES:
+        due_on = post.get(f"{state}-due_on", "").strip()
+        if not due_on:
+            deadlines[state] = None
+            continue
+        days = [d.strip() for d in post.get(f"{state}-remind_days", "").split(",") if d.strip()]
+        deadlines[state] = {
+            "due_on": due_on,
+            "remind_days": days,
+            "escalate": bool(post.get(f"{state}-escalate")),
+        }
+    return {"plan_fallback_on": post.get("plan_fallback_on", "").strip(), "deadlines": deadlines}
+
+
+def _phase_rows(cycle: Cycle, posted: dict | None, errors: PageErrors) -> list[dict]:
+    rows = []
+    for state, row in phase_deadline_map(cycle=cycle).items():
+        if posted is not None:
+            values = posted["deadlines"][state] or {}
+            due_on = values.get("due_on", "")
+            remind = ", ".join(values.get("remind_days", []))
+            escalate = values.get("escalate", False)
+        else:
+            due_on = row.due_on.isoformat() if row else ""
+            remind = ", ".join(str(n) for n in row.remind_days) if row else ""
+            escalate = row.escalate if row else True
+        prefix = f"deadlines.{state}"
+        rows.append(
+            {
+                "state": state,
+                "label": PHASE_LABELS[state],
+                "due_on": due_on,
+                "remind_days": remind,
+                "escalate": escalate,
+                "errors": [
+                    message
+                    for name, messages in errors.fields.items()
+                    if name.startswith(prefix)
+                    for message in messages
+                ],
+                "rule": PHASE_RULES.get(state),
+            }
+        )
+    return rows
+
+
+@login_required
+def cycle_detail(request, pk: int):
+    """One cycle: its fallback date and phase deadlines, edited by HR of its instansi."""
+    hr_scopes(request.user)
+    cycle = _cycle_managed_or_404(request.user, pk)
+    can_edit = "hr_admin" in profile_of(request.user).holds_in(cycle.instansi.path)
+    errors, posted, status = PageErrors(), None, 200
+    if request.method == "POST":
+        phase_deadlines_authorise(cycle=cycle, actor=request.user)
+        posted = _phase_form_data(request.POST)
+        serializer = PhaseDeadlinesSerializer(data=posted)
+        if not serializer.is_valid():
+            errors = PageErrors.invalid(serializer.errors)
+        else:
+            data = serializer.validated_data
+            try:
+                phase_deadlines_update(
+                    cycle=cycle,
+                    actor=request.user,
+                    plan_fallback_on=data["plan_fallback_on"],
+                    deadlines={
+                        state: (dict(values) if values is not None else None)
+                        for state, values in data["deadlines"].items()
+                    },
+                    replace=True,
+                )
+            except WorkflowError as error:
+                errors = PageErrors.of(error)
+            else:
+                messages.success(request, _("Phase deadlines saved."))
+                return redirect("web:hr-cycle", pk=cycle.pk)
+        status = errors.status
+    return render(
+        request,
+        "web/hr_cycle.html",
+        {
+            "cycle": cycle,
+            "can_edit": can_edit,
+            "fallback": posted["plan_fallback_on"] if posted else cycle.plan_fallback_date,
+            "phases": _phase_rows(cycle, posted, errors),
+            "errors": errors,
+        },
+        status=status,
+    )
 
 
 # -- bulk job ------------------------------------------------------------------------------------

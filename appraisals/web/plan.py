@@ -24,7 +24,7 @@ from ..api.content import ExpectationsIn
 from ..api.serializers import PlanItemSerializer
 from ..models import Appraisal, BehaviourValue
 from ..models.appraisal import Indicator, Perspective
-from ..policies import appraisal_roles
+from ..policies import appraisal_roles, plan_author_role
 from ..selectors.checkins import check_in_period_count
 from ..selectors.plan import (
     indicator_list_of,
@@ -35,6 +35,7 @@ from ..selectors.plan import (
 from ..services.checkins import check_in_record
 from ..services.content import behaviour_expectations_set
 from ..services.evidence import evidence_add
+from ..services.phases import plan_fallback_passed
 from ..services.plan import plan_item_create, plan_item_delete
 from .views import opened, visible_or_404
 
@@ -101,7 +102,10 @@ def plan_editor(request, pk: int):
             errors = PageErrors.of(error)
         appraisal.refresh_from_db()
     opened(request, appraisal, "web.plan")
-    writable = appraisal.state == "draft" and "employee" in appraisal_roles(appraisal, request.user)
+    writable = appraisal.state == "draft" and plan_author_role(
+        appraisal_roles(appraisal, request.user),
+        fallback_passed=plan_fallback_passed(appraisal.cycle),
+    )
     return render(
         request,
         "web/plan.html",

@@ -34,6 +34,7 @@ urlpatterns = [
     path("inspect/appraisals/<int:pk>/", inspect.timeline, name="inspect-appraisal"),
     # HR administrator
     path("hr/cycles/", hr.cycles, name="hr-cycles"),
+    path("hr/cycles/<int:pk>/", hr.cycle_detail, name="hr-cycle"),
     path("hr/cycles/<int:pk>/open/", hr.cycle_open, name="hr-cycle-open"),
     path("hr/jobs/<int:pk>/", hr.job, name="hr-job"),
     path("hr/jobs/<int:pk>/file/", recaps.job_file, name="hr-job-file"),

@@ -25,7 +25,7 @@ from workflow.web.views import ObjectPages
 
 from ..lifecycle import APPRAISAL_WORKFLOW
 from ..models import Appraisal
-from ..policies import SYSTEM, appraisal_roles, holders_filter
+from ..policies import SYSTEM, appraisal_roles, holders_filter, plan_author_role
 from ..predicate import MATRIX
 from ..selectors import appraisal_get_visible, appraisal_list_visible
 from ..selectors.acting import timeline_capacities
@@ -33,15 +33,20 @@ from ..selectors.appraisals import appraisal_list_search, appraisal_state_counts
 from ..selectors.feedback import peer_feedback_requests_open
 from ..selectors.plan import appeal_latest_of, decision_latest_of, plan_item_list_of
 from ..units import unit_head_rule
+from ..services.phases import plan_fallback_passed
 from .feedback import peer_feedback_for
 from .forms import AppraisalTransitionForm
 from .handover import handovers_for_page, handovers_to_write
 from .labels import label
 
 PAGE_SIZE = 25
-# Transitions that are "work waiting for someone" (cancel is HR's tool, not a task).
+# Transitions that are "work waiting for someone" (cancel is HR's tool, not a task; so is
+# hr_set_plan, the fallback for a plan nobody drafted in time: the phase deadlines remind
+# and escalate the drafting, and HR finds the drafts left by the fallback date in the list).
 TASKS = tuple(
-    t for t in APPRAISAL_WORKFLOW.transitions if ANY_STATE not in t.source and t.roles - {SYSTEM}
+    t
+    for t in APPRAISAL_WORKFLOW.transitions
+    if ANY_STATE not in t.source and t.roles - {SYSTEM} and t.name != "hr_set_plan"
 )
 
 
@@ -204,6 +209,13 @@ class AppraisalPages(ObjectPages):
             "peer_feedback": peer_feedback_for(appraisal, request.user),
             "capacities": self.capacities(request, appraisal),
             "handovers": handovers_for_page(appraisal, request.user),
+            # HR after the cycle's fallback date drafts the plan (PermenPANRB 6/2022 annex).
+            "hr_drafts_plan": appraisal.state == "draft"
+            and plan_author_role(
+                appraisal_roles(appraisal, request.user),
+                fallback_passed=plan_fallback_passed(appraisal.cycle),
+            )
+            == "hr_admin",
         }
 
     def capacities(self, request, appraisal: Appraisal) -> dict:

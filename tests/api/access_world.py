@@ -33,6 +33,7 @@ from appraisals.services.evidence import evidence_add
 from appraisals.services.recaps import recap_file_path
 from appraisals.services.tokens import api_token_issue
 from notifications.models import InboxItem, Message, OutboxEvent
+from notifications.models.deadlines import PHASE_STATES
 from workflow.actors import system_actor
 
 from ..appraisals.checking import PDF
@@ -303,6 +304,16 @@ def body_for(world: World, method: str, path: str, which: str, persona: str) -> 
             "year": 2027,
             "starts_on": "2027-01-01",
             "ends_on": "2027-12-31",
+        },
+        # Every phase named (a PUT's need; a PATCH takes it too), inside the 2026 cycle.
+        "/api/cycles/{id}/phase-deadlines/": {
+            "plan_fallback_on": "2026-01-13",
+            "deadlines": {
+                state: {"due_on": "2026-01-31" if state == "plan_submitted" else "2026-01-13"}
+                if state in ("draft", "plan_submitted")
+                else {"due_on": "2027-01-31"}
+                for state, _label in PHASE_STATES
+            },
         },
         "/api/employees/{id}/supervisor/": {
             "supervisor": org.head.pk,

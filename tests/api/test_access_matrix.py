@@ -74,18 +74,21 @@ GET    /api/appraisals/{id}/history/                  own      ok  ok   ok  404 
 GET    /api/appraisals/{id}/history/                  foreign  404 404  ok  ok    ok    ok   ok   403 ok  404  401
 GET    /api/appraisals/{id}/plan-items/               own      ok  ok   ok  404   ok    ok   ok   ok  404 404  401
 GET    /api/appraisals/{id}/plan-items/               foreign  404 404  ok  ok    ok    ok   ok   ok  ok  404  401
-POST   /api/appraisals/{id}/plan-items/               own      ok  403  403 404   403   403  403  403 404 404  401
-POST   /api/appraisals/{id}/plan-items/               foreign  404 404  403 403   403   403  403  403 ok  404  401
+# HR writes the plan of an appraisal in scope once the cycle's fallback date passed (the
+# matrix's cycle is 2026's: 14 January 2026), and only in draft (here in progress: 409).
+POST   /api/appraisals/{id}/plan-items/               own      ok  403  403 404   403   403  403  ok  404 404  401
+POST   /api/appraisals/{id}/plan-items/               foreign  404 404  403 403   403   403  403  ok  ok  404  401
 GET    /api/appraisals/{id}/plan-items/{item}/        own      ok  ok   ok  404   ok    ok   ok   ok  404 404  401
 GET    /api/appraisals/{id}/plan-items/{item}/        foreign  404 404  ok  ok    ok    ok   ok   ok  ok  404  401
-PATCH  /api/appraisals/{id}/plan-items/{item}/        own      ok  403  403 404   403   403  403  403 404 404  401
-PATCH  /api/appraisals/{id}/plan-items/{item}/        foreign  404 404  403 403   403   403  403  403 ok  404  401
-DELETE /api/appraisals/{id}/plan-items/{item}/        own      ok  403  403 404   403   403  403  403 404 404  401
-DELETE /api/appraisals/{id}/plan-items/{item}/        foreign  404 404  403 403   403   403  403  403 ok  404  401
+PATCH  /api/appraisals/{id}/plan-items/{item}/        own      ok  403  403 404   403   403  403  ok  404 404  401
+PATCH  /api/appraisals/{id}/plan-items/{item}/        foreign  404 404  403 403   403   403  403  ok  ok  404  401
+DELETE /api/appraisals/{id}/plan-items/{item}/        own      ok  403  403 404   403   403  403  ok  404 404  401
+DELETE /api/appraisals/{id}/plan-items/{item}/        foreign  404 404  403 403   403   403  403  ok  ok  404  401
 GET    /api/appraisals/{id}/behaviour-expectations/   own      ok  ok   ok  404   ok    ok   ok   ok  404 404  401
 GET    /api/appraisals/{id}/behaviour-expectations/   foreign  404 404  ok  ok    ok    ok   ok   ok  ok  404  401
-PUT    /api/appraisals/{id}/behaviour-expectations/   own      403 ok   403 404   403   403  403  403 404 404  401
-PUT    /api/appraisals/{id}/behaviour-expectations/   foreign  404 404  403 ok    403   403  403  403 403 404  401
+# The expectations likewise: the appraiser, or HR after the fallback date (draft only).
+PUT    /api/appraisals/{id}/behaviour-expectations/   own      403 ok   403 404   403   403  403  ok  404 404  401
+PUT    /api/appraisals/{id}/behaviour-expectations/   foreign  404 404  403 ok    403   403  403  ok  403 404  401
 GET    /api/appraisals/{id}/annex/                    own      ok  ok   ok  404   ok    ok   ok   ok  404 404  401
 GET    /api/appraisals/{id}/annex/                    foreign  404 404  ok  ok    ok    ok   ok   ok  ok  404  401
 PUT    /api/appraisals/{id}/annex/                    own      ok  403  403 404   403   403  403  403 404 404  401
@@ -130,6 +133,13 @@ POST   /api/cycles/                                   own      403 403  403 403 
 POST   /api/cycles/                                   foreign  403 403  403 403   403   403  403  403 403 403  401
 GET    /api/cycles/{id}/                              own      ok  ok   ok  ok    ok    ok   ok   ok  ok  ok   401
 GET    /api/cycles/{id}/                              foreign  ok  ok   ok  ok    ok    ok   ok   ok  ok  ok   401
+# Phase deadlines: HR only (403 to others); another instansi's cycle is 404 to HR.
+GET    /api/cycles/{id}/phase-deadlines/              own      403 403  403 403   403   403  403  ok  403 403  401
+GET    /api/cycles/{id}/phase-deadlines/              foreign  403 403  403 403   403   403  403  404 403 403  401
+PUT    /api/cycles/{id}/phase-deadlines/              own      403 403  403 403   403   403  403  ok  403 403  401
+PUT    /api/cycles/{id}/phase-deadlines/              foreign  403 403  403 403   403   403  403  404 403 403  401
+PATCH  /api/cycles/{id}/phase-deadlines/              own      403 403  403 403   403   403  403  ok  403 403  401
+PATCH  /api/cycles/{id}/phase-deadlines/              foreign  403 403  403 403   403   403  403  404 403 403  401
 POST   /api/cycles/{id}/open/                         own      403 403  403 403   403   403  403  ok  403 403  401
 POST   /api/cycles/{id}/open/                         foreign  403 403  403 403   403   403  403  403 403 403  401
 # A job is its requester's and HR's of the cycle's instansi.

@@ -1,6 +1,7 @@
 """The plan's result items: only the employee, only in draft, every change audited."""
 
 import pytest
+from django.utils import timezone
 
 from appraisals.models import Appraisal
 from appraisals.services.cycles import cycle_open
@@ -64,6 +65,10 @@ def test_employee_creates_reads_updates_deletes(org, appraisal, api):
     ],
 )
 def test_others_cannot_write_the_plan(persona, status, org, appraisal, api):
+    # HR may write a plan only after the cycle's fallback date (test_plan_fallback.py):
+    # until then, today included, it is the employee's alone.
+    org.cycle.plan_fallback_on = timezone.localdate()
+    org.cycle.save()
     r = api(org.users[persona]).post(url(appraisal), ITEM, format="json")
     assert r.status_code == status
     assert not appraisal.plan_items.exists()

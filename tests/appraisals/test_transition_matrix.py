@@ -12,7 +12,7 @@ from django.db import transaction
 from appraisals.lifecycle import STATES
 from audit.models import AuditEvent
 
-from ..flow import PATHS, add_plan_item, valid_body
+from ..flow import PATHS, add_plan_item, set_expectations, valid_body
 
 pytestmark = [pytest.mark.django_db, pytest.mark.matrix]
 
@@ -32,6 +32,9 @@ SOURCES = {
     "approve_decision": {"decision_proposed"},
     "reject_decision": {"decision_proposed"},
     "cancel": {s.name for s in STATES} - {"decided", "cancelled"},
+    # PermenPANRB 6/2022 annex: HR sets a plan still in draft after the fallback date
+    # (the fixture cycle's, 14 January 2026, has passed).
+    "hr_set_plan": {"draft"},
 }
 WHO = {
     "submit_plan": "employee",
@@ -50,6 +53,7 @@ WHO = {
     "approve_decision": "authority",
     "reject_decision": "authority",
     "cancel": "hr_admin",
+    "hr_set_plan": "hr_admin",
 }
 PERSONAS = [
     "employee",
@@ -81,6 +85,8 @@ def test_every_transition_and_role_in_state(state, org, appraisal, at_state, api
     appraisal = at_state(state)
     if state == "draft":
         add_plan_item(appraisal, org.users["employee"])
+        # The expectations too, so HR's hr_set_plan meets its content conditions.
+        set_expectations(appraisal, org.users["appraiser"])
         appraisal.refresh_from_db()
     for name, who in WHO.items():
         body = valid_body(name, appraisal)

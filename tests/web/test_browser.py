@@ -385,3 +385,44 @@ def test_review_form_warns_when_a_unit_head_has_no_unit_predicate(org, passwords
     warning = page.wait_for_selector("#unit-head-warning")
     assert "belum ditetapkan" in warning.inner_text()
     b.shot("unit-head-warning")
+def test_hr_edits_phase_deadlines_and_sets_a_plan_nobody_drafted(
+    org, appraisal, passwords, browser
+):
+    from notifications.models import PhaseDeadline
+
+    # PermenPANRB 6/2022 annex: the fixture cycle's fallback date (14 January 2026) has
+    # passed with the plan still in draft, so HR drafts and sets it.
+    b = browser
+    page = b.login("hr_admin")
+    b.go("/hr/cycles/")
+    page.click(f"#cycle-link-{org.cycle.pk}")
+    page.wait_for_selector("#phase-form")
+    assert "Batas waktu tahapan" in page.inner_text("#phases-h")
+    page.fill("#p-draft-due_on", "2026-01-14")
+    page.fill("#p-plan_submitted-due_on", "2026-01-30")
+    b.shot("cycle-phase-deadlines")
+    page.click("#save-phases")
+    page.wait_for_selector(".messages .success")
+    due = PhaseDeadline.objects.get(cycle=org.cycle, state="plan_submitted").due_on
+    assert due == dt.date(2026, 1, 30)
+
+    open_appraisal(b, appraisal)
+    page.click("#edit-plan")
+    page.fill("#result", "Tersusunnya laporan layanan sekolah")
+    page.fill("#indicator-0-name", "Laporan tepat waktu")
+    page.select_option("#indicator-0-aspect", "time")
+    page.fill("#indicator-0-target", "12 laporan")
+    page.click("#add-item")
+    page.wait_for_selector("text=Laporan tepat waktu")
+    open_appraisal(b, appraisal)
+    page.click("#edit-expectations")
+    for value in BehaviourValue.values:
+        page.fill(f"#exp-{value}", f"Menunjukkan perilaku {value} dalam tugas")
+    page.click("#save-expectations")
+    page.wait_for_selector("#state")
+    page.click("[data-transition=hr_set_plan]")
+    page.fill("#f-reason", "SKP belum disusun sampai minggu kedua Januari.")
+    b.shot("hr-set-plan")
+    page.click("#confirm")
+    page.wait_for_selector("[data-state=in_progress]")
+    assert state_of(appraisal) == "in_progress"
