@@ -17,6 +17,7 @@ from .policies import HISTORY_READERS, SYSTEM, appraisal_roles
 from .selectors.appraisals import APPRAISAL_RELATED
 from .selectors.calibration import curve_blocks_issue
 from .services.content import expectations_complete
+from .services.periodic import ACTION as PERIODIC_RATED
 from .states import INITIAL, STATE_CHOICES, STATES
 
 T = Text
@@ -375,6 +376,9 @@ APPRAISAL_WORKFLOW = register(
             "cycle_id",
             "appeal_deadline",
         ),
+        # A periodic evaluation (PermenPANRB 6/2022) is a change, not a transition; the
+        # employee is told it was given.
+        announced_changes={PERIODIC_RATED: ("employee",)},
     ),
     model="appraisals.Appraisal",
 )

@@ -219,6 +219,8 @@ SPECTACULAR_SETTINGS = {
         "UnitKindEnum": "appraisals.models.organisation.Unit.Kind",
         "PositionKindEnum": "appraisals.models.organisation.Position.Kind",
         "EmployeeKindEnum": "appraisals.models.organisation.Employee.Kind",
+        # Ratings (above/meets/below) appear in self-assessments and periodic evaluations.
+        "RatingEnum": "appraisals.predicate.Rating",
     },
 }
 

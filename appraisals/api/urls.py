@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import calibration, content, cycles, directory, organisation, views
+from . import calibration, content, cycles, directory, organisation, periodic, views
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
@@ -50,6 +50,16 @@ urlpatterns = [
     ),
     path("appraisals/<int:pk>/annex/", content.PlanAnnexView.as_view(), name="plan-annex"),
     path("appraisals/<int:pk>/coverage/", content.CoverageView.as_view(), name="plan-coverage"),
+    path(
+        "appraisals/<int:pk>/periodic-evaluations/",
+        periodic.PeriodicEvaluationListView.as_view(),
+        name="periodic-evaluation-list",
+    ),
+    path(
+        "appraisals/<int:pk>/periodic-evaluations/<int:period>/",
+        periodic.PeriodicEvaluationDetailView.as_view(),
+        name="periodic-evaluation-detail",
+    ),
     path("units/", directory.UnitListView.as_view(), name="unit-list"),
     path("units/<int:pk>/", directory.UnitDetailView.as_view(), name="unit-detail"),
     path("positions/", directory.PositionListView.as_view(), name="position-list"),

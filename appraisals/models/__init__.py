@@ -19,6 +19,7 @@ from .organisation import (
     SupervisorRelation,
     Unit,
 )
+from .periodic import PeriodicEvaluation
 from .tokens import ApiToken
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "CheckInEntry",
     "Evidence",
     "PeerFeedback",
+    "PeriodicEvaluation",
     "PlanAnnex",
     "SurveyResult",
     "BulkJob",
