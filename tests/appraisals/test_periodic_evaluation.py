@@ -15,7 +15,7 @@ from audit.models import AuditEvent
 from notifications.models import InboxItem, OutboxEvent
 from notifications.relay import outbox_relay
 
-from ..flow import footprint
+from ..flow import footprint, valid_body
 from .checking import actions
 
 pytestmark = pytest.mark.django_db
@@ -236,3 +236,63 @@ def test_the_employee_reads_the_rating_with_the_feedback(org, at_state, api):
     assert data["period_ends_at"].startswith("2026-04-01T00:00:00+07:00")
     assert [e["period"] for e in employee.get(url(running)).json()] == [1]
     assert employee.get(url(running, "2/")).status_code == 404
+
+
+# --- the annual predicate and the periodic ones ---------------------------------------
+
+
+def _self_assessed_with_last_period_rated(org, at_state, api, clock):
+    running = at_state("in_progress")
+    clock.set(2027, 1, 4, 9, 0)
+    r = api(org.users["appraiser"]).post(url(running), rating(4, "meets", "above"), format="json")
+    assert r.status_code == 201, r.json()
+    body = valid_body("submit_self_assessment", running)
+    r = api(org.users["employee"]).post(
+        f"/api/appraisals/{running.pk}/transitions/submit_self_assessment/", body, format="json"
+    )
+    assert r.status_code == 200, r.json()
+    return running
+
+
+def review(client, appraisal, result, behaviour):
+    return client.post(
+        f"/api/appraisals/{appraisal.pk}/transitions/submit_review/",
+        {"result_rating": result, "behaviour_rating": behaviour, "feedback": "Tahunan."},
+        format="json",
+    )
+
+
+def test_the_last_period_stands_as_the_year(org, at_state, api, clock):
+    appraisal = _self_assessed_with_last_period_rated(org, at_state, api, clock)
+    client = api(org.users["appraiser"])
+    before = footprint(appraisal)
+    r = review(client, appraisal, "above", "above")
+    assert r.status_code == 400
+    problem = r.json()["problems"][0]
+    assert problem["code"] == "annual_differs_from_last_period"
+    assert "periode terakhir" in problem["messages"]["id"]
+    assert "last period" in problem["messages"]["en"]
+    assert footprint(appraisal) == before
+    r = review(client, appraisal, "meets", "above")
+    assert r.status_code == 200, r.json()
+    assert r.json()["predicate"] == "baik"
+
+
+def test_advisory_cycles_let_the_appraiser_rate_the_year(org, at_state, api, clock):
+    org.cycle.annual_rule = "advisory"
+    org.cycle.save()
+    appraisal = _self_assessed_with_last_period_rated(org, at_state, api, clock)
+    r = review(api(org.users["appraiser"]), appraisal, "above", "above")
+    assert r.status_code == 200, r.json()
+    assert r.json()["predicate"] == "sangat_baik"
+
+
+def test_without_the_last_period_rated_the_year_is_rated_as_before(org, at_state, api):
+    appraisal = at_state("in_progress")
+    api(org.users["appraiser"]).post(url(appraisal), rating(1, "below", "below"), format="json")
+    body = valid_body("submit_self_assessment", appraisal)
+    api(org.users["employee"]).post(
+        f"/api/appraisals/{appraisal.pk}/transitions/submit_self_assessment/", body, format="json"
+    )
+    r = review(api(org.users["appraiser"]), appraisal, "above", "above")
+    assert r.status_code == 200, r.json()
