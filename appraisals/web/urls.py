@@ -4,7 +4,7 @@ from django.urls import path
 from workflow.web.views import pages_of
 
 from ..lifecycle import APPRAISAL_WORKFLOW
-from . import auth, feedback, hr, hr_import, inspect, plan, views
+from . import auth, feedback, hr, hr_import, inspect, periodic, plan, views
 
 app_name = "web"
 _pages = pages_of(APPRAISAL_WORKFLOW)
@@ -26,6 +26,7 @@ urlpatterns = [
     path("appraisals/<int:pk>/plan/", plan.plan_editor, name="plan"),
     path("appraisals/<int:pk>/expectations/", plan.expectations, name="expectations"),
     path("appraisals/<int:pk>/check-ins/", plan.check_ins, name="check-ins"),
+    path("appraisals/<int:pk>/periodic/", periodic.periodic, name="periodic"),
     path("peer-feedback/", feedback.requests, name="peer-feedback"),
     # Inspector (audit)
     path("inspect/", inspect.search, name="inspect"),

@@ -28,6 +28,7 @@ from ..predicate import MATRIX
 from ..selectors import appraisal_get_visible, appraisal_list_visible
 from ..selectors.appraisals import appraisal_list_search, appraisal_state_counts, appraisal_with_due
 from ..selectors.feedback import peer_feedback_requests_open
+from ..selectors.periods import annual_from_periodic, periodic_evaluation_list_of
 from ..selectors.plan import appeal_latest_of, decision_latest_of, plan_item_list_of
 from .feedback import peer_feedback_for
 from .forms import AppraisalTransitionForm
@@ -199,7 +200,13 @@ class AppraisalPages(ObjectPages):
         }
 
     def transition_context(self, request, appraisal: Appraisal, transition) -> dict:
-        return {
+        context = {
             "a": appraisal,
             "matrix": _predicate_matrix() if transition.name in PREDICATE_PREVIEW else None,
         }
+        if transition.name in PREDICATE_PREVIEW:
+            # The annual rating beside the periodic ones (PermenPANRB 6/2022), and the one
+            # it must follow under the cycle's rule (selectors.periods).
+            context["periodic"] = periodic_evaluation_list_of(appraisal=appraisal)
+            context["annual_from"] = annual_from_periodic(appraisal=appraisal)
+        return context

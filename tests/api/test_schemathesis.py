@@ -78,6 +78,9 @@ ACCEPTED_REFUSALS = {
     # A check-in period within 1-12 that the cycle lacks (5 in a quarterly cycle): the
     # cycle's check-in frequency is data.
     "period_out_of_range",
+    # A periodic evaluation of a period that has not ended yet: today's date is data
+    # (the period's description says so in words).
+    "period_not_ended",
 }
 # Whole answers of the contract that depend on stored data, by status and error code:
 # 400 conditions_unmet (a transition's condition, e.g. "a plan with no result items");
