@@ -241,3 +241,33 @@ def test_hr_admin_opens_a_cycle_and_watches_it_finish(org, passwords, browser, m
     b.go("/lifecycle/")
     page.wait_for_selector("#lifecycle-diagram")
     b.shot("lifecycle")
+
+
+def test_periodic_evaluation(org, appraisal, passwords, browser, at_state):
+    """The appraiser rates an ended quarter (the predicate shows as the ratings change);
+    the employee reads it with the feedback, in Indonesian."""
+    b = browser
+    running = at_state("in_progress")
+    page = b.login("appraiser")
+    open_appraisal(b, running)
+    page.click("#periodic")
+    page.wait_for_selector("#periodic-table")
+    page.select_option("#period", "1")
+    page.select_option("#f-result_rating", "above")
+    page.select_option("#f-behaviour_rating", "above")
+    assert "Sangat Baik" in page.inner_text("#predicate-preview")
+    page.fill("#f-feedback", "Triwulan I melampaui target.")
+    b.shot("periodic-rate")
+    page.click("#save-periodic")
+    page.wait_for_selector(".messages .success")
+    assert "Sangat Baik" in page.inner_text("#period-1")
+    b.logout()
+
+    page = b.login("employee")
+    open_appraisal(b, running)
+    page.click("#periodic")
+    row = page.inner_text("#period-1")
+    assert "Sangat Baik" in row and "Triwulan I melampaui target." in row
+    assert "Evaluasi kinerja periodik" in page.inner_text("h1")
+    assert page.locator("#periodic-form").count() == 0
+    b.shot("periodic-employee")
