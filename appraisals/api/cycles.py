@@ -25,6 +25,7 @@ class CycleSerializer(serializers.ModelSerializer):
             "ends_on",
             "status",
             "check_in_frequency",
+            "annual_rule",
             "appeal_window_days",
             "appeal_decision_days",
         ]

@@ -296,3 +296,23 @@ def test_without_the_last_period_rated_the_year_is_rated_as_before(org, at_state
     )
     r = review(api(org.users["appraiser"]), appraisal, "above", "above")
     assert r.status_code == 200, r.json()
+
+
+def test_hr_sets_the_annual_rule_when_creating_a_cycle(org, api):
+    body = {
+        "name": "Siklus 2027",
+        "instansi": org.instansi.pk,
+        "year": 2027,
+        "starts_on": "2027-01-01",
+        "ends_on": "2027-12-31",
+    }
+    client = api(org.users["hr_admin"])
+    r = client.post("/api/cycles/", body, format="json")
+    assert r.status_code == 201, r.json()
+    assert r.json()["annual_rule"] == "last_period"
+    r = client.post(
+        "/api/cycles/", {**body, "year": 2028, "annual_rule": "advisory"}, format="json"
+    )
+    assert r.status_code == 201 and r.json()["annual_rule"] == "advisory"
+    r = client.post("/api/cycles/", {**body, "annual_rule": "average"}, format="json")
+    assert r.status_code == 400
