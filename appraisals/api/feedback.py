@@ -7,6 +7,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from workflow.api.fields import TextOnlyField
 from workflow.api.objects import expected_version
 
 from ..models import Cycle, PeerFeedback, SurveyResult
@@ -127,7 +128,7 @@ class PeerFeedbackRequestSerializer(serializers.ModelSerializer):
 
 
 class PeerFeedbackSubmitInSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=20000)
+    text = TextOnlyField(max_length=20000)
 
 
 class PeerFeedbackRequestListView(generics.ListAPIView):

@@ -7,6 +7,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from workflow.api.fields import TextOnlyField
 from workflow.api.objects import expected_version
 from workflow.errors import NotFound
 from workflow.text import Text
@@ -31,7 +32,7 @@ class PeriodicEvaluationInSerializer(serializers.Serializer):
     )
     result_rating = serializers.ChoiceField(choices=Rating.choices)
     behaviour_rating = serializers.ChoiceField(choices=Rating.choices)
-    feedback = serializers.CharField(required=False, allow_blank=True, max_length=20000, default="")
+    feedback = TextOnlyField(required=False, allow_blank=True, max_length=20000, default="")
 
 
 class PeriodicEvaluationSerializer(serializers.ModelSerializer):

@@ -316,3 +316,10 @@ def test_hr_sets_the_annual_rule_when_creating_a_cycle(org, api):
     assert r.status_code == 201 and r.json()["annual_rule"] == "advisory"
     r = client.post("/api/cycles/", {**body, "annual_rule": "average"}, format="json")
     assert r.status_code == 400
+
+
+def test_a_number_is_no_feedback(org, at_state, api):
+    running = at_state("in_progress")
+    r = api(org.users["appraiser"]).post(url(running), {**rating(1), "feedback": 5}, format="json")
+    assert r.status_code == 400
+    assert r.json()["problems"][0]["field"] == "feedback"

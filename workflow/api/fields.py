@@ -18,3 +18,18 @@ class TrueOrFalseField(serializers.BooleanField):
         if isinstance(data, bool):
             return data
         self.fail("invalid", input=data)
+
+
+class TextOnlyField(serializers.CharField):
+    """A string: JSON text, nothing else.
+
+    DRF's CharField turns a number into its digits, which the schema's `string` does not
+    allow: `"text": 5` is refused, not stored as "5".
+    """
+
+    default_error_messages = {"invalid": "Isi dengan teks. / Use text."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
