@@ -70,6 +70,13 @@ MESSAGES: dict[str, tuple[Text, str | None]] = {
         ),
         "period",
     ),
+    "periodic_evaluation_once": (
+        Text(
+            id="Evaluasi kinerja periodik untuk periode ini sudah ada.",
+            en="A periodic evaluation for this period already exists.",
+        ),
+        "period",
+    ),
     "checkin_entry_once": (
         Text(
             id="Setiap indikator hanya boleh dicatat satu kali per periode.",

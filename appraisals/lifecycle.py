@@ -16,7 +16,9 @@ from . import effects, payloads
 from .policies import HISTORY_READERS, SYSTEM, appraisal_roles
 from .selectors.appraisals import APPRAISAL_RELATED
 from .selectors.calibration import curve_blocks_issue
+from .selectors.periods import annual_from_periodic
 from .services.content import expectations_complete
+from .services.periodic import ACTION as PERIODIC_RATED
 from .services.phases import plan_fallback_not_due, plan_fallback_passed
 from .states import INITIAL, STATE_CHOICES, STATES
 from .units import UNIT_HEAD_RATING, unit_head_rating_follows_unit
@@ -56,6 +58,18 @@ def _jpt_items_have_perspective(a, ctx: Context) -> bool:
     if not a.employee.position_id or a.employee.position.kind != "jpt":
         return True
     return not a.plan_items.filter(perspective="").exists()
+
+
+def _annual_follows_last_period(a, ctx: Context) -> bool:
+    # PermenPANRB 6/2022 (annex, evaluation), our reading: under the cycle's `last_period`
+    # rule the last period's evaluation stands as the year's (selectors.periods).
+    if "result_rating" not in ctx.payload:
+        return True  # asked without a payload (what is open to whom): not decided here
+    last = annual_from_periodic(appraisal=a)
+    return last is None or (
+        ctx.payload["result_rating"] == last.result_rating
+        and ctx.payload["behaviour_rating"] == last.behaviour_rating
+    )
 
 
 def _appeal_window_open(a, ctx: Context) -> bool:
@@ -101,6 +115,16 @@ JPT_PERSPECTIVES = Guard(
         "A senior executive (JPT) plan needs a perspective on every result item.",
     ),
     _jpt_items_have_perspective,
+)
+ANNUAL_FOLLOWS_LAST_PERIOD = Guard(
+    "annual_differs_from_last_period",
+    T(
+        "Evaluasi kinerja periode terakhir menjadi evaluasi tahunan (PermenPANRB 6/2022): "
+        "rating hasil kerja dan rating perilaku harus sama dengan evaluasi periode terakhir.",
+        "The last period's evaluation stands as the year's (PermenPANRB 6/2022): the result "
+        "and behaviour ratings must equal the last period's evaluation.",
+    ),
+    _annual_follows_last_period,
 )
 APPEAL_WINDOW_OPEN = Guard(
     "appeal_window_closed",
@@ -281,7 +305,7 @@ TRANSITIONS = (
         _roles("appraiser"),
         T("Simpan penilaian", "Submit review"),
         restrictions=(NOT_OWN,),
-        conditions=(UNIT_HEAD_RESULT,),
+        conditions=(UNIT_HEAD_RESULT, ANNUAL_FOLLOWS_LAST_PERIOD),
         payload=payloads.ReviewPayload,
         effect=effects.store_review,
         audience=("employee",),
@@ -418,6 +442,9 @@ APPRAISAL_WORKFLOW = register(
             "cycle_id",
             "appeal_deadline",
         ),
+        # A periodic evaluation (PermenPANRB 6/2022) is a change, not a transition; the
+        # employee is told it was given.
+        announced_changes={PERIODIC_RATED: ("employee",)},
     ),
     model="appraisals.Appraisal",
 )

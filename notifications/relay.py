@@ -77,7 +77,9 @@ def _audience(event: OutboxEvent) -> list[tuple[str, object]]:
     """A transition's audience comes from its table; other events carry their own."""
     family, _dot, name = event.kind.partition(".")
     workflow = definition.get(family)
-    if workflow is not None and workflow.transition(name) is not None:
+    if workflow is not None and (
+        workflow.transition(name) is not None or name in workflow.announced_changes
+    ):
         return transition_audience(name, event.data, workflow)
     return [tuple(spec) for spec in event.data.get("audience", [])]
 

@@ -8,6 +8,7 @@ context is built from ids at delivery time, in the recipient's language.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -24,6 +25,7 @@ from workflow import definition
 
 from .models import Message, OutboxEvent
 
+PERIODIC_KEY = re.compile(r"periodic_evaluation\[(\d+)\]\.")
 SYSTEM_NAME = {"id": "Sistem Kinerja", "en": "the Kinerja system"}
 
 
@@ -78,6 +80,15 @@ def _state_label(state: str, language: str, name: str = "appraisal") -> str:
         return state
 
 
+def _periodic_evaluation(appraisal: Appraisal, changes: dict):
+    """The periodic evaluation an announced change rated (its period is in the change's keys)."""
+    for key in changes:
+        found = PERIODIC_KEY.match(key)
+        if found:
+            return appraisal.periodic_evaluations.filter(period=int(found[1])).first()
+    return None
+
+
 def _appraisal_context(event: OutboxEvent, language: str) -> dict:
     appraisal = _appraisal(event.subject_id)
     workflow = definition.get("appraisal")
@@ -86,12 +97,13 @@ def _appraisal_context(event: OutboxEvent, language: str) -> dict:
     label = _text(transition.label, language) if transition else name
     users = get_user_model().objects
     actor = users.filter(pk=event.actor_id).first() if event.actor_id else None
-    reason = ""
+    reason, changes = "", {}
     if event.audit_event_id:
-        found = AuditEvent.objects.filter(pk=event.audit_event_id).values_list("reason")
-        reason = (found.first() or ("",))[0]
+        found = AuditEvent.objects.filter(pk=event.audit_event_id).values_list("reason", "changes")
+        reason, changes = found.first() or ("", {})
     data = event.data
     return {
+        "periodic": _periodic_evaluation(appraisal, changes or {}),
         "appraisal": appraisal,
         "transition": name,
         "transition_label": label,

@@ -41,6 +41,8 @@ def person_fields(workflow: Workflow) -> dict[str, tuple[str, str]]:
 
 def audience_of(workflow: Workflow, transition: str) -> tuple[str, ...]:
     t = workflow.transition(transition)
+    if t is None and transition in workflow.announced_changes:
+        return workflow.announced_changes[transition]
     return (t.audience if t is not None else ()) or workflow.default_audience
 
 

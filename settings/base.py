@@ -225,6 +225,8 @@ SPECTACULAR_SETTINGS = {
         "PositionKindEnum": "appraisals.models.organisation.Position.Kind",
         "EmployeeKindEnum": "appraisals.models.organisation.Employee.Kind",
         "ActingKindEnum": "appraisals.models.organisation.ActingAssignment.Kind",
+        # Ratings (above/meets/below) appear in self-assessments and periodic evaluations.
+        "RatingEnum": "appraisals.predicate.Rating",
     },
 }
 

@@ -130,6 +130,9 @@ class Workflow:
     stand_ins: Mapping[str, str] = field(default_factory=dict)
     # Fields copied into each notification event (the texts may show them).
     notify_fields: tuple[str, ...] = ()
+    # Changes outside the transitions (`services.change` actions) that are announced as
+    # transitions are, with their audience: action -> relations/roles to tell.
+    announced_changes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         names = [t.name for t in self.transitions]

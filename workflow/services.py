@@ -411,7 +411,7 @@ def change(
         state = getattr(locked, workflow.state_field)
         # Fields of the aggregate that `apply` changed are saved with the version.
         own = {f.attname for f in locked._meta.concrete_fields} & set(changes)
-        _record(
+        event = _record(
             workflow,
             locked,
             actor=actor,
@@ -423,4 +423,24 @@ def change(
             from_state=state,
             to_state=state,
         )
+        if action in workflow.announced_changes:
+            _announce_change(workflow, action, locked, actor=actor, state=state, event=event)
     return locked, result
+
+
+def _announce_change(
+    workflow: Workflow, action: str, locked: Any, *, actor: Any, state: str, event
+) -> None:
+    """A change the table announces is heard as a transition is (outbox now, nudge on commit)."""
+    announcement = {
+        "workflow": workflow.name,
+        "transition": action,
+        "subject_type": locked._meta.label_lower,
+        "subject_id": locked.pk,
+        "audit_event_id": event.pk,
+        "actor_id": actor.pk,
+        "from_state": state,
+        "to_state": state,
+    }
+    transition_applied.send(sender=type(locked), obj=locked, **announcement)
+    transaction.on_commit(partial(transition_committed.send, sender=type(locked), **announcement))

@@ -6,7 +6,8 @@ back transition sends nothing.
 
 from django.dispatch import Signal
 
-# kwargs: workflow (name), transition (name), subject_type, subject_id,
+# kwargs: workflow (name), transition (name; or the action of a change the table
+# announces, `Workflow.announced_changes`), subject_type, subject_id,
 # audit_event_id, actor_id, from_state, to_state
 transition_committed = Signal()
 

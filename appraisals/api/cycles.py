@@ -39,6 +39,7 @@ class CycleSerializer(serializers.ModelSerializer):
             "ends_on",
             "status",
             "check_in_frequency",
+            "annual_rule",
             "appeal_window_days",
             "appeal_decision_days",
             "plan_fallback_on",

@@ -28,6 +28,7 @@ from .organisation import (
     SupervisorRelation,
     Unit,
 )
+from .periodic import PeriodicEvaluation
 from .tokens import ApiToken
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "CheckInEntry",
     "Evidence",
     "PeerFeedback",
+    "PeriodicEvaluation",
     "PlanAnnex",
     "SurveyResult",
     "BulkJob",

@@ -23,6 +23,10 @@ class Cycle(models.Model):
         MONTHLY = "monthly", "Bulanan"
         QUARTERLY = "quarterly", "Triwulanan"
 
+    class AnnualRule(models.TextChoices):
+        LAST_PERIOD = "last_period", "Evaluasi periode terakhir menjadi evaluasi tahunan"
+        ADVISORY = "advisory", "Evaluasi periodik sebagai pertimbangan penilai"
+
     name = models.CharField(max_length=255)
     instansi = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="cycles")
     year = models.PositiveIntegerField()
@@ -31,6 +35,11 @@ class Cycle(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     check_in_frequency = models.CharField(
         max_length=10, choices=CheckInFrequency.choices, default=CheckInFrequency.QUARTERLY
+    )
+    # How the annual predicate relates to the periodic evaluations (PermenPANRB 6/2022;
+    # see appraisals.selectors.periods.ANNUAL_RULE_NOTE).
+    annual_rule = models.CharField(
+        max_length=12, choices=AnnualRule.choices, default=AnnualRule.LAST_PERIOD
     )
     # PP 30/2019 Pasal 59: an appeal within 14 days of receiving the result.
     appeal_window_days = models.PositiveSmallIntegerField(default=14)

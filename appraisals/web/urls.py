@@ -4,7 +4,19 @@ from django.urls import path
 from workflow.web.views import pages_of
 
 from ..lifecycle import APPRAISAL_WORKFLOW
-from . import auth, feedback, handover, hr, hr_acting, hr_import, inspect, plan, recaps, views
+from . import (
+    auth,
+    feedback,
+    handover,
+    hr,
+    hr_acting,
+    hr_import,
+    inspect,
+    periodic,
+    plan,
+    recaps,
+    views,
+)
 
 app_name = "web"
 _pages = pages_of(APPRAISAL_WORKFLOW)
@@ -27,6 +39,7 @@ urlpatterns = [
     path("appraisals/<int:pk>/expectations/", plan.expectations, name="expectations"),
     path("appraisals/<int:pk>/check-ins/", plan.check_ins, name="check-ins"),
     path("appraisals/<int:pk>/handover-note/", handover.handover_note, name="handover-note"),
+    path("appraisals/<int:pk>/periodic/", periodic.periodic, name="periodic"),
     path("peer-feedback/", feedback.requests, name="peer-feedback"),
     # Inspector (audit)
     path("inspect/", inspect.search, name="inspect"),

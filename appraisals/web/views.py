@@ -31,9 +31,10 @@ from ..selectors import appraisal_get_visible, appraisal_list_visible
 from ..selectors.acting import timeline_capacities
 from ..selectors.appraisals import appraisal_list_search, appraisal_state_counts, appraisal_with_due
 from ..selectors.feedback import peer_feedback_requests_open
+from ..selectors.periods import annual_from_periodic, periodic_evaluation_list_of
 from ..selectors.plan import appeal_latest_of, decision_latest_of, plan_item_list_of
-from ..units import unit_head_rule
 from ..services.phases import plan_fallback_passed
+from ..units import unit_head_rule
 from .feedback import peer_feedback_for
 from .forms import AppraisalTransitionForm
 from .handover import handovers_for_page, handovers_to_write
@@ -225,10 +226,16 @@ class AppraisalPages(ObjectPages):
         return timeline_capacities(appraisal=appraisal, events=audit_events_of(subject=appraisal))
 
     def transition_context(self, request, appraisal: Appraisal, transition) -> dict:
-        return {
+        context = {
             "a": appraisal,
             "matrix": _predicate_matrix() if transition.name in PREDICATE_PREVIEW else None,
             "capacities": self.capacities(request, appraisal),
             # PermenPANRB 6/2022: a unit head's result rating is the unit's achievement.
             "unit_head": unit_head_rule(appraisal) if transition.name == "submit_review" else None,
         }
+        if transition.name in PREDICATE_PREVIEW:
+            # The annual rating beside the periodic ones (PermenPANRB 6/2022), and the one
+            # it must follow under the cycle's rule (selectors.periods).
+            context["periodic"] = periodic_evaluation_list_of(appraisal=appraisal)
+            context["annual_from"] = annual_from_periodic(appraisal=appraisal)
+        return context

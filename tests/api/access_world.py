@@ -30,6 +30,7 @@ from appraisals.models import (
 from appraisals.services.checkins import check_in_record
 from appraisals.services.cycles import cycle_open
 from appraisals.services.evidence import evidence_add
+from appraisals.services.periodic import periodic_evaluation_rate
 from appraisals.services.recaps import recap_file_path
 from appraisals.services.tokens import api_token_issue
 from notifications.models import InboxItem, Message, OutboxEvent
@@ -81,7 +82,8 @@ def _inbox_item(user) -> int:
 
 
 def _running(appraisal: Appraisal, users: dict, peer) -> tuple[Appraisal, Indicator, int, int]:
-    """In progress, with a check-in for period 1, a file as evidence, a peer asked."""
+    """In progress, with a check-in for period 1, a file as evidence, period 1 rated by the
+    appraiser (a periodic evaluation), a peer asked."""
     appraisal = advance(appraisal, "in_progress", users=users)
     indicator = Indicator.objects.filter(item__appraisal=appraisal).first()
     check_in_record(
@@ -98,6 +100,15 @@ def _running(appraisal: Appraisal, users: dict, peer) -> tuple[Appraisal, Indica
         period=1,
         upload=SimpleUploadedFile("bukti.pdf", PDF, content_type="application/pdf"),
         name="Bukti",
+    )
+    appraisal.refresh_from_db()
+    periodic_evaluation_rate(
+        appraisal=appraisal,
+        actor=users["appraiser"],
+        period=1,
+        result_rating="meets",
+        behaviour_rating="meets",
+        feedback="Triwulan I sesuai ekspektasi.",
     )
     request = PeerFeedback.objects.create(
         appraisal=appraisal, peer=peer, requested_by=users["appraiser"], requested_at=timezone.now()
@@ -293,6 +304,12 @@ def body_for(world: World, method: str, path: str, which: str, persona: str) -> 
             "name": "Tautan",
         },
         "/api/appraisals/{id}/check-ins/{period}/feedback/": {"feedback": "Lanjutkan."},
+        "/api/appraisals/{id}/periodic-evaluations/": {
+            "period": 1,
+            "result_rating": "above",
+            "behaviour_rating": "meets",
+            "feedback": "Triwulan I baik.",
+        },
         "/api/appraisals/{id}/peer-feedback/": {"peers": [org.head.pk]},
         "/api/appraisals/{id}/plan-items/": {"result": "Hasil baru", "indicators": [indicator]},
         "/api/appraisals/{id}/plan-items/{item}/": {"result": "Hasil diubah"},

@@ -107,6 +107,13 @@ GET    /api/appraisals/{id}/check-ins/{period}/       own      ok  ok   ok  404 
 GET    /api/appraisals/{id}/check-ins/{period}/       foreign  404 404  ok  ok    ok    ok   ok   ok  ok  404  401
 POST /api/appraisals/{id}/check-ins/{period}/feedback/ own 403 ok   403 404   403   403  403  403 404 404  401
 POST /api/appraisals/{id}/check-ins/{period}/feedback/ foreign 404 404  403 ok    403   403  403  403 403 404  401
+# Periodic evaluation (PermenPANRB 6/2022): read as check-ins are; rated by the appraiser alone.
+GET    /api/appraisals/{id}/periodic-evaluations/     own      ok  ok   ok  404   ok    ok   ok   ok  404 404  401
+GET    /api/appraisals/{id}/periodic-evaluations/     foreign  404 404  ok  ok    ok    ok   ok   ok  ok  404  401
+POST   /api/appraisals/{id}/periodic-evaluations/     own      403 ok   403 404   403   403  403  403 404 404  401
+POST   /api/appraisals/{id}/periodic-evaluations/     foreign  404 404  403 ok    403   403  403  403 403 404  401
+GET    /api/appraisals/{id}/periodic-evaluations/{period}/ own ok  ok   ok  404   ok    ok   ok   ok  404 404  401
+GET    /api/appraisals/{id}/periodic-evaluations/{period}/ foreign 404 404 ok ok   ok    ok   ok   ok  ok  404  401
 GET    /api/appraisals/{id}/check-ins/{period}/evidence/ own ok  ok   ok  404   ok    ok   ok   ok  404 404  401
 GET    /api/appraisals/{id}/check-ins/{period}/evidence/ foreign 404 404  ok  ok    ok    ok   ok   ok  ok  404  401
 POST /api/appraisals/{id}/check-ins/{period}/evidence/ own ok  403  403 404   403   403  403  403 404 404  401

@@ -105,6 +105,9 @@ ACCEPTED_REFUSALS = {
     # plan's stored set-by date: the cycle's dates are data (the schema says the rule).
     "phase_date_out_of_bounds",
     "phase_order",
+    # A periodic evaluation of a period that has not ended yet: today's date is data
+    # (the period's description says so in words).
+    "period_not_ended",
 }
 # Whole answers of the contract that depend on stored data, by status and error code:
 # 400 conditions_unmet (a transition's condition, e.g. "a plan with no result items");

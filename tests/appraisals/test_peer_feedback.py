@@ -230,3 +230,11 @@ def test_peers_of_another_instansi_are_unknown(org, running, api):
     stranger = EmployeeFactory(unit=elsewhere)
     r = api(org.users["appraiser"]).post(url(running), {"peers": [stranger.pk]}, format="json")
     assert r.status_code == 400 and r.json()["problems"][0]["code"] == "peer_unknown"
+
+
+def test_a_number_is_no_feedback_text(org, running, api, peer):
+    # The schema says `string`: the stateful schemathesis run found a number stored as text.
+    request_from(org, api, running, peer)
+    r = submit(api, peer, -5.0e16)
+    assert r.status_code == 400
+    assert r.json()["problems"][0]["field"] == "text"

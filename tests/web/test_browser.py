@@ -286,6 +286,8 @@ def test_hr_appoints_a_plt_who_approves_and_the_old_appraiser_hands_over(
     assert state_of(appraisal) == "in_progress"
     assert page.locator("#timeline [data-capacity=plt_appraiser]").count() >= 1
     b.shot("timeline-capacity")
+
+
 def test_unit_recap_downloads_from_the_dashboard(org, appraisal, passwords, browser, at_state):
     at_state("final")
     b = browser
@@ -325,6 +327,8 @@ def test_the_appraisal_page_prints_without_menu_or_buttons(org, appraisal, passw
     b.shot("appraisal-print")
     page.emulate_media(media="screen")
     assert page.locator("header.site nav").is_visible()
+
+
 def test_authority_acknowledges_an_appeal_that_broke_the_curve(org, passwords, browser):
     from appraisals.models import CurveFlag
 
@@ -385,6 +389,8 @@ def test_review_form_warns_when_a_unit_head_has_no_unit_predicate(org, passwords
     warning = page.wait_for_selector("#unit-head-warning")
     assert "belum ditetapkan" in warning.inner_text()
     b.shot("unit-head-warning")
+
+
 def test_hr_edits_phase_deadlines_and_sets_a_plan_nobody_drafted(
     org, appraisal, passwords, browser
 ):
@@ -426,3 +432,33 @@ def test_hr_edits_phase_deadlines_and_sets_a_plan_nobody_drafted(
     page.click("#confirm")
     page.wait_for_selector("[data-state=in_progress]")
     assert state_of(appraisal) == "in_progress"
+
+
+def test_periodic_evaluation(org, appraisal, passwords, browser, at_state):
+    """The appraiser rates an ended quarter (the predicate shows as the ratings change);
+    the employee reads it with the feedback, in Indonesian."""
+    b = browser
+    running = at_state("in_progress")
+    page = b.login("appraiser")
+    open_appraisal(b, running)
+    page.click("#periodic")
+    page.wait_for_selector("#periodic-table")
+    page.select_option("#period", "1")
+    page.select_option("#f-result_rating", "above")
+    page.select_option("#f-behaviour_rating", "above")
+    assert "Sangat Baik" in page.inner_text("#predicate-preview")
+    page.fill("#f-feedback", "Triwulan I melampaui target.")
+    b.shot("periodic-rate")
+    page.click("#save-periodic")
+    page.wait_for_selector(".messages .success")
+    assert "Sangat Baik" in page.inner_text("#period-1")
+    b.logout()
+
+    page = b.login("employee")
+    open_appraisal(b, running)
+    page.click("#periodic")
+    row = page.inner_text("#period-1")
+    assert "Sangat Baik" in row and "Triwulan I melampaui target." in row
+    assert "Evaluasi kinerja periodik" in page.inner_text("h1")
+    assert page.locator("#periodic-form").count() == 0
+    b.shot("periodic-employee")

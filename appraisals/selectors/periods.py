@@ -1,0 +1,109 @@
+"""The cycle's periods (monthly or quarterly) and when each ends; the annual rule.
+
+Domain note — when a period may be rated. PermenPANRB 6/2022 has the appraiser
+evaluate performance periodically (evaluasi kinerja periodik: monthly or
+quarterly, as the agency chooses) and annually; an evaluation looks back on a
+period, so it is given only after the period has ended (our domain notes,
+"Time": periodic evaluation rates a period only after it has ended). A period
+ends at the end of its last local day: a Q4 of a calendar year can be rated
+from 00:00 on 1 January. The day is read in `settings.TIME_ZONE` for now; the
+agency's own zone (WIB, WITA, WIT) replaces it in `period_ends_at` alone.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import zoneinfo
+
+from django.conf import settings
+from django.utils import timezone
+
+from ..models import Cycle, PeriodicEvaluation
+from .checkins import check_in_period_count
+
+# Domain note — how the annual predicate relates to the periodic ones.
+# PermenPANRB 6/2022 (pengelolaan kinerja pegawai ASN; the evaluation part of its
+# annex) asks for periodic evaluation (monthly or quarterly) and an annual one
+# that follows from them. Our reading, the most defensible we found: the periodic
+# evaluations accumulate over the year (each looks at the realisation up to its
+# period), so the evaluation of the last period (December, or the fourth quarter)
+# stands as the year's. The article's exact wording could not be checked against
+# the sources searched (README, "Periodic evaluation" says which), so the rule is
+# a per-cycle setting (`Cycle.annual_rule`):
+# - `last_period` (default): once the last period is rated, the annual review's
+#   ratings must be that evaluation's (submit_review refuses others, 400);
+#   before it is rated the appraiser rates the year as before.
+# - `advisory`: the periodic predicates are shown beside the annual review and
+#   weigh in the appraiser's judgement only.
+ANNUAL_RULE_NOTE = "PermenPANRB 6/2022, annex: evaluasi kinerja periodik dan tahunan"
+
+
+def period_count(cycle: Cycle) -> int:
+    return check_in_period_count(cycle)
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def period_bounds(cycle: Cycle, period: int) -> tuple[dt.date, dt.date]:
+    """First and last day of `period` (1-based): equal slices of months from the cycle's start;
+    the last period runs to the cycle's last day."""
+    count = period_count(cycle)
+    months = 12 // count
+    first = _add_months(cycle.starts_on, (period - 1) * months)
+    if period >= count:
+        return first, cycle.ends_on
+    last = _add_months(cycle.starts_on, period * months) - dt.timedelta(days=1)
+    return first, min(last, cycle.ends_on)
+
+
+def _zone(cycle: Cycle) -> dt.tzinfo:
+    # One place to switch to the agency's own zone (WIB/WITA/WIT) later.
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def period_ends_at(cycle: Cycle, period: int) -> dt.datetime:
+    """The moment `period` is over: the start of the day after its last day, locally."""
+    _first, last = period_bounds(cycle, period)
+    return dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=_zone(cycle))
+
+
+def period_has_ended(cycle: Cycle, period: int, *, at: dt.datetime | None = None) -> bool:
+    return (at or timezone.now()) >= period_ends_at(cycle, period)
+
+
+def periods_of(cycle: Cycle, *, at: dt.datetime | None = None) -> list[dict]:
+    """Every period of the cycle: number, first and last day, end, whether it has ended."""
+    at = at or timezone.now()
+    rows = []
+    for period in range(1, period_count(cycle) + 1):
+        first, last = period_bounds(cycle, period)
+        ends_at = period_ends_at(cycle, period)
+        rows.append(
+            {
+                "period": period,
+                "first": first,
+                "last": last,
+                "ends_at": ends_at,
+                "ended": at >= ends_at,
+            }
+        )
+    return rows
+
+
+def periodic_evaluation_list_of(*, appraisal) -> list[PeriodicEvaluation]:
+    return list(appraisal.periodic_evaluations.select_related("rated_by").order_by("period"))
+
+
+def annual_from_periodic(*, appraisal) -> PeriodicEvaluation | None:
+    """The evaluation the annual one must follow under the cycle's rule, if any."""
+    cycle = appraisal.cycle
+    if cycle.annual_rule != Cycle.AnnualRule.LAST_PERIOD:
+        return None
+    return appraisal.periodic_evaluations.filter(period=period_count(cycle)).first()

@@ -1,0 +1,111 @@
+"""The periodic evaluation page: the appraiser rates an ended period, the employee reads it
+(Indonesian first); the review form shows the periodic predicates beside the annual rating."""
+
+from __future__ import annotations
+
+import datetime as dt
+from unittest import mock
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from appraisals.models import PeriodicEvaluation
+from audit.models import AuditEvent
+from tests.flow import advance, valid_body
+from workflow.services import perform
+
+pytestmark = pytest.mark.django_db
+JAKARTA = ZoneInfo("Asia/Jakarta")
+
+
+@pytest.fixture
+def pages(org):
+    def client_for(persona: str) -> Client:
+        client = Client()
+        client.force_login(org.users[persona])
+        return client
+
+    return client_for
+
+
+def url(name: str, *args) -> str:
+    return reverse(f"web:{name}", args=args)
+
+
+def rate(client, appraisal, period=1, **fields):
+    appraisal.refresh_from_db()
+    data = {
+        "version": appraisal.version,
+        "period": period,
+        "result_rating": "above",
+        "behaviour_rating": "meets",
+        "feedback": "Triwulan yang baik.",
+    }
+    data.update(fields)
+    return client.post(url("periodic", appraisal.pk), data)
+
+
+def test_the_appraiser_rates_and_the_employee_reads_in_indonesian(org, appraisal, pages):
+    running = advance(appraisal, "in_progress", users=org.users)
+    appraiser = pages("appraiser")
+    page = appraiser.get(url("periodic", running.pk)).content.decode()
+    assert "Evaluasi kinerja periodik" in page and 'id="periodic-form"' in page
+    response = rate(appraiser, running)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    evaluation = PeriodicEvaluation.objects.get(appraisal=running, period=1)
+    assert evaluation.predicate == "baik"
+    last = AuditEvent.objects.filter(subject_id=str(running.pk)).order_by("-seq").first()
+    assert last.action == "periodic_evaluation.rated"
+
+    page = pages("employee").get(url("periodic", running.pk)).content.decode()
+    assert "Triwulan yang baik." in page and "Baik" in page
+    assert "Di atas ekspektasi" in page
+    assert 'id="periodic-form"' not in page  # the employee reads, never rates
+    detail = pages("employee").get(url("appraisal", running.pk)).content.decode()
+    assert url("periodic", running.pk) in detail
+
+
+def test_a_period_not_ended_is_refused_beside_its_field(org, appraisal, pages):
+    running = advance(appraisal, "in_progress", users=org.users)
+    with mock.patch(
+        "django.utils.timezone.now",
+        lambda: dt.datetime(2026, 12, 31, 22, 0, tzinfo=JAKARTA),
+    ):
+        response = rate(pages("appraiser"), running, period=4)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "belum berakhir" in page
+    assert "Triwulan yang baik." in page  # the input is kept
+    assert not PeriodicEvaluation.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["employee", "superior", "hr_admin"])
+def test_only_the_appraiser_may_rate_on_the_page(org, appraisal, pages, persona):
+    running = advance(appraisal, "in_progress", users=org.users)
+    response = rate(pages(persona), running)
+    assert response.status_code == 403
+    assert not PeriodicEvaluation.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["outsider", "other_appraiser"])
+def test_strangers_get_404(org, appraisal, pages, persona):
+    running = advance(appraisal, "in_progress", users=org.users)
+    assert pages(persona).get(url("periodic", running.pk)).status_code == 404
+    assert rate(pages(persona), running).status_code == 404
+
+
+def test_the_review_form_shows_the_periodic_predicates(org, appraisal, pages):
+    running = advance(appraisal, "in_progress", users=org.users)
+    rate(pages("appraiser"), running, period=2, result_rating="below", behaviour_rating="below")
+    perform(
+        running,
+        "submit_self_assessment",
+        actor=org.users["employee"],
+        payload=valid_body("submit_self_assessment", running),
+    )
+    page = pages("appraiser").get(url("transition", running.pk, "submit_review")).content
+    page = page.decode()
+    assert 'id="periodic-predicates"' in page
+    assert "Evaluasi kinerja periodik" in page and "Sangat Kurang" in page
