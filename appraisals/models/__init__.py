@@ -13,6 +13,7 @@ from .content import (
 from .jobs import BulkJob
 from .organisation import (
     ActingAssignment,
+    AgencyDay,
     Employee,
     Position,
     RoleAssignment,
@@ -23,6 +24,7 @@ from .tokens import ApiToken
 
 __all__ = [
     "ActingAssignment",
+    "AgencyDay",
     "ApiToken",
     "Appeal",
     "Appraisal",
