@@ -44,6 +44,9 @@ class Guard:
     code: str
     message: Text
     check: Callable[[Any, Context], bool]
+    # The message with the object's particulars (e.g. the date it waits for);
+    # `message` stays the general reason tables and pages list.
+    explain: Callable[[Any, Context], Text] | None = None
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,9 @@ class Workflow:
     stand_ins: Mapping[str, str] = field(default_factory=dict)
     # Fields copied into each notification event (the texts may show them).
     notify_fields: tuple[str, ...] = ()
+    # The object changes only while these hold (e.g. its period is not closed):
+    # unmet, every transition and change() is refused (409) and none is offered.
+    live_while: tuple[Guard, ...] = ()
 
     def __post_init__(self) -> None:
         names = [t.name for t in self.transitions]

@@ -7,9 +7,12 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from workflow import calendar
+
+from .. import clock
 from ..models import BulkJob, Cycle
-from ..selectors import bulk_job_get_visible, hr_admin_anywhere_check
-from ..services.cycles import ONLY_HR_CREATE, cycle_create
+from ..selectors import bulk_job_get_visible, cycle_get_for_hr, hr_admin_anywhere_check
+from ..services.cycles import ONLY_HR_CREATE, cycle_close, cycle_create, cycle_reopen
 from ..services.jobs import cycle_open_job_start
 
 
@@ -27,8 +30,37 @@ class CycleSerializer(serializers.ModelSerializer):
             "check_in_frequency",
             "appeal_window_days",
             "appeal_decision_days",
+            "appeal_decision_count",
+            "issue_early_days",
+            "time_zone",
+            "appeal_window_rule",
+            "appeal_decision_rule",
         ]
         read_only_fields = ["id", "status"]
+
+    time_zone = serializers.SerializerMethodField(
+        help_text="The agency's IANA zone (the instansi's own, else the default)."
+    )
+    appeal_window_rule = serializers.SerializerMethodField(
+        help_text="How the appeal window is counted, e.g. '14 hari kalender, sampai pukul "
+        "23.59 WIB' (PP 30/2019 Pasal 59: calendar days)."
+    )
+    appeal_decision_rule = serializers.SerializerMethodField(
+        help_text="How the reviewer's decision deadline is counted."
+    )
+
+    def get_time_zone(self, cycle) -> str:
+        return str(clock.agency_zone(cycle.instansi))
+
+    def get_appeal_window_rule(self, cycle) -> dict[str, str]:
+        return clock.deadline_rule(
+            cycle.appeal_window_days, calendar.CALENDAR, cycle.instansi
+        ).as_dict()
+
+    def get_appeal_decision_rule(self, cycle) -> dict[str, str]:
+        return clock.deadline_rule(
+            cycle.appeal_decision_days, cycle.appeal_decision_count, cycle.instansi
+        ).as_dict()
 
     def validate(self, attrs):
         if attrs["ends_on"] <= attrs["starts_on"]:
@@ -36,6 +68,48 @@ class CycleSerializer(serializers.ModelSerializer):
                 {"ends_on": "Harus setelah tanggal mulai / must be after starts_on"}
             )
         return attrs
+
+
+class CycleStatusIn(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, default="", trim_whitespace=True
+    )
+
+
+class _CycleStatusView(APIView):
+    serializer_class = CycleStatusIn
+    service = None
+
+    def post(self, request, pk: int):
+        cycle = cycle_get_for_hr(user=request.user, pk=pk)
+        body = CycleStatusIn(data=request.data)
+        body.is_valid(raise_exception=True)
+        cycle = type(self).service(cycle=cycle, actor=request.user, **body.validated_data)
+        return Response(CycleSerializer(cycle).data)
+
+
+class CycleCloseView(_CycleStatusView):
+    service = staticmethod(cycle_close)
+
+    @extend_schema(
+        request=CycleStatusIn,
+        responses={200: CycleSerializer},
+        summary="Close the cycle (HR): nothing in it moves until it is reopened",
+    )
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+
+class CycleReopenView(_CycleStatusView):
+    service = staticmethod(cycle_reopen)
+
+    @extend_schema(
+        request=CycleStatusIn,
+        responses={200: CycleSerializer},
+        summary="Reopen a closed cycle (HR), with a reason, audited",
+    )
+    def post(self, request, pk: int):
+        return super().post(request, pk)
 
 
 class BulkJobSerializer(serializers.ModelSerializer):

@@ -42,6 +42,8 @@ urlpatterns = [
     path("cycles/", cycles.CycleListView.as_view(), name="cycle-list"),
     path("cycles/<int:pk>/", cycles.CycleDetailView.as_view(), name="cycle-detail"),
     path("cycles/<int:pk>/open/", cycles.CycleOpenView.as_view(), name="cycle-open"),
+    path("cycles/<int:pk>/close/", cycles.CycleCloseView.as_view(), name="cycle-close"),
+    path("cycles/<int:pk>/reopen/", cycles.CycleReopenView.as_view(), name="cycle-reopen"),
     path("jobs/<int:pk>/", cycles.BulkJobView.as_view(), name="job-detail"),
     path(
         "appraisals/<int:pk>/behaviour-expectations/",
