@@ -35,7 +35,9 @@ def _zone_name(unit: Unit | None) -> str:
     ids = path_ids(unit.path)[:-1]
     if not ids:
         return settings.TIME_ZONE
-    zones = dict(Unit.objects.filter(pk__in=ids).exclude(time_zone="").values_list("pk", "time_zone"))
+    zones = dict(
+        Unit.objects.filter(pk__in=ids).exclude(time_zone="").values_list("pk", "time_zone")
+    )
     for pk in reversed(ids):
         if pk in zones:
             return zones[pk]
@@ -43,8 +45,17 @@ def _zone_name(unit: Unit | None) -> str:
 
 
 def agency_zone(unit: Unit | None) -> ZoneInfo:
-    """The zone of `unit`: its own setting, else the nearest ancestor's, else the default."""
-    return ZoneInfo(_zone_name(unit))
+    """The zone of `unit`: its own setting, else the nearest ancestor's, else the default.
+
+    Remembered on the unit instance: a page or response asks several times.
+    """
+    if unit is None:
+        return ZoneInfo(settings.TIME_ZONE)
+    cached = getattr(unit, "_agency_zone", None)
+    if cached is None or cached[0] != unit.time_zone:
+        cached = (unit.time_zone, ZoneInfo(_zone_name(unit)))
+        unit._agency_zone = cached
+    return cached[1]
 
 
 def zone_abbreviation(tz: dt.tzinfo) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -14,6 +14,7 @@ from ..models import BulkJob, Cycle
 from ..selectors import bulk_job_get_visible, cycle_get_for_hr, hr_admin_anywhere_check
 from ..services.cycles import ONLY_HR_CREATE, cycle_close, cycle_create, cycle_reopen
 from ..services.jobs import cycle_open_job_start
+from .serializers import RULE_SCHEMA
 
 
 class CycleSerializer(serializers.ModelSerializer):
@@ -52,11 +53,13 @@ class CycleSerializer(serializers.ModelSerializer):
     def get_time_zone(self, cycle) -> str:
         return str(clock.agency_zone(cycle.instansi))
 
+    @extend_schema_field(RULE_SCHEMA)
     def get_appeal_window_rule(self, cycle) -> dict[str, str]:
         return clock.deadline_rule(
             cycle.appeal_window_days, calendar.CALENDAR, cycle.instansi
         ).as_dict()
 
+    @extend_schema_field(RULE_SCHEMA)
     def get_appeal_decision_rule(self, cycle) -> dict[str, str]:
         return clock.deadline_rule(
             cycle.appeal_decision_days, cycle.appeal_decision_count, cycle.instansi

@@ -14,7 +14,7 @@ from ..policies import employee_visibility, unit_visibility
 class UnitSerializer(serializers.ModelSerializer):
     class Meta:
         model = Unit
-        fields = ["id", "code", "name", "kind", "parent", "path"]
+        fields = ["id", "code", "name", "kind", "parent", "path", "time_zone"]
         read_only_fields = fields
 
 

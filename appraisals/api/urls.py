@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import calibration, content, cycles, directory, organisation, views
+from . import calendar, calibration, content, cycles, directory, organisation, views
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
@@ -45,6 +45,9 @@ urlpatterns = [
     path("cycles/<int:pk>/close/", cycles.CycleCloseView.as_view(), name="cycle-close"),
     path("cycles/<int:pk>/reopen/", cycles.CycleReopenView.as_view(), name="cycle-reopen"),
     path("jobs/<int:pk>/", cycles.BulkJobView.as_view(), name="job-detail"),
+    path("agency-days/", calendar.AgencyDayListView.as_view(), name="agency-day-list"),
+    path("agency-days/<int:pk>/", calendar.AgencyDayDetailView.as_view(), name="agency-day-detail"),
+    path("units/<int:pk>/time-zone/", calendar.UnitTimeZoneView.as_view(), name="unit-time-zone"),
     path(
         "appraisals/<int:pk>/behaviour-expectations/",
         content.BehaviourExpectationsView.as_view(),

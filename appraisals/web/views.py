@@ -15,12 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.services import read_access_record
+from workflow import calendar
 from workflow import services as engine
 from workflow.definition import ANY_STATE
 from workflow.errors import NotFound, WorkflowError
 from workflow.web.errors import posted_version, whole_number
 from workflow.web.views import ObjectPages
 
+from .. import clock
 from ..lifecycle import APPRAISAL_WORKFLOW
 from ..models import Appraisal
 from ..policies import SYSTEM, appraisal_roles, holders_filter
@@ -196,6 +198,12 @@ class AppraisalPages(ObjectPages):
             "appeal": appeal_latest_of(appraisal=appraisal),
             "decision": decision_latest_of(appraisal=appraisal),
             "peer_feedback": peer_feedback_for(appraisal, request.user),
+            # Times read in the agency's zone, with its abbreviation (WIB, WITA, WIT).
+            "agency_tz": clock.agency_zone(appraisal.unit),
+            "agency_zone": clock.zone_abbreviation(clock.agency_zone(appraisal.unit)),
+            "appeal_rule": clock.deadline_rule(
+                appraisal.cycle.appeal_window_days, calendar.CALENDAR, appraisal.unit
+            ),
         }
 
     def transition_context(self, request, appraisal: Appraisal, transition) -> dict:

@@ -167,9 +167,9 @@ def test_issue_refused_before_the_period_has_ended(org, at_state):
     appraisal = at_state("discussed")
     before = footprint(appraisal)
     # 31 December 23:59 WITA: the period has not ended in the agency's zone.
-    with now_is(at(dt.date(2025, 12, 31), 23, 59, "Asia/Makassar")):
-        with pytest.raises(ConditionsUnmet) as refused:
-            perform(appraisal, "issue_result", actor=org.users["appraiser"])
+    last_minute = now_is(at(dt.date(2025, 12, 31), 23, 59, "Asia/Makassar"))
+    with last_minute, pytest.raises(ConditionsUnmet) as refused:
+        perform(appraisal, "issue_result", actor=org.users["appraiser"])
     problem = refused.value.problems[0]
     assert problem.code == "period_not_ended"
     assert "31-12-2025" in problem.message.id and "31-12-2025" in problem.message.en
@@ -184,9 +184,8 @@ def test_the_agency_may_allow_issuing_some_days_earlier(org, at_state):
     org.cycle.issue_early_days = 3
     org.cycle.save()
     appraisal = at_state("discussed")
-    with now_is(at(dt.date(2025, 12, 28), 23, 0, "Asia/Jakarta")):
-        with pytest.raises(ConditionsUnmet):
-            perform(appraisal, "issue_result", actor=org.users["appraiser"])
+    with now_is(at(dt.date(2025, 12, 28), 23, 0, "Asia/Jakarta")), pytest.raises(ConditionsUnmet):
+        perform(appraisal, "issue_result", actor=org.users["appraiser"])
     with now_is(at(dt.date(2025, 12, 29), 0, 0, "Asia/Jakarta")):
         perform(appraisal, "issue_result", actor=org.users["appraiser"])
 
