@@ -87,6 +87,11 @@ def _national(year: int) -> frozenset[dt.date]:
     return frozenset(holidays.Indonesia(years=year))
 
 
+def national_holidays(year: int) -> dict[dt.date, str]:
+    """Indonesia's national holidays of `year` (the `holidays` package), date -> name."""
+    return dict(holidays.Indonesia(years=year, language="id"))
+
+
 def non_working_days(instansi: Unit | None, start: dt.date, end: dt.date) -> set[dt.date]:
     """National holidays and the instansi's own days between `start` and `end` (inclusive)."""
     days: set[dt.date] = set()

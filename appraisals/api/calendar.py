@@ -51,15 +51,9 @@ class AgencyDaySerializer(serializers.ModelSerializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None:
-            # Only an instansi the caller administers can be named; others do not exist here.
-            self.fields["instansi"].queryset = Unit.objects.filter(
-                parent__isnull=True,
-                pk__in=[
-                    path_ids(p)[0] for p in profile_of(request.user).scope_paths(("hr_admin",)) if p
-                ],
-            )
+        # Instansi are public (as for cycles); the service refuses one the caller does not
+        # administer (403), as POST /api/cycles/ does.
+        self.fields["instansi"].queryset = Unit.objects.filter(parent__isnull=True)
 
 
 class AgencyDayListView(generics.ListCreateAPIView):

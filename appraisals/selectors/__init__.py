@@ -11,7 +11,7 @@ from .appraisals import (
     appraisal_get_visible,
     appraisal_list_visible,
 )
-from .cycles import cycle_get_for_hr, cycle_list_managed
+from .cycles import cycle_list_managed
 from .jobs import JOB_NOT_FOUND, bulk_job_get_visible
 from .organisation import (
     EMPLOYEE_NOT_FOUND,
@@ -31,7 +31,6 @@ __all__ = [
     "appraisal_get_visible",
     "appraisal_list_visible",
     "bulk_job_get_visible",
-    "cycle_get_for_hr",
     "cycle_list_managed",
     "employee_get_for",
     "hr_admin_anywhere_check",

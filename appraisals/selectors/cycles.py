@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
-from workflow.errors import NotFound
-from workflow.text import Text
-
 from ..models import BulkJob, Cycle, Unit
 from ..models.organisation import path_ids
 from ..policies import profile_of
@@ -28,17 +25,6 @@ def cycle_list_managed(*, user) -> QuerySet[Cycle]:
 def cycle_get_managed(*, user, pk) -> Cycle | None:
     """One of the cycles `user` manages (None when it is not theirs or does not exist)."""
     return cycle_list_managed(user=user).filter(pk=pk).first()
-
-
-CYCLE_NOT_FOUND = Text(id="Siklus tidak ditemukan.", en="Cycle not found.")
-
-
-def cycle_get_for_hr(*, user, pk) -> Cycle:
-    """A cycle `user` manages as HR, else 404 (missing and not theirs look the same)."""
-    cycle = cycle_get_managed(user=user, pk=pk)
-    if cycle is None:
-        raise NotFound(CYCLE_NOT_FOUND)
-    return cycle
 
 
 def cycle_list_managed_with_progress(*, user) -> QuerySet[Cycle]:

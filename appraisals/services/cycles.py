@@ -83,6 +83,8 @@ def cycle_close(*, cycle: Cycle, actor, reason: str = "") -> Cycle:
 
 def cycle_reopen(*, cycle: Cycle, actor, reason: str) -> Cycle:
     """HR's one way to change a closed cycle: reopen it, with a reason, on the cycle's chain."""
+    if "hr_admin" not in profile_of(actor).holds_in(cycle.instansi.path):
+        raise ActionForbidden(CYCLE_NOT_HR)  # who may, before what was sent
     reason = (reason or "").strip()
     if not reason:
         raise PayloadInvalid(

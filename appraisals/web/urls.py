@@ -4,7 +4,7 @@ from django.urls import path
 from workflow.web.views import pages_of
 
 from ..lifecycle import APPRAISAL_WORKFLOW
-from . import auth, feedback, hr, hr_import, inspect, plan, views
+from . import auth, feedback, hr, hr_calendar, hr_import, inspect, plan, views
 
 app_name = "web"
 _pages = pages_of(APPRAISAL_WORKFLOW)
@@ -38,5 +38,13 @@ urlpatterns = [
     path("hr/units/", hr.dashboards, name="hr-units"),
     path("hr/units/<int:pk>/", hr.unit_dashboard, name="hr-unit"),
     path("hr/import/", hr_import.organisation_import, name="hr-import"),
+    path("hr/calendar/", hr_calendar.calendar_home, name="hr-calendar-home"),
+    path("hr/calendar/<int:pk>/", hr_calendar.calendar_page, name="hr-calendar"),
+    path("hr/calendar/<int:pk>/zone/", hr_calendar.calendar_zone, name="hr-calendar-zone"),
+    path(
+        "hr/calendar/<int:pk>/days/<int:day>/remove/",
+        hr_calendar.calendar_day_remove,
+        name="hr-calendar-day-remove",
+    ),
     path("lifecycle/", hr.lifecycle, name="lifecycle"),
 ]

@@ -17,7 +17,14 @@ from dataclasses import dataclass, field
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from appraisals.models import Appraisal, BehaviourValue, BulkJob, Indicator, PeerFeedback
+from appraisals.models import (
+    AgencyDay,
+    Appraisal,
+    BehaviourValue,
+    BulkJob,
+    Indicator,
+    PeerFeedback,
+)
 from appraisals.services.checkins import check_in_record
 from appraisals.services.cycles import cycle_open
 from appraisals.services.evidence import evidence_add
@@ -46,6 +53,7 @@ class Side:
     instansi: object
     job: int
     toy: int = 0  # the test-only lifecycle's object (tests/toyflow)
+    agency_day: int = 0  # a joint leave day of the side's instansi
 
 
 @dataclass
@@ -155,6 +163,12 @@ def build_world(org) -> World:
             foreign_job.pk,
         ),
     )
+    world.own.agency_day = AgencyDay.objects.create(
+        instansi=org.instansi, date=dt.date(2026, 12, 24), name="Cuti bersama Natal"
+    ).pk
+    world.foreign.agency_day = AgencyDay.objects.create(
+        instansi=pemkot, date=dt.date(2026, 12, 24), name="Cuti bersama Natal"
+    ).pk
     world.own.toy = toy_create(owner=own_users["employee"], reviewer=own_users["appraiser"]).pk
     world.foreign.toy = toy_create(
         owner=foreign_users["employee"], reviewer=foreign_users["appraiser"]
@@ -185,6 +199,7 @@ def _ids(world: World, which: str, persona: str) -> dict:
         "employees": side.employee.pk,
         "cycles": side.cycle.pk,
         "jobs": side.job,
+        "agency-days": side.agency_day,
         "toys": side.toy,
         "auth": (
             world.tokens.get(persona, world.stranger_token)
@@ -266,6 +281,15 @@ def body_for(world: World, method: str, path: str, which: str, persona: str) -> 
         "/api/peer-feedback/requests/{request_id}/": {"text": "Rekan kerja yang andal."},
         "/api/units/{id}/predicate/": {"cycle": org.cycle.pk, "predicate": "baik", "reason": "x"},
         "/api/units/{id}/curve-override/": {"cycle": org.cycle.pk, "reason": "Kalibrasi"},
+        "/api/units/{id}/time-zone/": {"time_zone": "Asia/Makassar"},
+        "/api/cycles/{id}/close/": {"reason": "Penilaian selesai."},
+        "/api/cycles/{id}/reopen/": {"reason": "Koreksi atas putusan keberatan."},
+        "/api/agency-days/": {
+            "instansi": side.instansi.pk,
+            "date": "2026-12-31",
+            "kind": "joint_leave",
+            "name": "Cuti bersama",
+        },
     }
     if path == "/api/surveys/import/":
         csv = f"kode_unit,layanan,periode,nilai,responden\n{side.unit.code},PPDB,2026-1,85,120\n"
