@@ -8,11 +8,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from workflow import calendar
+from workflow.errors import ActionForbidden
 
 from .. import clock
 from ..models import BulkJob, Cycle
+from ..policies import profile_of
 from ..selectors import bulk_job_get_visible, hr_admin_anywhere_check
-from ..services.cycles import ONLY_HR_CREATE, cycle_close, cycle_create, cycle_reopen
+from ..services.cycles import CYCLE_NOT_HR, ONLY_HR_CREATE, cycle_close, cycle_create, cycle_reopen
 from ..services.jobs import cycle_open_job_start
 from .serializers import RULE_SCHEMA
 
@@ -79,6 +81,13 @@ class CycleStatusIn(serializers.Serializer):
     )
 
 
+class CycleReopenIn(serializers.Serializer):
+    # Anything but blank: an HR correction of a closed cycle always says why.
+    reason = serializers.RegexField(
+        r"\S", max_length=2000, help_text="Why the closed cycle is reopened (audited)."
+    )
+
+
 class _CycleStatusView(APIView):
     serializer_class = CycleStatusIn
     service = None
@@ -86,7 +95,9 @@ class _CycleStatusView(APIView):
     def post(self, request, pk: int):
         # Cycles are public; only HR of its instansi may change one (else 403), as open/.
         cycle = generics.get_object_or_404(Cycle.objects.select_related("instansi"), pk=pk)
-        body = CycleStatusIn(data=request.data)
+        if "hr_admin" not in profile_of(request.user).holds_in(cycle.instansi.path):
+            raise ActionForbidden(CYCLE_NOT_HR)  # who may, before what was sent
+        body = self.serializer_class(data=request.data)
         body.is_valid(raise_exception=True)
         cycle = type(self).service(cycle=cycle, actor=request.user, **body.validated_data)
         return Response(CycleSerializer(cycle).data)
@@ -105,10 +116,11 @@ class CycleCloseView(_CycleStatusView):
 
 
 class CycleReopenView(_CycleStatusView):
+    serializer_class = CycleReopenIn
     service = staticmethod(cycle_reopen)
 
     @extend_schema(
-        request=CycleStatusIn,
+        request=CycleReopenIn,
         responses={200: CycleSerializer},
         summary="Reopen a closed cycle (HR), with a reason, audited",
     )

@@ -12,7 +12,7 @@ import datetime as dt
 
 from django.db import IntegrityError, transaction
 
-from workflow.errors import ActionForbidden, PayloadInvalid, Problem
+from workflow.errors import ActionForbidden, PayloadInvalid, Problem, StateConflict
 from workflow.records import attribute
 from workflow.text import Text
 
@@ -53,7 +53,8 @@ def agency_day_add(*, actor, instansi: Unit, date: dt.date, kind: str, name: str
         with transaction.atomic():
             day.save()
     except IntegrityError:
-        raise PayloadInvalid(DAY_TAKEN, [Problem("unique", DAY_TAKEN, "date")]) from None
+        # A conflict with what is stored, not a malformed request.
+        raise StateConflict(DAY_TAKEN, [Problem("date_taken", DAY_TAKEN, "date")]) from None
     return day
 
 

@@ -30,7 +30,7 @@ def test_hr_adds_a_joint_leave_day_and_working_days_skip_it(org, api):
     )
     assert hr.get(URL).json()["results"][0]["name"] == "Cuti bersama Idulfitri"
     again = hr.post(URL, body, format="json")
-    assert again.status_code == 400 and again.json()["problems"][0]["field"] == "date"
+    assert again.status_code == 409 and again.json()["problems"][0]["field"] == "date"
     assert hr.delete(f"{URL}{day.pk}/").status_code == 204
     assert not AgencyDay.objects.exists()
     assert day.history.count() == 2  # added and removed, both attributed
