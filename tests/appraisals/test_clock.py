@@ -239,7 +239,8 @@ def test_a_closed_cycle_refuses_every_transition_and_change(org, at_state, api):
         {"period": 1, "entries": []},
         format="json",
     )
-    assert response.status_code in (400, 409)
+    assert response.status_code == 409, response.content
+    assert response.json()["problems"][0]["code"] == "cycle_closed"
     assert footprint(appraisal) == before
     detail = api(org.users["employee"]).get(f"/api/appraisals/{appraisal.pk}/").json()
     assert detail["available_transitions"] == []
@@ -289,3 +290,16 @@ def test_an_hr_admin_of_another_instansi_cannot_close_the_cycle(org, api):
         f"/api/cycles/{org.cycle.pk}/close/", {"reason": "x"}, format="json"
     )
     assert response.status_code == 403
+
+
+def test_an_organisation_change_leaves_a_closed_cycle_as_it_was(org, at_state, api):
+    appraisal = at_state("draft")
+    assert close(api, org).status_code == 200
+    before = footprint(appraisal)
+    response = api(org.users["hr_admin"]).post(
+        f"/api/employees/{org.employee.pk}/leave/",
+        {"kind": "retired", "effective": dt.date.today().isoformat()},
+        format="json",
+    )
+    assert response.status_code in (200, 204), response.content
+    assert footprint(appraisal) == before
