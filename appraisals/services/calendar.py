@@ -16,6 +16,7 @@ from workflow.errors import ActionForbidden, PayloadInvalid, Problem, StateConfl
 from workflow.records import attribute
 from workflow.text import Text
 
+from ..constraints import AGENCY_DAY_TAKEN
 from ..models import AgencyDay, Unit
 from ..policies import profile_of
 
@@ -27,10 +28,7 @@ ONLY_HR_ZONE = Text(
     id="Hanya pengelola kinerja (BKD/BKPSDM) unit ini yang dapat mengubah zona waktunya.",
     en="Only an HR administrator of this unit can change its time zone.",
 )
-DAY_TAKEN = Text(
-    id="Tanggal ini sudah ada dalam kalender instansi.",
-    en="This date is already in the instansi's calendar.",
-)
+DAY_TAKEN = AGENCY_DAY_TAKEN
 NOT_INSTANSI = Text(
     id="Hari libur ditetapkan untuk instansi, bukan unit kerja.",
     en="Non-working days are set for an instansi, not a unit.",
