@@ -15,6 +15,11 @@ SUPERVISOR_NOT_SELF = Text(
     en="An employee cannot be their own supervisor.",
 )
 
+AGENCY_DAY_TAKEN = Text(
+    id="Tanggal ini sudah ada dalam kalender instansi.",
+    en="This date is already in the instansi's calendar.",
+)
+
 MESSAGES: dict[str, tuple[Text, str | None]] = {
     "acting_not_self": (
         Text(
@@ -30,6 +35,7 @@ MESSAGES: dict[str, tuple[Text, str | None]] = {
         ),
         "valid_until",
     ),
+    "agency_day_unique": (AGENCY_DAY_TAKEN, "date"),
     "supervisor_not_self": (SUPERVISOR_NOT_SELF, "supervisor"),
     "employee_nip_18_digits": (
         Text(id="NIP harus 18 digit angka.", en="A NIP must be 18 digits."),

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from workflow import calendar
 from workflow.definition import Context
 from workflow.records import attribute
 
+from . import clock
 from .follow_up import predicate_history, repeated_poor
 from .models import CurveFlag
 from .predicate import predicate_for
@@ -65,8 +67,18 @@ def record_discussion(appraisal, ctx: Context) -> dict:
 
 
 def open_appeal_window(appraisal, ctx: Context) -> None:
+    # PP 30/2019 Pasal 59: at the latest 14 days after the result is received,
+    # calendar days, through the end of the 14th day in the agency's zone.
+    # Received: the moment it is issued to the employee (Kinerja delivers it).
     appraisal.result_issued_at = ctx.now
-    appraisal.appeal_deadline = ctx.now + dt.timedelta(days=appraisal.cycle.appeal_window_days)
+    appraisal.result_received_at = ctx.now
+    appraisal.appeal_deadline = appeal_deadline_for(appraisal, received_at=ctx.now)
+
+
+def appeal_deadline_for(appraisal, *, received_at: dt.datetime) -> dt.datetime:
+    return clock.deadline_after(
+        received_at, appraisal.cycle.appeal_window_days, calendar.CALENDAR, appraisal.unit
+    )
 
 
 def file_appeal(appraisal, ctx: Context) -> dict:
@@ -79,7 +91,13 @@ def file_appeal(appraisal, ctx: Context) -> dict:
         grounds=ctx.payload["grounds"],
         filed_at=ctx.now,
         reviewer=reviewer,
-        decision_due=ctx.now + dt.timedelta(days=appraisal.cycle.appeal_decision_days),
+        # Our choice (domain.md): the cycle's days, calendar or working.
+        decision_due=clock.deadline_after(
+            ctx.now,
+            appraisal.cycle.appeal_decision_days,
+            appraisal.cycle.appeal_decision_count,
+            appraisal.unit,
+        ),
     )
     attribute(appeal, actor=ctx.actor, reason="file_appeal").save()
     return {"appeal.grounds": [None, appeal.grounds]}

@@ -9,10 +9,12 @@ registered for, so this module may import the domain freely.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from workflow.definition import ANY_STATE, Context, Guard, Transition, Workflow, register
 from workflow.text import Text
 
-from . import effects, payloads
+from . import clock, effects, payloads
 from .policies import HISTORY_READERS, SYSTEM, appraisal_roles
 from .selectors.appraisals import APPRAISAL_RELATED
 from .selectors.calibration import curve_blocks_issue
@@ -73,7 +75,29 @@ def _annual_follows_last_period(a, ctx: Context) -> bool:
 
 
 def _appeal_window_open(a, ctx: Context) -> bool:
+    # The deadline is the last moment of the 14th local day (effects.open_appeal_window).
     return a.appeal_deadline is not None and ctx.now <= a.appeal_deadline
+
+
+def _issue_from(a) -> dt.date:
+    return a.cycle.ends_on + dt.timedelta(days=1 - a.cycle.issue_early_days)
+
+
+def _period_ended(a, ctx: Context) -> bool:
+    # PermenPANRB 6/2022: the annual result follows the year's period; the
+    # agency may allow issuing `issue_early_days` before its end.
+    return ctx.now >= clock.day_start(_issue_from(a), a.unit)
+
+
+def _period_not_ended(a, ctx: Context) -> Text:
+    return PERIOD_NOT_ENDED_ON.format(
+        ends=f"{a.cycle.ends_on:%d-%m-%Y}",
+        start=clock.local_display(clock.day_start(_issue_from(a), a.unit), a.unit),
+    )
+
+
+def _cycle_open(a, ctx: Context) -> bool:
+    return a.cycle.status != "closed"
 
 
 HAS_ITEMS = Guard(
@@ -133,6 +157,30 @@ APPEAL_WINDOW_OPEN = Guard(
         "The appeal window (14 days from receiving the result) has closed.",
     ),
     _appeal_window_open,
+)
+PERIOD_NOT_ENDED_ON = T(
+    "Hasil penilaian tahunan ditetapkan setelah periode penilaian berakhir "
+    "({ends}); dapat ditetapkan mulai {start}.",
+    "The annual result is issued after the appraisal period has ended ({ends}); "
+    "it can be issued from {start}.",
+)
+PERIOD_ENDED = Guard(
+    "period_not_ended",
+    T(
+        "Hasil penilaian tahunan ditetapkan setelah periode penilaian berakhir.",
+        "The annual result is issued after the appraisal period has ended.",
+    ),
+    _period_ended,
+    explain=_period_not_ended,
+)
+CYCLE_OPEN = Guard(
+    "cycle_closed",
+    T(
+        "Siklus penilaian sudah ditutup; tidak ada yang dapat diubah kecuali pengelola "
+        "kinerja membukanya kembali dengan alasan.",
+        "The cycle is closed; nothing can change unless HR reopens it with a reason.",
+    ),
+    _cycle_open,
 )
 
 
@@ -217,7 +265,7 @@ PLAN_FALLBACK_DUE = Guard(
         "deadline has passed.",
     ),
     _plan_fallback_due,
-    explain=lambda a: plan_fallback_not_due(a.cycle),
+    explain=lambda a, ctx: plan_fallback_not_due(a.cycle),
 )
 NOT_PROPOSER = Guard(
     "own_proposal",
@@ -328,7 +376,7 @@ TRANSITIONS = (
         _roles("appraiser"),
         T("Tetapkan hasil penilaian", "Issue result"),
         restrictions=(NOT_OWN,),
-        conditions=(CURVE_ACHIEVABLE,),
+        conditions=(PERIOD_ENDED, CURVE_ACHIEVABLE),
         effect=effects.open_appeal_window,
         audience=("employee",),
     ),
@@ -430,6 +478,9 @@ APPRAISAL_WORKFLOW = register(
         history_readers=HISTORY_READERS,
         history_capacity="appraisals.selectors.acting.history_capacities",
         pages="appraisals.web.views.AppraisalPages",
+        # Once HR closes the cycle nothing in it moves until HR reopens it, with
+        # a reason, audited (services.cycles.cycle_reopen).
+        live_while=(CYCLE_OPEN,),
         # Notifications (PermenPANRB 6/2022 phases). With no appeal reviewer in
         # the system the authority decides (PP 30/2019 Pasal 59), so it hears.
         default_audience=("employee", "appraiser"),

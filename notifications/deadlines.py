@@ -20,8 +20,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from appraisals.models import Appeal, Appraisal, Employee
+from appraisals import clock
+from appraisals.models import Appeal, Appraisal, Employee, Unit
 from appraisals.services.organisation import supervisor_resolve
+from workflow import calendar
 from workflow.actors import system_actor
 from workflow.errors import WorkflowError
 from workflow.records import audit_record
@@ -39,27 +41,38 @@ AUTO_ACCEPT_REASON = (
 RETRY_AFTER = dt.timedelta(hours=1)
 
 
-def end_of_day(day: dt.date) -> dt.datetime:
-    """A date is due through its last moment, local time: the next midnight."""
-    return timezone.make_aware(dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min))
+def _tz(tz: dt.tzinfo | None) -> dt.tzinfo:
+    return tz or timezone.get_default_timezone()
 
 
-def due_day(due_at: dt.datetime) -> dt.date:
-    return timezone.localtime(due_at - dt.timedelta(microseconds=1)).date()
+def end_of_day(day: dt.date, tz: dt.tzinfo | None = None) -> dt.datetime:
+    """A date is due through its last moment, in the agency's zone: the next local midnight."""
+    return calendar.start_of_day(day + dt.timedelta(days=1), _tz(tz))
 
 
-def reminder_at(due_at: dt.datetime, days: int) -> dt.datetime:
-    day = due_day(due_at) - dt.timedelta(days=days)
-    return timezone.make_aware(
-        dt.datetime.combine(day, dt.time(hour=settings.DEADLINES_REMINDER_HOUR))
-    )
+def due_day(due_at: dt.datetime, tz: dt.tzinfo | None = None) -> dt.date:
+    return calendar.local_date(due_at - dt.timedelta(microseconds=1), _tz(tz))
 
 
-def next_action(deadline: Deadline) -> dt.datetime | None:
+def reminder_at(due_at: dt.datetime, days: int, tz: dt.tzinfo | None = None) -> dt.datetime:
+    """The reminder `days` before the due day, at the reminder hour in the agency's zone."""
+    day = due_day(due_at, tz) - dt.timedelta(days=days)
+    hour = dt.time(hour=settings.DEADLINES_REMINDER_HOUR, tzinfo=_tz(tz))
+    return dt.datetime.combine(day, hour).astimezone(dt.UTC)
+
+
+def subject_zone(subject_id: int) -> dt.tzinfo:
+    """The zone of the appraisal's unit (the agency's clock), default when it is gone."""
+    appraisal = Appraisal.objects.select_related("unit").filter(pk=subject_id).first()
+    return clock.agency_zone(appraisal.unit if appraisal else None)
+
+
+def next_action(deadline: Deadline, tz: dt.tzinfo | None = None) -> dt.datetime | None:
+    tz = tz or subject_zone(deadline.subject_id)
     moments = [
-        reminder_at(deadline.due_at, n)
+        reminder_at(deadline.due_at, n, tz)
         for n in deadline.remind_days
-        if n not in deadline.reminded and reminder_at(deadline.due_at, n) < deadline.due_at
+        if n not in deadline.reminded and reminder_at(deadline.due_at, n, tz) < deadline.due_at
     ]
     if deadline.on_due and not (deadline.escalated_at or deadline.fired_at):
         moments.append(deadline.due_at)
@@ -67,11 +80,13 @@ def next_action(deadline: Deadline) -> dt.datetime | None:
 
 
 def deadline_new(
-    *, subject_id: int, state: str, due_at, on_due: str, remind_days, source: str, now
+    *, subject_id: int, state: str, due_at, on_due: str, remind_days, source: str, now, tz
 ) -> Deadline:
     # Reminders whose day had passed before the appraisal got here are not sent;
     # nor is anyone escalated for a date that had passed before it arrived.
-    days = sorted({int(n) for n in remind_days if reminder_at(due_at, int(n)) > now}, reverse=True)
+    days = sorted(
+        {int(n) for n in remind_days if reminder_at(due_at, int(n), tz) > now}, reverse=True
+    )
     if on_due == Deadline.OnDue.ESCALATE and due_at <= now:
         on_due = Deadline.OnDue.NOTHING
     deadline = Deadline(
@@ -86,7 +101,7 @@ def deadline_new(
         source=source,
         created_at=now,
     )
-    deadline.next_action_at = next_action(deadline)
+    deadline.next_action_at = next_action(deadline, tz)
     return deadline
 
 
@@ -103,10 +118,15 @@ def deadlines_sync(*, now: dt.datetime) -> dict:
         "subject_id"
     )
     new: list[Deadline] = []
-    for phase in PhaseDeadline.objects.filter(cycle__status="open"):
-        due_at = end_of_day(phase.due_on)
+    zones = _ZoneCache()
+    for phase in PhaseDeadline.objects.filter(cycle__status="open").select_related(
+        "cycle__instansi"
+    ):
+        # A phase date is the instansi's: its last local day.
+        tz = clock.agency_zone(phase.cycle.instansi)
+        due_at = end_of_day(phase.due_on, tz)
         on_due = Deadline.OnDue.ESCALATE if phase.escalate else Deadline.OnDue.NOTHING
-        _reschedule(phase, due_at, on_due, now)
+        _reschedule(phase, due_at, on_due, now, tz)
         ids = Appraisal.objects.filter(cycle_id=phase.cycle_id, state=phase.state).exclude(
             pk__in=open_ids
         )
@@ -119,6 +139,7 @@ def deadlines_sync(*, now: dt.datetime) -> dict:
                 remind_days=phase.remind_days,
                 source=f"phase:{phase.pk}",
                 now=now,
+                tz=tz,
             )
             for pk in ids.values_list("pk", flat=True)
         ]
@@ -132,8 +153,11 @@ def deadlines_sync(*, now: dt.datetime) -> dict:
             remind_days=settings.DEADLINES_APPEAL_REMINDER_DAYS,
             source="appeal_window",
             now=now,
+            tz=zones.of(unit_id),
         )
-        for pk, due_at in window.exclude(pk__in=open_ids).values_list("pk", "appeal_deadline")
+        for pk, due_at, unit_id in window.exclude(pk__in=open_ids).values_list(
+            "pk", "appeal_deadline", "unit_id"
+        )
     ]
     decision_due = Appeal.objects.filter(appraisal=OuterRef("pk"), outcome="").order_by("-filed_at")
     appealed = (
@@ -151,14 +175,27 @@ def deadlines_sync(*, now: dt.datetime) -> dict:
             remind_days=settings.DEADLINES_REMINDER_DAYS,
             source="appeal_decision",
             now=now,
+            tz=zones.of(unit_id),
         )
-        for pk, due_at in appealed.values_list("pk", "due")
+        for pk, due_at, unit_id in appealed.values_list("pk", "due", "unit_id")
     ]
     Deadline.objects.bulk_create(new, ignore_conflicts=True, batch_size=1000)
     return {"closed": closed, "opened": len(new)}
 
 
-def _reschedule(phase: PhaseDeadline, due_at, on_due: str, now) -> None:
+class _ZoneCache:
+    """Agency zones by unit id, looked up once per poll (units are few, appraisals many)."""
+
+    def __init__(self) -> None:
+        self.zones: dict[int, dt.tzinfo] = {}
+
+    def of(self, unit_id: int) -> dt.tzinfo:
+        if unit_id not in self.zones:
+            self.zones[unit_id] = clock.agency_zone(Unit.objects.get(pk=unit_id))
+        return self.zones[unit_id]
+
+
+def _reschedule(phase: PhaseDeadline, due_at, on_due: str, now, tz) -> None:
     """HR moved a phase date: open deadlines from it follow (nothing already sent is resent)."""
     moved = Deadline.objects.filter(source=f"phase:{phase.pk}", closed_at__isnull=True).exclude(
         due_at=due_at
@@ -166,8 +203,8 @@ def _reschedule(phase: PhaseDeadline, due_at, on_due: str, now) -> None:
     for deadline in moved:
         deadline.due_at = due_at
         deadline.on_due = on_due if due_at > now or deadline.escalated_at else ""
-        deadline.remind_days = [n for n in phase.remind_days if reminder_at(due_at, n) > now]
-        deadline.next_action_at = next_action(deadline)
+        deadline.remind_days = [n for n in phase.remind_days if reminder_at(due_at, n, tz) > now]
+        deadline.next_action_at = next_action(deadline, tz)
         deadline.save(update_fields=["due_at", "on_due", "remind_days", "next_action_at"])
 
 
@@ -229,14 +266,15 @@ def _audit(appraisal, action: str, reason: str, changes: dict) -> None:
 
 
 def _remind(appraisal, deadline: Deadline, now) -> str:
+    tz = clock.agency_zone(appraisal.unit)
     due = [n for n in deadline.remind_days if n not in deadline.reminded]
-    due = [n for n in due if reminder_at(deadline.due_at, n) <= now]
+    due = [n for n in due if reminder_at(deadline.due_at, n, tz) <= now]
     if not due or now >= deadline.due_at:
         return "nothing"
     # After an outage only the latest reminder goes out, not all that were missed.
     days = min(due)
     deadline.reminded = sorted({*deadline.reminded, *due}, reverse=True)
-    left = (due_day(deadline.due_at) - timezone.localdate(now)).days
+    left = (due_day(deadline.due_at, tz) - calendar.local_date(now, tz)).days
     responsible = deadline.responsible
     audience = relation_spec(responsible, _ids(appraisal)) if responsible else []
     responsible_id = _ids(appraisal).get(RELATION_FIELD.get(responsible, ""), None)
@@ -252,7 +290,7 @@ def _remind(appraisal, deadline: Deadline, now) -> str:
         _audit(
             appraisal,
             "deadline.reminded",
-            f"Pengingat: batas waktu {due_day(deadline.due_at):%d-%m-%Y} ({left} hari lagi).",
+            f"Pengingat: batas waktu {due_day(deadline.due_at, tz):%d-%m-%Y} ({left} hari lagi).",
             {"deadline.due_at": [None, deadline.due_at], "deadline.days_before": [None, left]},
         )
     return "reminded"
@@ -280,7 +318,8 @@ def _escalate(appraisal, deadline: Deadline, now) -> str:
         _audit(
             appraisal,
             "deadline.escalated",
-            f"Batas waktu {due_day(deadline.due_at):%d-%m-%Y} terlewati; diteruskan ke atasan.",
+            f"Batas waktu {due_day(deadline.due_at, clock.agency_zone(appraisal.unit)):%d-%m-%Y}"
+            " terlewati; diteruskan ke atasan.",
             {"deadline.due_at": [None, deadline.due_at], "deadline.escalated_to": [None, audience]},
         )
     return "escalated"

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 
+from appraisals import clock
 from appraisals.models import Appraisal, Employee
 from appraisals.policies import is_system_user
 from audit.models import AuditEvent
@@ -43,17 +44,20 @@ def _when(value) -> dt.datetime | None:
     return parse_datetime(value) if isinstance(value, str) else value
 
 
-def _due(value) -> dict:
-    """A due moment for people: its last day, and the time unless it is the day's end."""
+def _due(value, unit=None) -> dict:
+    """A due moment for people, in the agency's zone: its last day, and the time unless it
+    is the day's end (the next midnight, or the last moment of the day)."""
     due_at = _when(value)
+    tz = clock.agency_zone(unit)
     if due_at is None:
-        return {"due_at": None, "due_day": None, "due_time": ""}
-    local = timezone.localtime(due_at)
-    end_of_day = local.time() == dt.time.min
+        return {"due_at": None, "due_day": None, "due_time": "", "due_zone": ""}
+    local = due_at.astimezone(tz)
+    end_of_day = local.time() in (dt.time.min, dt.time.max)
     return {
         "due_at": due_at,
         "due_day": (local - dt.timedelta(microseconds=1)).date() if end_of_day else local.date(),
         "due_time": "" if end_of_day else local.strftime("%H:%M"),
+        "due_zone": clock.zone_abbreviation(tz),
     }
 
 
@@ -126,7 +130,7 @@ def _deadline_context(event: OutboxEvent, language: str) -> dict:
     return {
         "appraisal": appraisal,
         "state_label": _state_label(data.get("state", ""), language),
-        **_due(data.get("due_at")),
+        **_due(data.get("due_at"), appraisal.unit),
         "days_before": data.get("days_before"),
         "responsible_role": data.get("responsible", ""),
         "responsible_name": responsible.name if responsible else "",
@@ -136,7 +140,7 @@ def _deadline_context(event: OutboxEvent, language: str) -> dict:
 
 def _digest_context(event: OutboxEvent, language: str) -> dict:
     items = event.data.get("items", [])
-    appraisals = Appraisal.objects.select_related("employee").in_bulk(
+    appraisals = Appraisal.objects.select_related("employee", "unit").in_bulk(
         [item["appraisal_id"] for item in items]
     )
     rows = [
@@ -144,7 +148,7 @@ def _digest_context(event: OutboxEvent, language: str) -> dict:
             "appraisal": appraisals[item["appraisal_id"]],
             "state_label": _state_label(item["state"], language),
             "since": _when(item.get("since")),
-            **_due(item.get("due_at")),
+            **_due(item.get("due_at"), appraisals[item["appraisal_id"]].unit),
         }
         for item in items
         if item["appraisal_id"] in appraisals
@@ -212,6 +216,11 @@ def message_render(message: Message) -> Rendered:
         elif lifecycle:
             names.append(f"notifications/{language}/workflow.transition.txt")
         template = select_template(names)
-        subject = " ".join(template.render({**context, "part": "subject"}).split())
-        body = template.render({**context, "part": "body"}).strip() + "\n"
+        # Times read in the agency's zone (WIB, WITA or WIT), as its days are counted.
+        appraisal = context.get("appraisal")
+        tz = clock.agency_zone(appraisal.unit if isinstance(appraisal, Appraisal) else None)
+        context["agency_zone"] = clock.zone_abbreviation(tz)
+        with timezone.override(tz):
+            subject = " ".join(template.render({**context, "part": "subject"}).split())
+            body = template.render({**context, "part": "body"}).strip() + "\n"
     return Rendered(subject=subject[:255], body=body)

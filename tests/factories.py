@@ -7,6 +7,7 @@ import itertools
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from appraisals.models import Cycle, Employee, Position, RoleAssignment, SupervisorRelation
 from appraisals.services.organisation import unit_create
@@ -63,7 +64,10 @@ def assign_role(user, role: str, unit, valid_from=dt.date(2020, 1, 1)):
     return RoleAssignment.objects.create(user=user, role=role, unit=unit, valid_from=valid_from)
 
 
-def make_cycle(instansi, year: int = 2026) -> Cycle:
+def make_cycle(instansi, year: int | None = None) -> Cycle:
+    # By default the year before today's: its period has ended, so results can be issued
+    # (PermenPANRB 6/2022), as when appraisals are really finished.
+    year = year or timezone.localdate().year - 1
     return Cycle.objects.create(
         name=f"Penilaian Kinerja {year}",
         instansi=instansi,

@@ -26,7 +26,7 @@ def context_for(workflow: Workflow, obj: Any, actor: Any, **fields: Any) -> Cont
 def failed(guards: tuple[Guard, ...], obj: Any, ctx: Context) -> list[Problem]:
     """The guards that do not hold, each as a problem with its reason."""
     return [
-        Problem(code=g.code, message=g.explain(obj) if g.explain else g.message)
+        Problem(code=g.code, message=g.explain(obj, ctx) if g.explain else g.message)
         for g in guards
         if not g.check(obj, ctx)
     ]

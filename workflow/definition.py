@@ -44,9 +44,9 @@ class Guard:
     code: str
     message: Text
     check: Callable[[Any, Context], bool]
-    # Optional: the reason worded for this object (e.g. naming a date it holds);
-    # `message` stays the general wording the table and diagrams show.
-    explain: Callable[[Any], Text] | None = None
+    # The message with the object's particulars (e.g. the date it waits for);
+    # `message` stays the general reason tables and pages list.
+    explain: Callable[[Any, Context], Text] | None = None
 
 
 @dataclass(frozen=True)
@@ -133,6 +133,9 @@ class Workflow:
     # Changes outside the transitions (`services.change` actions) that are announced as
     # transitions are, with their audience: action -> relations/roles to tell.
     announced_changes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # The object changes only while these hold (e.g. its period is not closed):
+    # unmet, every transition and change() is refused (409) and none is offered.
+    live_while: tuple[Guard, ...] = ()
 
     def __post_init__(self) -> None:
         names = [t.name for t in self.transitions]

@@ -179,6 +179,7 @@ def perform(
             return Outcome(obj=locked, event=None, response=earlier.response, replayed=True)
         version = _checked_version(workflow, locked, expected_version)
         ctx = _authorise(workflow, t, locked, actor, reason)
+        _check_live(workflow, locked, ctx)
         state = _check_state(workflow, t, locked)
         ctx = _validate(t, locked, ctx, payload)
         changes, extra = _apply(workflow, t, locked, ctx)
@@ -254,6 +255,13 @@ def _authorise(workflow: Workflow, t: Transition, locked: Any, actor: Any, reaso
     if refused:
         raise ActionForbidden(refused[0].message, refused)
     return ctx
+
+
+def _check_live(workflow: Workflow, locked: Any, ctx: Context) -> None:
+    """Nothing moves on an object the domain holds still, e.g. in a closed period (409)."""
+    frozen = failed(workflow.live_while, locked, ctx)
+    if frozen:
+        raise StateConflict(frozen[0].message, frozen)
 
 
 def _check_state(workflow: Workflow, t: Transition, locked: Any) -> str:
@@ -374,6 +382,8 @@ def transitions_open_to(obj: Any, *, actor: Any) -> list[tuple[Transition, list[
     workflow = definition.for_model(type(obj))
     state = getattr(obj, workflow.state_field)
     ctx = context_for(workflow, obj, actor)
+    if failed(workflow.live_while, obj, ctx):
+        return []
     return [
         (t, failed(t.conditions, obj, ctx))
         for t in workflow.transitions
@@ -407,6 +417,7 @@ def change(
     with transaction.atomic():
         locked = _lock(obj)
         version = _checked_version(workflow, locked, expected_version)
+        _check_live(workflow, locked, context_for(workflow, locked, actor))
         result, changes = apply(locked)
         state = getattr(locked, workflow.state_field)
         # Fields of the aggregate that `apply` changed are saved with the version.

@@ -9,13 +9,16 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from notifications.models.deadlines import PHASE_STATES
-from workflow.errors import NotFound
+from workflow import calendar
+from workflow.errors import ActionForbidden, NotFound
 from workflow.text import Text
 
+from .. import clock
 from ..models import BulkJob, Cycle
+from ..policies import profile_of
 from ..selectors import bulk_job_get_visible, hr_admin_anywhere_check
 from ..selectors.cycles import cycle_get_managed, phase_deadline_map
-from ..services.cycles import ONLY_HR_CREATE, cycle_create
+from ..services.cycles import CYCLE_NOT_HR, ONLY_HR_CREATE, cycle_close, cycle_create, cycle_reopen
 from ..services.jobs import cycle_open_job_start
 from ..services.phases import (
     MAX_REMINDERS,
@@ -25,6 +28,7 @@ from ..services.phases import (
 from ..services.phases import (
     ONLY_HR as ONLY_HR_PHASES,
 )
+from .serializers import RULE_SCHEMA
 
 
 class CycleSerializer(serializers.ModelSerializer):
@@ -43,6 +47,11 @@ class CycleSerializer(serializers.ModelSerializer):
             "appeal_window_days",
             "appeal_decision_days",
             "plan_fallback_on",
+            "appeal_decision_count",
+            "issue_early_days",
+            "time_zone",
+            "appeal_window_rule",
+            "appeal_decision_rule",
         ]
         read_only_fields = ["id", "status"]
         extra_kwargs = {
@@ -56,6 +65,32 @@ class CycleSerializer(serializers.ModelSerializer):
                 ),
             },
         }
+
+    time_zone = serializers.SerializerMethodField(
+        help_text="The agency's IANA zone (the instansi's own, else the default)."
+    )
+    appeal_window_rule = serializers.SerializerMethodField(
+        help_text="How the appeal window is counted, e.g. '14 hari kalender, sampai pukul "
+        "23.59 WIB' (PP 30/2019 Pasal 59: calendar days)."
+    )
+    appeal_decision_rule = serializers.SerializerMethodField(
+        help_text="How the reviewer's decision deadline is counted."
+    )
+
+    def get_time_zone(self, cycle) -> str:
+        return str(clock.agency_zone(cycle.instansi))
+
+    @extend_schema_field(RULE_SCHEMA)
+    def get_appeal_window_rule(self, cycle) -> dict[str, str]:
+        return clock.deadline_rule(
+            cycle.appeal_window_days, calendar.CALENDAR, cycle.instansi
+        ).as_dict()
+
+    @extend_schema_field(RULE_SCHEMA)
+    def get_appeal_decision_rule(self, cycle) -> dict[str, str]:
+        return clock.deadline_rule(
+            cycle.appeal_decision_days, cycle.appeal_decision_count, cycle.instansi
+        ).as_dict()
 
     def validate(self, attrs):
         if attrs["ends_on"] <= attrs["starts_on"]:
@@ -152,6 +187,59 @@ def phase_deadlines_data(cycle: Cycle) -> dict:
 
 
 CYCLE_NOT_FOUND = Text("Siklus tidak ditemukan.", "Cycle not found.")
+
+
+class CycleStatusIn(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, default="", trim_whitespace=True
+    )
+
+
+class CycleReopenIn(serializers.Serializer):
+    # Anything but blank: an HR correction of a closed cycle always says why.
+    reason = serializers.RegexField(
+        r"\S", max_length=2000, help_text="Why the closed cycle is reopened (audited)."
+    )
+
+
+class _CycleStatusView(APIView):
+    serializer_class = CycleStatusIn
+    service = None
+
+    def post(self, request, pk: int):
+        # Cycles are public; only HR of its instansi may change one (else 403), as open/.
+        cycle = generics.get_object_or_404(Cycle.objects.select_related("instansi"), pk=pk)
+        if "hr_admin" not in profile_of(request.user).holds_in(cycle.instansi.path):
+            raise ActionForbidden(CYCLE_NOT_HR)  # who may, before what was sent
+        body = self.serializer_class(data=request.data)
+        body.is_valid(raise_exception=True)
+        cycle = type(self).service(cycle=cycle, actor=request.user, **body.validated_data)
+        return Response(CycleSerializer(cycle).data)
+
+
+class CycleCloseView(_CycleStatusView):
+    service = staticmethod(cycle_close)
+
+    @extend_schema(
+        request=CycleStatusIn,
+        responses={200: CycleSerializer},
+        summary="Close the cycle (HR): nothing in it moves until it is reopened",
+    )
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+
+class CycleReopenView(_CycleStatusView):
+    serializer_class = CycleReopenIn
+    service = staticmethod(cycle_reopen)
+
+    @extend_schema(
+        request=CycleReopenIn,
+        responses={200: CycleSerializer},
+        summary="Reopen a closed cycle (HR), with a reason, audited",
+    )
+    def post(self, request, pk: int):
+        return super().post(request, pk)
 
 
 class BulkJobSerializer(serializers.ModelSerializer):

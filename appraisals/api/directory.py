@@ -12,9 +12,15 @@ from ..policies import employee_visibility, unit_visibility
 
 
 class UnitSerializer(serializers.ModelSerializer):
+    time_zone = serializers.CharField(
+        read_only=True,
+        help_text="The unit's own IANA zone (Asia/Jakarta, Asia/Makassar or Asia/Jayapura); "
+        "blank: its parent's, else the default.",
+    )
+
     class Meta:
         model = Unit
-        fields = ["id", "code", "name", "kind", "parent", "path"]
+        fields = ["id", "code", "name", "kind", "parent", "path", "time_zone"]
         read_only_fields = fields
 
 

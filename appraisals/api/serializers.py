@@ -1,10 +1,20 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from workflow import calendar
 from workflow.api.objects import AVAILABLE_TRANSITIONS_SCHEMA, available_transitions
 
+from .. import clock
 from ..models import Appraisal, Employee, Indicator, PlanItem
 from ..predicate import Rating
+
+# A rule in both languages, e.g. {"id": "14 hari kalender, sampai pukul 23.59 WITA",
+# "en": "14 calendar days, until 23:59 WITA"}.
+RULE_SCHEMA = {
+    "type": "object",
+    "properties": {"id": {"type": "string"}, "en": {"type": "string"}},
+    "required": ["id", "en"],
+}
 
 
 class EmployeeBriefSerializer(serializers.ModelSerializer):
@@ -56,12 +66,32 @@ class AppraisalSerializer(AppraisalListSerializer):
             "behaviour_rating",
             "feedback",
             "result_issued_at",
+            "result_received_at",
             "appeal_deadline",
+            "appeal_deadline_rule",
+            "time_zone",
             "created_at",
             "updated_at",
             "available_transitions",
         ]
         read_only_fields = fields
+
+    time_zone = serializers.SerializerMethodField(
+        help_text="The agency's IANA zone: days and 'end of day' are counted in it."
+    )
+    appeal_deadline_rule = serializers.SerializerMethodField(
+        help_text="How appeal_deadline is counted (PP 30/2019 Pasal 59): calendar days from "
+        "result_received_at, to the end of the last day in the agency's zone."
+    )
+
+    def get_time_zone(self, appraisal: Appraisal) -> str:
+        return str(clock.agency_zone(appraisal.unit))
+
+    @extend_schema_field(RULE_SCHEMA)
+    def get_appeal_deadline_rule(self, appraisal: Appraisal) -> dict[str, str]:
+        return clock.deadline_rule(
+            appraisal.cycle.appeal_window_days, calendar.CALENDAR, appraisal.unit
+        ).as_dict()
 
     def get_result_rating(self, appraisal: Appraisal) -> str | None:
         return appraisal.result_rating or None

@@ -2,6 +2,7 @@ from django.urls import include, path
 
 from . import (
     acting,
+    calendar,
     calibration,
     content,
     cycles,
@@ -68,10 +69,15 @@ urlpatterns = [
         cycles.CyclePhaseDeadlinesView.as_view(),
         name="cycle-phase-deadlines",
     ),
-    path("jobs/<int:pk>/", cycles.BulkJobView.as_view(), name="job-detail"),
     path("jobs/<int:pk>/file/", recaps.BulkJobFileView.as_view(), name="job-file"),
     path("units/<int:pk>/recap/xlsx/", recaps.RecapXlsxView.as_view(), name="unit-recap-xlsx"),
     path("units/<int:pk>/recap/csv/", recaps.RecapCsvView.as_view(), name="unit-recap-csv"),
+    path("cycles/<int:pk>/close/", cycles.CycleCloseView.as_view(), name="cycle-close"),
+    path("cycles/<int:pk>/reopen/", cycles.CycleReopenView.as_view(), name="cycle-reopen"),
+    path("jobs/<int:pk>/", cycles.BulkJobView.as_view(), name="job-detail"),
+    path("agency-days/", calendar.AgencyDayListView.as_view(), name="agency-day-list"),
+    path("agency-days/<int:pk>/", calendar.AgencyDayDetailView.as_view(), name="agency-day-detail"),
+    path("units/<int:pk>/time-zone/", calendar.UnitTimeZoneView.as_view(), name="unit-time-zone"),
     path(
         "appraisals/<int:pk>/behaviour-expectations/",
         content.BehaviourExpectationsView.as_view(),

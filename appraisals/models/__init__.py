@@ -22,6 +22,7 @@ from .content import (
 from .jobs import BulkJob
 from .organisation import (
     ActingAssignment,
+    AgencyDay,
     Employee,
     Position,
     RoleAssignment,
@@ -33,6 +34,7 @@ from .tokens import ApiToken
 
 __all__ = [
     "ActingAssignment",
+    "AgencyDay",
     "ApiToken",
     "Appeal",
     "Appraisal",

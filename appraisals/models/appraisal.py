@@ -7,9 +7,13 @@ from django.db import models
 from django_fsm import FSMField, FSMModelMixin
 from simple_history.models import HistoricalRecords
 
+from workflow import calendar
+
 from ..predicate import Predicate, Rating
 from ..states import INITIAL, STATE_CHOICES
 from .organisation import Employee, Unit
+
+DAY_COUNTS = [(calendar.CALENDAR, "Hari kalender"), (calendar.WORKING, "Hari kerja")]
 
 
 class Cycle(models.Model):
@@ -54,6 +58,13 @@ class Cycle(models.Model):
         blank=True,
         help_text="After this day HR may draft and set a plan still in draft.",
     )
+    # ... counted in calendar or working days (the agency's calendar).
+    appeal_decision_count = models.CharField(
+        max_length=10, choices=DAY_COUNTS, default=calendar.CALENDAR
+    )
+    # The annual result is issued after the period has ended (PermenPANRB
+    # 6/2022); the agency may allow it this many days before the end.
+    issue_early_days = models.PositiveSmallIntegerField(default=0)
     history = HistoricalRecords()
 
     def __str__(self) -> str:
@@ -96,6 +107,9 @@ class Appraisal(FSMModelMixin, models.Model):
     predicate = models.CharField(max_length=20, choices=Predicate.choices, blank=True)
     feedback = models.TextField(blank=True)
     result_issued_at = models.DateTimeField(null=True, blank=True)
+    # PP 30/2019 Pasal 59 counts the appeal window from receipt; by default
+    # the result is received the moment it is issued to the employee.
+    result_received_at = models.DateTimeField(null=True, blank=True)
     appeal_deadline = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

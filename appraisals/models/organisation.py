@@ -15,6 +15,14 @@ nip_validator = RegexValidator(
 )
 
 
+# Indonesia's three zones (UU 17/1987 ... Keppres 41/1987): WIB, WITA, WIT.
+TIME_ZONES = [
+    ("Asia/Jakarta", "WIB (Asia/Jakarta)"),
+    ("Asia/Makassar", "WITA (Asia/Makassar)"),
+    ("Asia/Jayapura", "WIT (Asia/Jayapura)"),
+]
+
+
 def path_ids(path: str) -> list[int]:
     """The unit ids along a materialised path, root first: "/1/4/9/" -> [1, 4, 9]."""
     return [int(part) for part in path.strip("/").split("/") if part]
@@ -44,10 +52,40 @@ class Unit(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     path = models.CharField(max_length=255, db_index=True, editable=False)
+    # The agency's IANA zone (WIB, WITA or WIT); blank: the parent's, up to
+    # settings.TIME_ZONE. Days, "end of day" and shown times follow it.
+    time_zone = models.CharField(max_length=40, choices=TIME_ZONES, blank=True, default="")
     history = HistoricalRecords()
 
     def __str__(self) -> str:
         return self.name
+
+
+class AgencyDay(models.Model):
+    """A non-working day HR adds to an instansi's calendar, beside the national holidays.
+
+    Joint leave days (cuti bersama, set each year by joint ministerial decree)
+    and local days (e.g. a regional holiday). Working-day deadlines skip them.
+    """
+
+    class Kind(models.TextChoices):
+        JOINT_LEAVE = "joint_leave", "Cuti bersama"
+        LOCAL = "local", "Hari libur daerah"
+
+    instansi = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="agency_days")
+    date = models.DateField()
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.JOINT_LEAVE)
+    name = models.CharField(max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["instansi", "date"], name="agency_day_unique"),
+        ]
+        ordering = ["date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"
 
 
 class Position(models.Model):

@@ -6,19 +6,18 @@ quarterly, as the agency chooses) and annually; an evaluation looks back on a
 period, so it is given only after the period has ended (our domain notes,
 "Time": periodic evaluation rates a period only after it has ended). A period
 ends at the end of its last local day: a Q4 of a calendar year can be rated
-from 00:00 on 1 January. The day is read in `settings.TIME_ZONE` for now; the
-agency's own zone (WIB, WITA, WIT) replaces it in `period_ends_at` alone.
+from 00:00 on 1 January. The day is read in the agency's zone (WIB, WITA, WIT: `clock.agency_zone` of the
+cycle's instansi).
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-import zoneinfo
 
-from django.conf import settings
 from django.utils import timezone
 
+from ..clock import agency_zone
 from ..models import Cycle, PeriodicEvaluation
 from .checkins import check_in_period_count
 
@@ -64,8 +63,8 @@ def period_bounds(cycle: Cycle, period: int) -> tuple[dt.date, dt.date]:
 
 
 def _zone(cycle: Cycle) -> dt.tzinfo:
-    # One place to switch to the agency's own zone (WIB/WITA/WIT) later.
-    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    # The agency's own zone (WIB/WITA/WIT): the instansi's, as its cycle is.
+    return agency_zone(cycle.instansi)
 
 
 def period_ends_at(cycle: Cycle, period: int) -> dt.datetime:

@@ -101,7 +101,12 @@ def _require_position_of(position: Position | None, unit: Unit) -> None:
 
 
 def _open_appraisals(employee: Employee, states) -> list[Appraisal]:
-    return list(Appraisal.objects.filter(employee=employee, state__in=states))
+    # A closed cycle is frozen (lifecycle CYCLE_OPEN): its records stay as they were.
+    return list(
+        Appraisal.objects.filter(employee=employee, state__in=states).exclude(
+            cycle__status="closed"
+        )
+    )
 
 
 def _reassign(appraisal: Appraisal, *, actor, reason: str, cause: str, **fields) -> None:
@@ -283,7 +288,8 @@ def appraisals_follow_employee(
         if any(getattr(appraisal, f"{k}_id") != (v.pk if v else None) for k, v in fields.items()):
             _reassign(appraisal, actor=actor, reason=reason, cause=cause, **fields)
     # Whom this employee rates: their appeal reviewer is now the new supervisor.
-    for appraisal in Appraisal.objects.filter(appraiser=employee, state__in=BEFORE_RESULT):
+    led = Appraisal.objects.filter(appraiser=employee, state__in=BEFORE_RESULT)
+    for appraisal in led.exclude(cycle__status="closed"):
         new = appraiser if appraiser and appraiser.pk != appraisal.employee_id else None
         if appraisal.appeal_reviewer_id != (new.pk if new else None):
             _reassign(appraisal, actor=actor, reason=reason, cause=cause, appeal_reviewer=new)

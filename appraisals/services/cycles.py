@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from audit.bulk import history_rows, insert_rows
 from audit.services import audit_events_open_chains
-from workflow.errors import ActionForbidden
-from workflow.records import attribute
+from workflow.errors import ActionForbidden, PayloadInvalid, Problem, StateConflict
+from workflow.records import attribute, audit_record
 from workflow.text import Text
 
 from ..models import ActingAssignment, Appraisal, Cycle, Employee, SupervisorRelation, Unit
@@ -39,6 +39,68 @@ def cycle_create(*, actor, instansi: Unit, **fields) -> Cycle:
         # A cycle has its phase deadlines from the start, not only once someone adds them.
         phase_deadlines_create_default(cycle=cycle)
     return cycle
+
+
+CYCLE_NOT_HR = Text(
+    id="Hanya pengelola kinerja (BKD/BKPSDM) instansi ini yang dapat menutup atau membuka "
+    "kembali siklus.",
+    en="Only an HR administrator of this instansi can close or reopen the cycle.",
+)
+CYCLE_ALREADY = Text(
+    id="Siklus penilaian sudah berstatus '{status}'.",
+    en="The cycle is already '{status}'.",
+)
+REOPEN_REASON_REQUIRED = Text(
+    id="Alasan wajib diisi untuk membuka kembali siklus yang sudah ditutup.",
+    en="A reason is required to reopen a closed cycle.",
+)
+
+
+def _cycle_status_set(*, cycle: Cycle, actor, status: str, action: str, reason: str) -> Cycle:
+    with transaction.atomic():
+        locked = Cycle.objects.select_for_update().select_related("instansi").get(pk=cycle.pk)
+        if "hr_admin" not in profile_of(actor).holds_in(locked.instansi.path):
+            raise ActionForbidden(CYCLE_NOT_HR)
+        if locked.status == status:
+            raise StateConflict(CYCLE_ALREADY.format(status=status))
+        old = locked.status
+        locked.status = status
+        attribute(locked, actor=actor, reason=f"{action}: {reason}" if reason else action)
+        locked.save(update_fields=["status"])
+        audit_record(
+            locked,
+            actor=actor,
+            action=action,
+            locked=locked,
+            reason=reason,
+            changes={"status": [old, status]},
+            scope=locked.instansi.path,
+            from_state=old,
+            to_state=status,
+        )
+    return locked
+
+
+def cycle_close(*, cycle: Cycle, actor, reason: str = "") -> Cycle:
+    """Close the cycle: from now on nothing in it moves (lifecycle CYCLE_OPEN), audited."""
+    return _cycle_status_set(
+        cycle=cycle, actor=actor, status=Cycle.Status.CLOSED, action="cycle.closed", reason=reason
+    )
+
+
+def cycle_reopen(*, cycle: Cycle, actor, reason: str) -> Cycle:
+    """HR's one way to change a closed cycle: reopen it, with a reason, on the cycle's chain."""
+    if "hr_admin" not in profile_of(actor).holds_in(cycle.instansi.path):
+        raise ActionForbidden(CYCLE_NOT_HR)  # who may, before what was sent
+    reason = (reason or "").strip()
+    if not reason:
+        raise PayloadInvalid(
+            REOPEN_REASON_REQUIRED,
+            [Problem(code="required", message=REOPEN_REASON_REQUIRED, field="reason")],
+        )
+    return _cycle_status_set(
+        cycle=cycle, actor=actor, status=Cycle.Status.OPEN, action="cycle.reopened", reason=reason
+    )
 
 
 def _latest(rows: Iterable[tuple[int, int]]) -> dict[int, int]:

@@ -17,6 +17,7 @@ MENU = (
     ("web:peer-feedback", _("Peer feedback"), ("staff",)),
     ("web:inspect", _("Audit"), ("inspector",)),
     ("web:hr-cycles", _("Cycles"), ("hr_admin",)),
+    ("web:hr-calendar-home", _("Working calendar"), ("hr_admin",)),
     ("web:hr-units", _("Unit dashboards"), ("hr_admin", "panel", "authority", "inspector")),
     ("web:hr-import", _("Organisation import"), ("hr_admin",)),
     ("web:hr-acting", _("Acting officials"), ("hr_admin",)),

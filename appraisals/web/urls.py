@@ -10,6 +10,7 @@ from . import (
     handover,
     hr,
     hr_acting,
+    hr_calendar,
     hr_import,
     inspect,
     periodic,
@@ -62,5 +63,13 @@ urlpatterns = [
     path("hr/import/", hr_import.organisation_import, name="hr-import"),
     path("hr/acting/", hr_acting.acting, name="hr-acting"),
     path("hr/acting/<int:pk>/end/", hr_acting.acting_end_page, name="hr-acting-end"),
+    path("hr/calendar/", hr_calendar.calendar_home, name="hr-calendar-home"),
+    path("hr/calendar/<int:pk>/", hr_calendar.calendar_page, name="hr-calendar"),
+    path("hr/calendar/<int:pk>/zone/", hr_calendar.calendar_zone, name="hr-calendar-zone"),
+    path(
+        "hr/calendar/<int:pk>/days/<int:day>/remove/",
+        hr_calendar.calendar_day_remove,
+        name="hr-calendar-day-remove",
+    ),
     path("lifecycle/", hr.lifecycle, name="lifecycle"),
 ]

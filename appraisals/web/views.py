@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from audit.selectors import audit_events_of
 from audit.services import read_access_record
+from workflow import calendar
 from workflow import services as engine
 from workflow.api.objects import history_readable
 from workflow.definition import ANY_STATE
@@ -23,6 +24,7 @@ from workflow.errors import NotFound, WorkflowError
 from workflow.web.errors import posted_version, whole_number
 from workflow.web.views import ObjectPages
 
+from .. import clock
 from ..lifecycle import APPRAISAL_WORKFLOW
 from ..models import Appraisal
 from ..policies import SYSTEM, appraisal_roles, holders_filter, plan_author_role
@@ -217,6 +219,12 @@ class AppraisalPages(ObjectPages):
                 fallback_passed=plan_fallback_passed(appraisal.cycle),
             )
             == "hr_admin",
+            # Times read in the agency's zone, with its abbreviation (WIB, WITA, WIT).
+            "agency_tz": clock.agency_zone(appraisal.unit),
+            "agency_zone": clock.zone_abbreviation(clock.agency_zone(appraisal.unit)),
+            "appeal_rule": clock.deadline_rule(
+                appraisal.cycle.appeal_window_days, calendar.CALENDAR, appraisal.unit
+            ),
         }
 
     def capacities(self, request, appraisal: Appraisal) -> dict:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from appraisals.curve import evaluate
 from appraisals.models import (
     ActingAssignment,
+    AgencyDay,
     Appraisal,
     BehaviourValue,
     BulkJob,
@@ -60,6 +61,7 @@ class Side:
     toy: int = 0  # the test-only lifecycle's object (tests/toyflow)
     acting: int = 0  # a Plt appointment (expired in 2020, never ended: nothing moves now)
     curve_flag: int = 0  # an appeal decision that broke the side's curve
+    agency_day: int = 0  # a joint leave day of the side's instansi
 
 
 @dataclass
@@ -208,6 +210,12 @@ def build_world(org) -> World:
             foreign_job.pk,
         ),
     )
+    world.own.agency_day = AgencyDay.objects.create(
+        instansi=org.instansi, date=dt.date(2026, 12, 24), name="Cuti bersama Natal"
+    ).pk
+    world.foreign.agency_day = AgencyDay.objects.create(
+        instansi=pemkot, date=dt.date(2026, 12, 24), name="Cuti bersama Natal"
+    ).pk
     world.own.toy = toy_create(owner=own_users["employee"], reviewer=own_users["appraiser"]).pk
     world.foreign.toy = toy_create(
         owner=foreign_users["employee"], reviewer=foreign_users["appraiser"]
@@ -248,6 +256,7 @@ def _ids(world: World, which: str, persona: str) -> dict:
         "employees": side.employee.pk,
         "cycles": side.cycle.pk,
         "jobs": side.job,
+        "agency-days": side.agency_day,
         "toys": side.toy,
         "acting-assignments": side.acting,
         "auth": (
@@ -358,6 +367,15 @@ def body_for(world: World, method: str, path: str, which: str, persona: str) -> 
         "/api/units/{id}/predicate/": {"cycle": org.cycle.pk, "predicate": "baik", "reason": "x"},
         "/api/units/{id}/curve-override/": {"cycle": org.cycle.pk, "reason": "Kalibrasi"},
         "/api/units/{id}/curve-flags/{flag}/acknowledge/": {"reason": "Keputusan final."},
+        "/api/units/{id}/time-zone/": {"time_zone": "Asia/Makassar"},
+        "/api/cycles/{id}/close/": {"reason": "Penilaian selesai."},
+        "/api/cycles/{id}/reopen/": {"reason": "Koreksi atas putusan keberatan."},
+        "/api/agency-days/": {
+            "instansi": side.instansi.pk,
+            "date": "2026-12-31",
+            "kind": "joint_leave",
+            "name": "Cuti bersama",
+        },
     }
     if path == "/api/surveys/import/":
         csv = f"kode_unit,layanan,periode,nilai,responden\n{side.unit.code},PPDB,2026-1,85,120\n"

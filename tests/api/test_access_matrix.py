@@ -149,6 +149,19 @@ PATCH  /api/cycles/{id}/phase-deadlines/              own      403 403  403 403 
 PATCH  /api/cycles/{id}/phase-deadlines/              foreign  403 403  403 403   403   403  403  404 403 403  401
 POST   /api/cycles/{id}/open/                         own      403 403  403 403   403   403  403  ok  403 403  401
 POST   /api/cycles/{id}/open/                         foreign  403 403  403 403   403   403  403  403 403 403  401
+# Closing freezes the cycle; reopening needs a reason (#14). HR of its instansi only.
+POST   /api/cycles/{id}/close/                        own      403 403  403 403   403   403  403  ok  403 403  401
+POST   /api/cycles/{id}/close/                        foreign  403 403  403 403   403   403  403  403 403 403  401
+POST   /api/cycles/{id}/reopen/                       own      403 403  403 403   403   403  403  ok  403 403  401
+POST   /api/cycles/{id}/reopen/                       foreign  403 403  403 403   403   403  403  403 403 403  401
+# The instansi's own non-working days (#14): its HR admins alone see and change them.
+GET    /api/agency-days/                              -        ok  ok   ok  ok    ok    ok   ok   ok  ok  ok   401
+POST   /api/agency-days/                              own      403 403  403 403   403   403  403  ok  403 403  401
+POST   /api/agency-days/                              foreign  403 403  403 403   403   403  403  403 403 403  401
+GET    /api/agency-days/{id}/                         own      404 404  404 404   404   404  404  ok  404 404  401
+GET    /api/agency-days/{id}/                         foreign  404 404  404 404   404   404  404  404 404 404  401
+DELETE /api/agency-days/{id}/                         own      404 404  404 404   404   404  404  ok  404 404  401
+DELETE /api/agency-days/{id}/                         foreign  404 404  404 404   404   404  404  404 404 404  401
 # A job is its requester's and HR's of the cycle's instansi.
 GET    /api/jobs/{id}/                                own      404 404  404 404   404   404  404  ok  404 404  401
 GET    /api/jobs/{id}/                                foreign  404 404  404 404   404   404  404  404 404 404  401
@@ -161,6 +174,11 @@ POST   /api/surveys/import/                           foreign  403 403  403 403 
 GET    /api/units/                                    -        ok  ok   ok  ok    ok    ok   ok   ok  ok  ok   401
 GET    /api/units/{id}/                               own      ok  ok   ok  404   ok    ok   ok   ok  404 ok   401
 GET    /api/units/{id}/                               foreign  404 404  404 ok    ok    ok   ok   ok  ok  404  401
+# A unit's zone (#14): HR over it; whoever sees the unit otherwise is 403.
+GET    /api/units/{id}/time-zone/                     own      403 403  403 404   403   403  403  ok  404 403  401
+GET    /api/units/{id}/time-zone/                     foreign  404 404  404 403   403   403  403  ok  403 404  401
+PUT    /api/units/{id}/time-zone/                     own      403 403  403 404   403   403  403  ok  404 403  401
+PUT    /api/units/{id}/time-zone/                     foreign  404 404  404 403   403   403  403  ok  403 404  401
 GET    /api/positions/                                -        ok  ok   ok  ok    ok    ok   ok   ok  ok  ok   401
 GET    /api/employees/                                -        ok  ok   ok  ok    ok    ok   ok   ok  ok  ok   401
 GET    /api/employees/{id}/                           own      ok  ok   ok  404   ok    ok   ok   ok  404 404  401
@@ -235,7 +253,11 @@ GET    /api/docs/                                     -        --  --   --  --  
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 # The instansi (through a cycle) is named in the body: an HR admin of another instansi
 # can only be told 403 once the body says which one.
-NAMED_IN_BODY = {("POST", "/api/cycles/"), ("POST", "/api/surveys/import/")}
+NAMED_IN_BODY = {
+    ("POST", "/api/cycles/"),
+    ("POST", "/api/surveys/import/"),
+    ("POST", "/api/agency-days/"),
+}
 # Writes on the caller's own session and inbox: not anybody's records, so open to inspectors.
 PERSONAL = ("/api/auth/", "/api/notifications/")
 # Routes in the resolver that are not the API's own operations (the schema leaves them out).

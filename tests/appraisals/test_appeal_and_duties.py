@@ -70,8 +70,11 @@ def test_system_cannot_accept_at_the_deadline_itself(org, at_state):
 
 
 def test_appeal_window_is_fourteen_days(org, at_state):
+    # PP 30/2019 Pasal 59: through the end of the 14th day, local time, after receipt.
     appraisal = at_state("result_issued")
-    assert appraisal.appeal_deadline - appraisal.result_issued_at == dt.timedelta(days=14)
+    received = timezone.localtime(appraisal.result_received_at)
+    last = dt.datetime.combine(received.date() + dt.timedelta(days=14), dt.time.max)
+    assert appraisal.appeal_deadline == timezone.make_aware(last)
 
 
 def test_appeal_needs_grounds(org, at_state, api):

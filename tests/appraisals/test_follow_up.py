@@ -84,12 +84,13 @@ def test_approval_needs_reference_and_effective_date(org, at_state, api):
 
 
 def test_repeated_poor_predicates_are_flagged(org, at_state):
+    year = org.cycle.year - 1
     earlier = Cycle.objects.create(
-        name="2025",
+        name=str(year),
         instansi=org.instansi,
-        year=2025,
-        starts_on=dt.date(2025, 1, 1),
-        ends_on=dt.date(2025, 12, 31),
+        year=year,
+        starts_on=dt.date(year, 1, 1),
+        ends_on=dt.date(year, 12, 31),
     )
     cycle_open(cycle=earlier, actor=system_actor(), employees=[org.employee])
     Appraisal.objects.filter(cycle=earlier).update(predicate="kurang")
@@ -104,7 +105,7 @@ def test_repeated_poor_predicates_are_flagged(org, at_state):
     )
     evidence = appraisal.decisions.get().evidence
     assert evidence["repeated_poor"] is True
-    assert [h["year"] for h in evidence["predicate_history"]] == [2025, 2026]
+    assert [h["year"] for h in evidence["predicate_history"]] == [year, year + 1]
     assert not repeated_poor(
         [{"year": 2025, "predicate": "baik"}, {"year": 2026, "predicate": "kurang"}]
     )
@@ -113,7 +114,10 @@ def test_repeated_poor_predicates_are_flagged(org, at_state):
 def test_authority_decides_appeal_after_reviewer_deadline(org, at_state, api):
     appraisal = at_state("appealed")
     appeal = appraisal.appeals.get()
-    assert appeal.decision_due - appeal.filed_at == dt.timedelta(days=14)
+    # The cycle's 14 calendar days, through the end of the last local day.
+    filed = timezone.localtime(appeal.filed_at).date()
+    last = dt.datetime.combine(filed + dt.timedelta(days=14), dt.time.max)
+    assert appeal.decision_due == timezone.make_aware(last)
     url = f"/api/appraisals/{appraisal.pk}/transitions/decide_appeal/"
     body = {"outcome": "upheld", "reason": "Atasan tidak memutus tepat waktu."}
     assert api(org.users["authority"]).post(url, body, format="json").status_code == 403

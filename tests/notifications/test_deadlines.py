@@ -86,7 +86,8 @@ def test_plan_approval_reminded_then_escalated_to_the_superior(org, at_state, cl
 def test_appeal_window_lapses_and_the_system_accepts_the_result(org, at_state, clock, relay):
     clock.set(2026, 3, 2, 10, 0)
     appraisal = at_state("result_issued")
-    assert appraisal.appeal_deadline == at(2026, 3, 16, 10, 0)
+    # PP 30/2019 Pasal 59: through the end of the 14th day (local), not 14 x 24 h.
+    assert appraisal.appeal_deadline == at(2026, 3, 16, 23, 59, 59, 999999)
     poll_and_relay(relay)
     clock.set(2026, 3, 12, 12, 0)
     poll_and_relay(relay)
@@ -95,20 +96,20 @@ def test_appeal_window_lapses_and_the_system_accepts_the_result(org, at_state, c
     poll_and_relay(relay)
     assert inbox("deadline.reminder") == ["employee"]
 
-    clock.set(2026, 3, 16, 9, 59)
+    clock.set(2026, 3, 16, 23, 59)
     poll_and_relay(relay)
     appraisal.refresh_from_db()
     assert appraisal.state == "result_issued"  # the window is still open
 
-    clock.set(2026, 3, 16, 10, 1)
+    clock.set(2026, 3, 17, 0, 1)
     poll_and_relay(relay)
-    clock.set(2026, 3, 16, 11, 0)
+    clock.set(2026, 3, 17, 1, 0)
     poll_and_relay(relay)
     appraisal.refresh_from_db()
     assert appraisal.state == "final"
     [accepted] = AuditEvent.objects.filter(subject_id=str(appraisal.pk), action="accept_result")
     assert accepted.actor_username == "system"
-    assert accepted.at == at(2026, 3, 16, 10, 1)
+    assert accepted.at == at(2026, 3, 17, 0, 1)
     assert (accepted.from_state, accepted.to_state) == ("result_issued", "final")
     assert "Masa keberatan berakhir" in accepted.reason
     assert audit_actions(appraisal) == [("deadline.reminded", "system", dt.date(2026, 3, 13))]
@@ -142,13 +143,13 @@ def test_a_reviewer_who_misses_the_decision_date_is_escalated_to_the_authority(
     elsewhere = UserFactory(username="authority_dinkes")
     assign_role(elsewhere, "authority", org.other_dinas)
     clock.set(2026, 3, 2, 10, 0)
-    appraisal = at_state("appealed")  # filed 2 March: decision due 16 March, 10:00
+    appraisal = at_state("appealed")  # filed 2 March: decision due 16 March, end of day
     poll_and_relay(relay)
     assert Deadline.objects.get(subject_id=appraisal.pk).responsible == "appeal_reviewer"
     clock.set(2026, 3, 13, 8, 0)
     poll_and_relay(relay)
     assert inbox("deadline.reminder") == ["superior"]  # the reviewer: the appraiser's superior
-    clock.set(2026, 3, 16, 11, 0)
+    clock.set(2026, 3, 17, 0, 30)
     poll_and_relay(relay)
     clock.set(2026, 3, 17, 11, 0)
     poll_and_relay(relay)

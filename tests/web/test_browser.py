@@ -462,3 +462,35 @@ def test_periodic_evaluation(org, appraisal, passwords, browser, at_state):
     assert "Evaluasi kinerja periodik" in page.inner_text("h1")
     assert page.locator("#periodic-form").count() == 0
     b.shot("periodic-employee")
+
+
+def test_hr_keeps_the_working_calendar_and_the_appeal_window_reads_in_wita(
+    org, appraisal, passwords, browser, at_state
+):
+    from appraisals.models import AgencyDay
+
+    b = browser
+    page = b.login("hr_admin")
+    b.go("/hr/calendar/")
+    page.wait_for_selector("#zone-form")
+    assert "Kalender kerja" in page.inner_text("h1")
+    page.select_option("#z-time_zone", "Asia/Makassar")
+    page.click("#save-zone")
+    page.wait_for_selector("#zone-now")
+    assert "WITA" in page.inner_text("#zone-now")
+    page.fill("#d-date", f"{timezone.localdate().year}-12-24")
+    page.fill("#d-name", "Cuti bersama Natal")
+    page.click("#add-day")
+    page.wait_for_selector("#agency-days >> text=Cuti bersama Natal")
+    b.shot("hr-calendar")
+    day = AgencyDay.objects.get()
+    page.click(f"#remove-day-{day.pk}")
+    page.wait_for_selector("#agency-days >> text=Belum ada cuti bersama")
+    b.logout()
+
+    at_state("result_issued")
+    page = b.login("employee")
+    open_appraisal(b, appraisal)
+    assert "14 hari kalender, sampai pukul 23.59 WITA" in page.inner_text("#appeal-rule")
+    assert "WITA" in page.inner_text("#result-received")
+    b.shot("appeal-window-wita")
