@@ -6,8 +6,8 @@ quarterly, as the agency chooses) and annually; an evaluation looks back on a
 period, so it is given only after the period has ended (our domain notes,
 "Time": periodic evaluation rates a period only after it has ended). A period
 ends at the end of its last local day: a Q4 of a calendar year can be rated
-from 00:00 on 1 January. The day is read in the agency's zone (WIB, WITA, WIT: `clock.agency_zone` of the
-cycle's instansi).
+from 00:00 on 1 January. The day is read in the agency's zone (WIB, WITA, WIT:
+`clock.agency_zone` of the cycle's instansi).
 """
 
 from __future__ import annotations
