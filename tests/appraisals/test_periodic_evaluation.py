@@ -22,6 +22,14 @@ pytestmark = pytest.mark.django_db
 JAKARTA = ZoneInfo("Asia/Jakarta")
 
 
+@pytest.fixture(autouse=True)
+def cycle_of_2026(org):
+    """These tests freeze the clock at moments of 2026, so their cycle is 2026's."""
+    org.cycle.year = 2026
+    org.cycle.starts_on, org.cycle.ends_on = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
+    org.cycle.save()
+
+
 def url(appraisal, tail=""):
     return f"/api/appraisals/{appraisal.pk}/periodic-evaluations/{tail}"
 
@@ -202,6 +210,13 @@ def test_strangers_see_nothing(org, at_state, api, persona):
 
 @pytest.mark.parametrize("state", ["draft", "plan_submitted", "reviewed", "final"])
 def test_rating_is_closed_outside_execution(org, at_state, api, state):
+    if state == "final":  # a result is issued once the cycle's period has ended
+        org.cycle.year, org.cycle.starts_on, org.cycle.ends_on = (
+            2025,
+            dt.date(2025, 1, 1),
+            dt.date(2025, 12, 31),
+        )
+        org.cycle.save()
     appraisal = at_state(state)
     r = api(org.users["appraiser"]).post(url(appraisal), rating(1), format="json")
     assert r.status_code == 409

@@ -34,6 +34,14 @@ ALL = [{"value": v, "expectation": f"Ekspektasi {v}"} for v in BehaviourValue.va
 REASON = "SKP belum disusun sampai minggu kedua Januari"
 
 
+@pytest.fixture(autouse=True)
+def cycle_of_2026(org):
+    """These tests freeze the clock at moments of 2026, so their cycle is 2026's."""
+    org.cycle.year = 2026
+    org.cycle.starts_on, org.cycle.ends_on = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
+    org.cycle.save()
+
+
 def url(appraisal, tail=""):
     return f"/api/appraisals/{appraisal.pk}/{tail}"
 

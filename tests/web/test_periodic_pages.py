@@ -20,6 +20,14 @@ pytestmark = pytest.mark.django_db
 JAKARTA = ZoneInfo("Asia/Jakarta")
 
 
+@pytest.fixture(autouse=True)
+def cycle_of_2026(org):
+    """These tests freeze the clock at moments of 2026, so their cycle is 2026's."""
+    org.cycle.year = 2026
+    org.cycle.starts_on, org.cycle.ends_on = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
+    org.cycle.save()
+
+
 @pytest.fixture
 def pages(org):
     def client_for(persona: str) -> Client:
