@@ -10,6 +10,7 @@ from .content import (
     PlanAnnex,
     SurveyResult,
 )
+from .documents import IssuedDocument
 from .jobs import BulkJob
 from .organisation import (
     ActingAssignment,
@@ -41,6 +42,7 @@ __all__ = [
     "Discussion",
     "Employee",
     "Indicator",
+    "IssuedDocument",
     "PlanItem",
     "Position",
     "RoleAssignment",
