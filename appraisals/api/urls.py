@@ -1,6 +1,7 @@
 from django.urls import include, path
 
-from . import calibration, content, cycles, directory, organisation, views
+from ..models import IssuedDocument
+from . import calibration, content, cycles, directory, documents, organisation, views
 
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
@@ -55,5 +56,16 @@ urlpatterns = [
     path("positions/", directory.PositionListView.as_view(), name="position-list"),
     path("employees/", directory.EmployeeListView.as_view(), name="employee-list"),
     path("employees/<int:pk>/", directory.EmployeeDetailView.as_view(), name="employee-detail"),
+    path(
+        "appraisals/<int:pk>/documents/skp/",
+        documents.AppraisalDocumentView.as_view(kind=IssuedDocument.Kind.SKP),
+        name="appraisal-document-skp",
+    ),
+    path(
+        "appraisals/<int:pk>/documents/evaluation/",
+        documents.AppraisalDocumentView.as_view(kind=IssuedDocument.Kind.EVALUATION),
+        name="appraisal-document-evaluation",
+    ),
+    path("documents/verify/", documents.DocumentVerifyView.as_view(), name="document-verify"),
     path("", include("appraisals.api.urls_feedback")),
 ]

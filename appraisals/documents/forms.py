@@ -34,8 +34,8 @@ from ..models.appraisal import Perspective
 from ..predicate import Predicate, Rating
 from ..selectors.plan import appeal_latest_of, decision_latest_of, plan_item_list_of
 from ..services.organisation import supervisor_resolve
+from .layout import REGULAR, WIDTH, bold, date_id, key_values, para, spacer, table
 from .layout import STYLES as S
-from .layout import WIDTH, bold, date_id, key_values, para, spacer, table
 
 # SE MenPANRB 20/2021: the core values' behaviour guidance, as the annex prints it.
 BERAKHLAK = {
@@ -188,7 +188,9 @@ def signatures(blocks: list[tuple[str, Employee | None]], place_date: str) -> Ta
             ]
         )
     t = Table([cells], colWidths=[WIDTH / len(blocks)] * len(blocks))
-    t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    t.setStyle(
+        TableStyle([("FONTNAME", (0, 0), (-1, -1), REGULAR), ("VALIGN", (0, 0), (-1, -1), "TOP")])
+    )
     return KeepTogether([spacer(6), t])
 
 

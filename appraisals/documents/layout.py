@@ -19,9 +19,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from django.utils import timezone
-from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
@@ -125,6 +123,7 @@ def table(header: list[str], rows: list[list], widths: list[float]) -> Table:
     t.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), REGULAR),
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e6e6")),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -143,6 +142,7 @@ def key_values(rows: list[tuple[str, object]], widths=(0.3, 0.7)) -> Table:
     t.setStyle(
         TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), REGULAR),
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ]
@@ -203,15 +203,25 @@ class _Canvas(pdfcanvas.Canvas):
 
 
 def _draw_qr(canvas, value: str, x: float, y: float) -> None:
+    """The QR code's modules as filled rectangles on the page itself (reportlab's renderer
+    would add a Helvetica font resource the document does not embed)."""
     widget = QrCodeWidget(value, barLevel="M")
     left, bottom, right, top = widget.getBounds()
-    drawing = Drawing(
-        QR_SIZE,
-        QR_SIZE,
-        transform=[QR_SIZE / (right - left), 0, 0, QR_SIZE / (top - bottom), 0, 0],
-    )
-    drawing.add(widget)
-    renderPDF.draw(drawing, canvas, x, y)
+    scale = QR_SIZE / (right - left)
+    canvas.saveState()
+    canvas.setFillColor(colors.black)
+    for shape in widget.draw().contents:
+        if shape.fillColor is None:  # the quiet zone's frame
+            continue
+        canvas.rect(
+            x + (shape.x - left) * scale,
+            y + (shape.y - bottom) * scale,
+            shape.width * scale,
+            shape.height * scale,
+            stroke=0,
+            fill=1,
+        )
+    canvas.restoreState()
 
 
 def _fix_timestamp(canvas, at: dt.datetime) -> None:
@@ -241,6 +251,8 @@ def build(story: list, *, title: str, header: str, at: dt.datetime, stamp: Stamp
         producer="Kinerja (ReportLab)",
         subject=header,
         invariant=1,
+        # Every page starts in the embedded font: no reference to a font the reader supplies.
+        initialFontName=REGULAR,
     )
     doc.build(
         story,

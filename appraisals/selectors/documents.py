@@ -70,6 +70,27 @@ def document_pdf_of(
     return document_render(appraisal, kind, stamp=None, period=period), None
 
 
+def document_list_of(*, appraisal: Appraisal) -> list[dict]:
+    """The appraisal page's document links: the SKP always (a draft until the plan is
+    approved); the evaluation once there is a result or an issued one."""
+    current = {
+        d.kind: d
+        for d in IssuedDocument.objects.filter(
+            appraisal=appraisal,
+            period=None,
+            signed_from__isnull=True,
+            superseded_by__isnull=True,
+        ).defer("content")
+    }
+    out = []
+    for kind in (IssuedDocument.Kind.SKP, IssuedDocument.Kind.EVALUATION):
+        issued = current.get(kind)
+        if kind == IssuedDocument.Kind.EVALUATION and not (issued or appraisal.result_rating):
+            continue
+        out.append({"kind": str(kind), "label": kind.label, "issued": issued})
+    return out
+
+
 def _verification(document: IssuedDocument, *, signed_copy: bool = False) -> Verification:
     state = STATE_LABELS.get(document.appraisal_state)
     return Verification(

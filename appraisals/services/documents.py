@@ -88,6 +88,9 @@ def document_issue(
         locked=appraisal,
         at=at,
         scope=appraisal.unit.path,
+        # Not a transition: the appraisal stays in its state (the verifier reads it so).
+        from_state=appraisal.state,
+        to_state=appraisal.state,
         changes={
             "document.kind": [None, kind],
             "document.period": [None, period],

@@ -27,6 +27,7 @@ from ..policies import SYSTEM, appraisal_roles, holders_filter
 from ..predicate import MATRIX
 from ..selectors import appraisal_get_visible, appraisal_list_visible
 from ..selectors.appraisals import appraisal_list_search, appraisal_state_counts, appraisal_with_due
+from ..selectors.documents import document_list_of
 from ..selectors.feedback import peer_feedback_requests_open
 from ..selectors.plan import appeal_latest_of, decision_latest_of, plan_item_list_of
 from .feedback import peer_feedback_for
@@ -196,6 +197,7 @@ class AppraisalPages(ObjectPages):
             "appeal": appeal_latest_of(appraisal=appraisal),
             "decision": decision_latest_of(appraisal=appraisal),
             "peer_feedback": peer_feedback_for(appraisal, request.user),
+            "documents": document_list_of(appraisal=appraisal),
         }
 
     def transition_context(self, request, appraisal: Appraisal, transition) -> dict:
