@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from ..api.documents import document_filename, pdf_response
 from ..models import IssuedDocument
 from ..selectors.documents import (
+    STATE_LABELS,
     document_pdf_of,
     document_verify_bytes,
     document_verify_code,
@@ -53,6 +54,8 @@ def verify(request):
         context["by_file"] = True
     elif code:
         context["result"] = document_verify_code(code=code)
+    if context["result"] is not None:
+        context["state_label"] = STATE_LABELS.get(context["result"].appraisal_state, "")
     return render(request, "web/verify.html", context)
 
 

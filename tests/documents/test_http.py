@@ -187,6 +187,7 @@ def test_the_public_page_verifies_by_code_and_by_file_in_indonesian(org, at_stat
     assert "Verifikasi dokumen" in html and 'lang="id"' in html
     found = client.get("/verifikasi/", {"kode": skp.code.lower()}).content.decode()
     assert 'data-found="true"' in found and "Asli: diterbitkan oleh Kinerja" in found
+    assert "Pelaksanaan kinerja" in found  # the state's label, not its code
     assert org.employee.nip not in found and org.employee.name not in found
     token = client.cookies["csrftoken"].value
     by_file = client.post(
