@@ -13,6 +13,7 @@ from workflow.definition import ANY_STATE, Context, Guard, Transition, Workflow,
 from workflow.text import Text
 
 from . import effects, payloads
+from .models import IssuedDocument
 from .policies import HISTORY_READERS, SYSTEM, appraisal_roles
 from .selectors.appraisals import APPRAISAL_RELATED
 from .selectors.calibration import curve_blocks_issue
@@ -20,6 +21,8 @@ from .services.content import expectations_complete
 from .states import INITIAL, STATE_CHOICES, STATES
 
 T = Text
+# The documents the table's transitions issue (services/documents.py).
+SKP, EVALUATION = IssuedDocument.Kind.SKP, IssuedDocument.Kind.EVALUATION
 
 __all__ = ["APPRAISAL_WORKFLOW", "STATE_CHOICES", "STATES", "TRANSITIONS", "AppraisalTransitions"]
 
@@ -211,6 +214,8 @@ TRANSITIONS = (
         T("Setujui SKP", "Approve plan"),
         restrictions=(NOT_OWN,),
         conditions=(EXPECTATIONS_SET,),
+        # The plan is set: the SKP is issued (PermenPANRB 6/2022).
+        effect=effects.issuing("approve_plan", SKP),
         audience=("employee",),
     ),
     Transition(
@@ -263,7 +268,7 @@ TRANSITIONS = (
         T("Tetapkan hasil penilaian", "Issue result"),
         restrictions=(NOT_OWN,),
         conditions=(CURVE_ACHIEVABLE,),
-        effect=effects.open_appeal_window,
+        effect=effects.issuing("issue_result", EVALUATION, effects.open_appeal_window),
         audience=("employee",),
     ),
     Transition(
@@ -297,7 +302,7 @@ TRANSITIONS = (
         restrictions=(REVIEWER_NOT_RATER, AUTHORITY_FALLBACK),
         reason_required=True,
         payload=payloads.AppealDecisionPayload,
-        effect=effects.decide_appeal,
+        effect=effects.issuing("decide_appeal", EVALUATION, effects.decide_appeal),
         audience=("employee", "appraiser"),
     ),
     Transition(
@@ -319,7 +324,7 @@ TRANSITIONS = (
         T("Setujui tindak lanjut", "Approve follow-up"),
         restrictions=(NOT_OWN, NOT_PROPOSER),
         payload=payloads.DecisionApprovalPayload,
-        effect=effects.approve_decision,
+        effect=effects.issuing("approve_decision", EVALUATION, effects.approve_decision),
         audience=("employee", "hr_admin"),
     ),
     Transition(

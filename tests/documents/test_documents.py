@@ -128,19 +128,18 @@ def test_the_pdf_creation_date_comes_from_the_record(org, at_state):
     )
 
 
-def test_the_hash_is_on_the_chain_right_after_the_transition(org, at_state):
+def test_the_hash_is_on_the_chain_in_the_event_that_issued_it(org, at_state):
     appraisal = at_state("in_progress")
     skp = _issued(appraisal, KIND.SKP)
-    events = list(AuditEvent.objects.filter(subject_id=str(appraisal.pk)).order_by("seq"))
-    actions = [e.action for e in events]
-    at = actions.index("approve_plan")
-    assert actions[at + 1] == "document.issued"
-    issued = events[at + 1]
-    assert issued.changes["document.sha256"] == [None, skp.sha256]
-    assert issued.changes["document.code"] == [None, skp.code]
+    event = AuditEvent.objects.get(subject_id=str(appraisal.pk), action="approve_plan")
+    assert event.changes["document.sha256"] == [None, skp.sha256]
+    assert event.changes["document.code"] == [None, skp.code]
+    assert event.changes["version"] == [skp.appraisal_version - 1, skp.appraisal_version]
     assert hashlib.sha256(bytes(skp.content)).hexdigest() == skp.sha256
-    assert issued.at == skp.issued_at
-    assert verify_subject(subject_type="appraisals.appraisal", subject_id=str(appraisal.pk)).ok
+    assert event.at == skp.issued_at
+    assert _fresh(appraisal).version == skp.appraisal_version
+    report = verify_subject(subject_type="appraisals.appraisal", subject_id=str(appraisal.pk))
+    assert report.ok, report.problems
 
 
 def test_a_document_that_cannot_be_issued_rolls_the_transition_back(org, at_state, monkeypatch):
@@ -185,7 +184,7 @@ def test_a_revised_rating_issues_a_new_evaluation_and_the_old_one_is_superseded(
     current = document_verify_bytes(data=bytes(new.content))
     assert current.found and not current.superseded and current.appraisal_state == "final"
     # The chain says which hash replaced which.
-    last = AuditEvent.objects.filter(subject_id=str(appraisal.pk), action="document.issued").latest(
+    last = AuditEvent.objects.filter(subject_id=str(appraisal.pk), action="decide_appeal").latest(
         "seq"
     )
     assert last.changes["document.sha256"] == [old.sha256, new.sha256]
