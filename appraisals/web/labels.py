@@ -90,7 +90,6 @@ LABELS: dict[str, Text] = {
     "employee.left": T("Pegawai berhenti", "Employee left"),
     "employee.supervisor_changed": T("Atasan langsung diganti", "Supervisor changed"),
     "employee.transferred": T("Pegawai dimutasi", "Employee transferred"),
-    "document.issued": T("Dokumen diterbitkan", "Document issued"),
     # Issued documents
     "skp": T("Sasaran Kinerja Pegawai (SKP)", "Performance plan (SKP)"),
     "evaluation": T("Dokumen Evaluasi Kinerja", "Performance evaluation document"),
