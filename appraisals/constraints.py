@@ -55,6 +55,13 @@ MESSAGES: dict[str, tuple[Text, str | None]] = {
         ),
         "heads_unit",
     ),
+    "issued_document_code_once": (
+        Text(
+            id="Dokumen dengan kode verifikasi ini sudah diterbitkan.",
+            en="A document with this verification code was already issued.",
+        ),
+        None,
+    ),
     "unit_predicate_once": (
         Text(
             id="Predikat unit untuk siklus ini sudah ditetapkan.",

@@ -19,6 +19,7 @@ from .follow_up import predicate_history, repeated_poor
 from .models import CurveFlag
 from .predicate import predicate_for
 from .selectors.calibration import curve_broken_by_revision
+from .services.documents import document_issue
 from .services.organisation import appeal_reviewer_resolve
 
 
@@ -179,3 +180,24 @@ def approve_decision(appraisal, ctx: Context) -> dict:
 
 def reject_decision(appraisal, ctx: Context) -> dict:
     return _close_decision(appraisal, ctx, "rejected")
+
+
+def issuing(name: str, kind: str, effect=None):
+    """`effect` (if any), then the document `kind` issued as the transition `name` leaves
+    the appraisal: its new state, and the version the engine is about to write (one up).
+    The hash and code become changes of the transition's own audit event."""
+
+    def run(appraisal, ctx: Context) -> dict:
+        extra = (effect(appraisal, ctx) if effect else None) or {}
+        _document, changes = document_issue(
+            appraisal=appraisal,
+            kind=kind,
+            actor=ctx.actor,
+            at=ctx.now,
+            version=appraisal.version + 1,
+            transition=name,
+        )
+        return {**extra, **changes}
+
+    run.__name__ = f"issuing_{kind}_after_{name}"
+    return run

@@ -15,6 +15,7 @@ from workflow.definition import ANY_STATE, Context, Guard, Transition, Workflow,
 from workflow.text import Text
 
 from . import clock, effects, payloads
+from .models import IssuedDocument
 from .policies import HISTORY_READERS, SYSTEM, appraisal_roles
 from .selectors.appraisals import APPRAISAL_RELATED
 from .selectors.calibration import curve_blocks_issue
@@ -26,6 +27,8 @@ from .states import INITIAL, STATE_CHOICES, STATES
 from .units import UNIT_HEAD_RATING, unit_head_rating_follows_unit
 
 T = Text
+# The documents the table's transitions issue (services/documents.py).
+SKP, EVALUATION = IssuedDocument.Kind.SKP, IssuedDocument.Kind.EVALUATION
 
 __all__ = ["APPRAISAL_WORKFLOW", "STATE_CHOICES", "STATES", "TRANSITIONS", "AppraisalTransitions"]
 
@@ -309,6 +312,8 @@ TRANSITIONS = (
         T("Setujui SKP", "Approve plan"),
         restrictions=(NOT_OWN,),
         conditions=(EXPECTATIONS_SET,),
+        # The plan is set: the SKP is issued (PermenPANRB 6/2022).
+        effect=effects.issuing("approve_plan", SKP),
         audience=("employee",),
     ),
     # PermenPANRB 6/2022 annex: a plan employee and appraiser did not draft by the
@@ -324,6 +329,8 @@ TRANSITIONS = (
         restrictions=(NOT_OWN, PLAN_FALLBACK_DUE),
         conditions=(HAS_ITEMS, ITEMS_MEASURED, JPT_PERSPECTIVES, EXPECTATIONS_SET),
         reason_required=True,
+        # The plan HR sets is the SKP, issued as when the appraiser approves it.
+        effect=effects.issuing("hr_set_plan", SKP),
         audience=("employee", "appraiser"),
     ),
     Transition(
@@ -377,7 +384,7 @@ TRANSITIONS = (
         T("Tetapkan hasil penilaian", "Issue result"),
         restrictions=(NOT_OWN,),
         conditions=(PERIOD_ENDED, CURVE_ACHIEVABLE),
-        effect=effects.open_appeal_window,
+        effect=effects.issuing("issue_result", EVALUATION, effects.open_appeal_window),
         audience=("employee",),
     ),
     Transition(
@@ -411,7 +418,7 @@ TRANSITIONS = (
         restrictions=(REVIEWER_NOT_RATER, AUTHORITY_FALLBACK),
         reason_required=True,
         payload=payloads.AppealDecisionPayload,
-        effect=effects.decide_appeal,
+        effect=effects.issuing("decide_appeal", EVALUATION, effects.decide_appeal),
         audience=("employee", "appraiser"),
     ),
     Transition(
@@ -433,7 +440,7 @@ TRANSITIONS = (
         T("Setujui tindak lanjut", "Approve follow-up"),
         restrictions=(NOT_OWN, NOT_PROPOSER),
         payload=payloads.DecisionApprovalPayload,
-        effect=effects.approve_decision,
+        effect=effects.issuing("approve_decision", EVALUATION, effects.approve_decision),
         audience=("employee", "hr_admin"),
     ),
     Transition(

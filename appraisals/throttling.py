@@ -149,3 +149,12 @@ def signin_succeeded(request, username: str) -> None:
     with contextlib.suppress(ValueError):  # the count expired meanwhile
         counters.decr(address)
     counters.delete(account)
+
+
+class VerifyThrottle(_ByClientAddress, throttling.SimpleRateThrottle):
+    """Public document verification (page and API): per client address, signed in or not."""
+
+    scope = "verify"
+
+    def get_cache_key(self, request, view) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

@@ -147,6 +147,15 @@ KINERJA_LOGIN_WINDOW_SECONDS = int(os.environ.get("LOGIN_WINDOW_SECONDS", "600")
 # Proxies in front that append the client's address to X-Forwarded-For (0: none, the
 # client is REMOTE_ADDR). Every throttle keys on that address (appraisals.throttling).
 KINERJA_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# Issued documents (appraisals/documents): the address printed on every page and in its QR
+# code, where anyone checks a document; the largest PDF the verification page accepts; and
+# the signature validator it calls on an uploaded PDF (a dotted path to a callable taking
+# the bytes, e.g. "appraisals.signatures.validate_pdf"; empty: signatures are not checked).
+KINERJA_PUBLIC_URL = os.environ.get("KINERJA_PUBLIC_URL", "http://127.0.0.1:8000")
+KINERJA_DOCUMENT_VERIFY_MAX_BYTES = int(
+    os.environ.get("KINERJA_DOCUMENT_VERIFY_MAX_BYTES", str(10 * 1024 * 1024))
+)
+KINERJA_SIGNATURE_VALIDATOR = os.environ.get("KINERJA_SIGNATURE_VALIDATOR", "")
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("KINERJA_MEDIA_ROOT", VAR_DIR / "media"))
 
@@ -198,6 +207,8 @@ REST_FRAMEWORK = {
         "anon": os.environ.get("THROTTLE_ANON", "60/min"),
         "user": os.environ.get("THROTTLE_USER", "1200/min"),
         "login": os.environ.get("THROTTLE_LOGIN", "10/min"),
+        # The public document verification (page and API), per client address.
+        "verify": os.environ.get("THROTTLE_VERIFY", "20/min"),
     },
     # DRF's own reading of X-Forwarded-For, kept in step (our throttles use client_address).
     "NUM_PROXIES": KINERJA_TRUSTED_PROXY_COUNT,

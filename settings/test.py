@@ -22,7 +22,12 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 # Throttling has its own tests (which lower these); the suite itself must not trip it.
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,  # noqa: F405
-    "DEFAULT_THROTTLE_RATES": {"anon": "100000/min", "user": "100000/min", "login": "100000/min"},
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": "100000/min",
+        "user": "100000/min",
+        "login": "100000/min",
+        "verify": "100000/min",
+    },
 }
 # Uploaded evidence goes to a throwaway directory per test process.
 MEDIA_ROOT = tempfile.mkdtemp(prefix="kinerja-media-")

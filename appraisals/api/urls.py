@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from ..models import IssuedDocument
 from . import (
     acting,
     calendar,
@@ -7,6 +8,7 @@ from . import (
     content,
     cycles,
     directory,
+    documents,
     organisation,
     periodic,
     recaps,
@@ -114,5 +116,16 @@ urlpatterns = [
         acting.HandoverNoteView.as_view(),
         name="handover-note",
     ),
+    path(
+        "appraisals/<int:pk>/documents/skp/",
+        documents.AppraisalDocumentView.as_view(kind=IssuedDocument.Kind.SKP),
+        name="appraisal-document-skp",
+    ),
+    path(
+        "appraisals/<int:pk>/documents/evaluation/",
+        documents.AppraisalDocumentView.as_view(kind=IssuedDocument.Kind.EVALUATION),
+        name="appraisal-document-evaluation",
+    ),
+    path("documents/verify/", documents.DocumentVerifyView.as_view(), name="document-verify"),
     path("", include("appraisals.api.urls_feedback")),
 ]

@@ -19,6 +19,7 @@ from .content import (
     PlanAnnex,
     SurveyResult,
 )
+from .documents import IssuedDocument
 from .jobs import BulkJob
 from .organisation import (
     ActingAssignment,
@@ -56,6 +57,7 @@ __all__ = [
     "Discussion",
     "Employee",
     "Indicator",
+    "IssuedDocument",
     "PlanItem",
     "Position",
     "RoleAssignment",

@@ -111,6 +111,9 @@ LABELS: dict[str, Text] = {
     "appraisal.handover_noted": T("Catatan serah terima ditulis", "Handover note written"),
     "acting.appointed": T("Plt/Plh ditunjuk", "Acting official appointed"),
     "acting.ended": T("Plt/Plh berakhir", "Acting appointment ended"),
+    # Issued documents
+    "skp": T("Sasaran Kinerja Pegawai (SKP)", "Performance plan (SKP)"),
+    "evaluation": T("Dokumen Evaluasi Kinerja", "Performance evaluation document"),
     # Check-in frequencies
     "monthly": T("Bulanan", "Monthly"),
     "quarterly": T("Triwulanan", "Quarterly"),

@@ -51,12 +51,18 @@ def _survey() -> int:
     return SURVEY_MAX_BYTES + MULTIPART_SLACK
 
 
+def _document() -> int:
+    return settings.KINERJA_DOCUMENT_VERIFY_MAX_BYTES + MULTIPART_SLACK
+
+
 # Routes that take a file; every other route has KINERJA_BODY_MAX_BYTES.
 UPLOAD_ROUTES = (
     (re.compile(r"^/api/appraisals/\d+/check-ins/\d+/evidence/$"), _evidence),
     (re.compile(r"^/appraisals/\d+/check-ins/$"), _evidence),
     (re.compile(r"^/hr/import/$"), _import),
     (re.compile(r"^/api/surveys/import/$"), _survey),
+    # Public document verification: a PDF as received.
+    (re.compile(r"^/api/documents/verify/$|^/verifikasi/$"), _document),
 )
 
 

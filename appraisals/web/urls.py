@@ -1,11 +1,12 @@
 from django.contrib.auth.decorators import login_required
-from django.urls import path
+from django.urls import path, re_path
 
 from workflow.web.views import pages_of
 
 from ..lifecycle import APPRAISAL_WORKFLOW
 from . import (
     auth,
+    documents,
     feedback,
     handover,
     hr,
@@ -37,6 +38,13 @@ urlpatterns = [
         name="transition",
     ),
     path("appraisals/<int:pk>/plan/", plan.plan_editor, name="plan"),
+    re_path(
+        r"^appraisals/(?P<pk>[0-9]+)/documents/(?P<kind>skp|evaluation)\.pdf$",
+        documents.document_pdf,
+        name="document",
+    ),
+    # Public (no sign-in): checks a document Kinerja issued, by its code or its bytes.
+    path("verifikasi/", documents.verify, name="verify"),
     path("appraisals/<int:pk>/expectations/", plan.expectations, name="expectations"),
     path("appraisals/<int:pk>/check-ins/", plan.check_ins, name="check-ins"),
     path("appraisals/<int:pk>/handover-note/", handover.handover_note, name="handover-note"),

@@ -32,6 +32,7 @@ from ..predicate import MATRIX
 from ..selectors import appraisal_get_visible, appraisal_list_visible
 from ..selectors.acting import timeline_capacities
 from ..selectors.appraisals import appraisal_list_search, appraisal_state_counts, appraisal_with_due
+from ..selectors.documents import document_list_of
 from ..selectors.feedback import peer_feedback_requests_open
 from ..selectors.periods import annual_from_periodic, periodic_evaluation_list_of
 from ..selectors.plan import appeal_latest_of, decision_latest_of, plan_item_list_of
@@ -225,6 +226,7 @@ class AppraisalPages(ObjectPages):
             "appeal_rule": clock.deadline_rule(
                 appraisal.cycle.appeal_window_days, calendar.CALENDAR, appraisal.unit
             ),
+            "documents": document_list_of(appraisal=appraisal),
         }
 
     def capacities(self, request, appraisal: Appraisal) -> dict:

@@ -245,6 +245,7 @@ QUERIES = {
     "/api/units/{id}/curve-flags/": "cycle={cycle}",
     "/api/audit/bundle/": "subject=appraisals.appraisal:{appraisal}",
     "/api/workflows/{name}/diagram/": "format=mermaid",
+    "/api/documents/verify/": "code=AAAAA-AAAAA",
 }
 
 
@@ -377,6 +378,9 @@ def body_for(world: World, method: str, path: str, which: str, persona: str) -> 
             "name": "Cuti bersama",
         },
     }
+    if path == "/api/documents/verify/" and method == "POST":
+        upload = SimpleUploadedFile("skp.pdf", PDF, content_type="application/pdf")
+        return {"file": upload}, "multipart"
     if path == "/api/surveys/import/":
         csv = f"kode_unit,layanan,periode,nilai,responden\n{side.unit.code},PPDB,2026-1,85,120\n"
         upload = SimpleUploadedFile("ikm.csv", csv.encode(), content_type="text/csv")

@@ -122,6 +122,14 @@ GET /api/appraisals/{id}/check-ins/{period}/evidence/{evidence}/file/ own ok  ok
 GET /api/appraisals/{id}/check-ins/{period}/evidence/{evidence}/file/ foreign 404 404  ok  ok    ok    ok   ok   ok  ok  404  401
 GET    /api/appraisals/{id}/self-assessment-draft/    own      ok  ok   ok  404   ok    ok   ok   ok  404 404  401
 GET    /api/appraisals/{id}/self-assessment-draft/    foreign  404 404  ok  ok    ok    ok   ok   ok  ok  404  401
+# The documents (SKP, evaluation) as PDFs: whoever reads the appraisal.
+GET    /api/appraisals/{id}/documents/skp/            own      ok  ok   ok  404   ok    ok   ok   ok  404 404  401
+GET    /api/appraisals/{id}/documents/skp/            foreign  404 404  ok  ok    ok    ok   ok   ok  ok  404  401
+GET    /api/appraisals/{id}/documents/evaluation/     own      ok  ok   ok  404   ok    ok   ok   ok  404 404  401
+GET    /api/appraisals/{id}/documents/evaluation/     foreign  404 404  ok  ok    ok    ok   ok   ok  ok  404  401
+# Public verification of a document (code or upload): anyone, signed in or not; no personal data.
+GET    /api/documents/verify/                         -        ok  ok   ok  ok    ok    ok   ok   ok  ok  ok   ok
+POST   /api/documents/verify/                         -        ok  ok   ok  ok    ok    ok   ok   ok  ok  ok   ok
 # Everyone who sees the appraisal reads peer feedback; only appraiser and reviewer see names.
 GET    /api/appraisals/{id}/peer-feedback/            own      ok  ok   ok  404   ok    ok   ok   ok  404 404  401
 GET    /api/appraisals/{id}/peer-feedback/            foreign  404 404  ok  ok    ok    ok   ok   ok  ok  404  401
@@ -258,8 +266,9 @@ NAMED_IN_BODY = {
     ("POST", "/api/surveys/import/"),
     ("POST", "/api/agency-days/"),
 }
-# Writes on the caller's own session and inbox: not anybody's records, so open to inspectors.
-PERSONAL = ("/api/auth/", "/api/notifications/")
+# Writes on the caller's own session and inbox: not anybody's records, so open to inspectors;
+# and the document verification, a read that takes the PDF in its body.
+PERSONAL = ("/api/auth/", "/api/notifications/", "/api/documents/verify/")
 # Routes in the resolver that are not the API's own operations (the schema leaves them out).
 NOT_IN_SCHEMA = {("GET", "/api/schema/"), ("GET", "/api/docs/")}
 

@@ -9,8 +9,12 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from appraisals.models import Appraisal, BehaviourValue
+from appraisals.models import Appraisal, BehaviourValue, IssuedDocument
 from appraisals.selectors.appraisals import appraisal_state_counts_in
+from appraisals.selectors.documents import document_current_of
+
+from ..documents.rendering import first_page_png
+from .conftest import SCREENSHOTS
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -494,3 +498,45 @@ def test_hr_keeps_the_working_calendar_and_the_appeal_window_reads_in_wita(
     assert "14 hari kalender, sampai pukul 23.59 WITA" in page.inner_text("#appeal-rule")
     assert "WITA" in page.inner_text("#result-received")
     b.shot("appeal-window-wita")
+
+
+def test_download_the_skp_and_verify_it_on_the_public_page(
+    org, appraisal, passwords, browser, at_state, tmp_path
+):
+    at_state("in_progress")
+    skp = document_current_of(appraisal=appraisal, kind=IssuedDocument.Kind.SKP)
+    b = browser
+    page = b.login("employee")
+    open_appraisal(b, appraisal)
+    assert page.inner_text("#code-skp") == skp.code
+    b.shot("documents")
+    with page.expect_download() as download:
+        page.click("#download-skp")
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    assert path.suffix == ".pdf" and skp.code in path.name
+    assert path.read_bytes() == bytes(skp.content)
+    first_page_png(path.read_bytes(), SCREENSHOTS / f"{b.name}-skp-page1.png")
+    b.logout()
+
+    # Anyone, signed out: the file matches; the typed code too.
+    page = b.go("/verifikasi/")
+    assert "Verifikasi dokumen" in page.inner_text("h1")
+    page.set_input_files("#file", str(path))
+    page.click("#verify-file")
+    result = page.wait_for_selector("#verify-result")
+    assert result.get_attribute("data-found") == "true"
+    assert result.get_attribute("data-superseded") == "false"
+    assert org.employee.nip not in page.inner_text("main")
+    b.shot("verified-file")
+    changed = bytearray(path.read_bytes())
+    changed[len(changed) // 2] ^= 0x01
+    tampered = tmp_path / "tampered.pdf"
+    tampered.write_bytes(bytes(changed))
+    page.set_input_files("#file", str(tampered))
+    page.click("#verify-file")
+    page.wait_for_selector("#verify-result[data-found=false]")
+    b.shot("verified-tampered")
+    page.fill("#kode", skp.code.lower())
+    page.click("#verify-code")
+    page.wait_for_selector("#verify-result[data-found=true]")
