@@ -155,7 +155,11 @@ KINERJA_PUBLIC_URL = os.environ.get("KINERJA_PUBLIC_URL", "http://127.0.0.1:8000
 KINERJA_DOCUMENT_VERIFY_MAX_BYTES = int(
     os.environ.get("KINERJA_DOCUMENT_VERIFY_MAX_BYTES", str(10 * 1024 * 1024))
 )
-KINERJA_SIGNATURE_VALIDATOR = os.environ.get("KINERJA_SIGNATURE_VALIDATOR", "")
+# Validates the signatures of an uploaded PDF on the verification page (PAdES, pyHanko);
+# empty: signatures are not checked, only the hash.
+KINERJA_SIGNATURE_VALIDATOR = os.environ.get(
+    "KINERJA_SIGNATURE_VALIDATOR", "appraisals.signatures.validation.signature_entries"
+)
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("KINERJA_MEDIA_ROOT", VAR_DIR / "media"))
 

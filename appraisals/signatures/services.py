@@ -24,6 +24,7 @@ import hashlib
 import io
 from dataclasses import dataclass
 
+from django.utils import timezone
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 
@@ -31,7 +32,7 @@ from workflow import services as engine
 from workflow.errors import ActionForbidden, PayloadInvalid, Problem, StateConflict
 from workflow.text import Text
 
-from ..models import Appraisal
+from ..models import Appraisal, IssuedDocument
 from ..policies import appraisal_roles
 from .backends import Credentials, SignRequest, backend_for
 from .errors import SigningError, SigningUnavailable
@@ -57,6 +58,19 @@ ROLE_LABELS = {
     "authority": Text(id="pejabat yang berwenang", en="the authority"),
 }
 MAX_PDF_BYTES = 20 * 1024 * 1024
+# The issued document each signable kind is: the appeal decision is signed on the
+# Dokumen Evaluasi Kinerja that `decide_appeal` issues.
+REGISTRY_KIND = {"skp": "skp", "evaluation": "evaluation", "appeal_decision": "evaluation"}
+NOT_ISSUED = Text(
+    id="Berkas ini bukan dokumen yang diterbitkan Kinerja untuk penilaian ini; unduh "
+    "dokumennya dari halaman penilaian, lalu tanda tangani berkas itu.",
+    en="This file is not a document Kinerja issued for this appraisal; download the document "
+    "from the appraisal page and sign that file.",
+)
+SUPERSEDED = Text(
+    id="Dokumen ini sudah digantikan oleh dokumen yang lebih baru; tanda tangani yang terbaru.",
+    en="This document was superseded by a newer one; sign the latest.",
+)
 
 
 @dataclass(frozen=True)
@@ -160,6 +174,27 @@ def _signature_count(pdf: bytes) -> int:
         ) from exc
 
 
+def _issued_original(appraisal: Appraisal, kind: str, pdf: bytes) -> IssuedDocument:
+    """The issued original `pdf` is (itself, or a signed copy of it): only what Kinerja
+    issued for this appraisal is signed, so every signature rests on a hash on the chain."""
+    found = (
+        IssuedDocument.objects.filter(
+            appraisal=appraisal, kind=REGISTRY_KIND[kind], sha256=sha256(pdf)
+        )
+        .select_related("signed_from")
+        .defer("content", "signed_from__content")
+        .first()
+    )
+    if found is None:
+        raise PayloadInvalid(
+            NOT_ISSUED, [Problem(code="not_issued", message=NOT_ISSUED, field="file")]
+        )
+    original = found.signed_from or found
+    if original.superseded_by_id is not None:
+        raise StateConflict(SUPERSEDED)
+    return original
+
+
 def _signer_identity(appraisal: Appraisal, actor, role: str) -> tuple[str, str]:
     person = {
         "employee": appraisal.employee,
@@ -192,6 +227,7 @@ def document_sign(
             NOT_A_PDF, [Problem(code="not_a_pdf", message=NOT_A_PDF, field="file")]
         )
     before = _signature_count(pdf)
+    original = _issued_original(appraisal, kind, pdf)
     name, nip = _signer_identity(appraisal, actor, signer_role)
     instansi = appraisal.cycle.instansi
     spec = KINDS[kind]
@@ -221,9 +257,27 @@ def document_sign(
     def apply(locked: Appraisal):
         # Checked again under the lock: the state or the people may have changed meanwhile.
         document_sign_check(locked, kind=kind, actor=actor, role=signer_role)
+        # The signed copy is registered beside its original: the verification page
+        # recognises its bytes (and names the original's code and state).
+        IssuedDocument.objects.create(
+            appraisal=locked,
+            kind=original.kind,
+            period=original.period,
+            code=original.code,
+            sha256=digest_out,
+            size=len(signed),
+            content=signed,
+            appraisal_state=locked.state,
+            appraisal_version=locked.version + 1,
+            transition="document.signed",
+            issued_at=timezone.now(),
+            issued_by=actor,
+            signed_from=original,
+        )
         return None, {
             f"signature[{kind}].{signer_role}": [digest_in, digest_out],
             "signature.backend": [None, backend.name],
+            "signature.document_code": [None, original.code],
         }
 
     engine.change(appraisal, actor=actor, action="document.signed", apply=apply)

@@ -170,3 +170,19 @@ def validate_pdf(data: bytes, *, extra_roots: list[bytes] | None = None) -> Vali
         return ValidationReport(readable=False, problem=str(exc)[:300])
     roots = trust_roots(extra_roots)
     return ValidationReport(readable=True, signatures=[_report(sig, roots) for sig in embedded])
+
+
+def signature_entries(data: bytes) -> list[dict]:
+    """The verification page's view of `data`'s signatures (KINERJA_SIGNATURE_VALIDATOR):
+    one JSON-ready entry each — who, when, intact (unchanged, valid, nothing but further
+    signatures added after it), trusted — and nothing else of the certificate."""
+    report = validate_pdf(data)
+    return [
+        {
+            "signer": s.name or s.signer,
+            "signed_at": s.signed_at.isoformat() if s.signed_at else None,
+            "intact": s.intact and s.valid and not s.modified_after,
+            "trusted": s.trusted,
+        }
+        for s in report.signatures
+    ]

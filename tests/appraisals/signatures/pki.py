@@ -18,7 +18,9 @@ from pyhanko.sign import fields, signers
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
+from appraisals.selectors.documents import document_current_of
 from appraisals.signatures import ca
+from appraisals.signatures.services import REGISTRY_KIND
 
 P12_PASSPHRASE = "p12-secret-Agency-7f3c"  # noqa: S105 - test material
 BSRE_USER, BSRE_PASSWORD = "esign-client", "basic-secret-9d1e"  # noqa: S105
@@ -35,6 +37,13 @@ def small_pdf(text: str = "SASARAN KINERJA PEGAWAI") -> bytes:
     doc.showPage()
     doc.save()
     return buf.getvalue()
+
+
+def issued(appraisal, kind: str) -> bytes:
+    """The document Kinerja issued for `appraisal` that `kind` signs (a stand-in PDF where
+    none is issued yet, for the refusals that come first)."""
+    document = document_current_of(appraisal=appraisal, kind=REGISTRY_KIND.get(kind, kind))
+    return bytes(document.content) if document is not None else small_pdf()
 
 
 @dataclass

@@ -10,11 +10,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from appraisals.signatures.validation import validate_pdf
 from audit.models import AuditEvent
 
-from .pki import BSRE_PASSPHRASE, NIK, closed_port_url, small_pdf
+from .pki import BSRE_PASSPHRASE, NIK, closed_port_url, issued, small_pdf
 
 
-def upload(data: bytes | None = None, **fields) -> dict:
-    pdf = small_pdf() if data is None else data
+def upload(data: bytes | None = None, *, of=None, kind: str = "skp", **fields) -> dict:
+    """The upload of `data`, or else of the document issued for the appraisal `of`."""
+    if data is None:
+        data = issued(of, kind) if of is not None else small_pdf()
+    pdf = data
     return {"file": SimpleUploadedFile("skp.pdf", pdf, content_type="application/pdf"), **fields}
 
 
@@ -30,7 +33,9 @@ def signed_events() -> int:
 class TestLocal:
     def test_the_employee_gets_the_signed_pdf_and_its_hash(self, org, at_state, api):
         appraisal = at_state("in_progress")
-        r = api(org.users["employee"]).post(url(appraisal), upload(), format="multipart")
+        r = api(org.users["employee"]).post(
+            url(appraisal), upload(of=appraisal), format="multipart"
+        )
 
         assert r.status_code == 200, r.content
         assert r["Content-Type"] == "application/pdf"
@@ -55,24 +60,28 @@ class TestLocal:
         appraisal = at_state("in_progress")
         assert (
             api(org.users["outsider"])
-            .post(url(appraisal), upload(), format="multipart")
+            .post(url(appraisal), upload(of=appraisal), format="multipart")
             .status_code
             == 404
         )
-        r = api(org.users["employee"]).post(url(appraisal, "sk"), upload(), format="multipart")
+        r = api(org.users["employee"]).post(
+            url(appraisal, "sk"), upload(of=appraisal), format="multipart"
+        )
         assert r.status_code == 404
 
     def test_a_document_not_yet_issued_is_409(self, org, at_state, api):
         appraisal = at_state("in_progress")
         r = api(org.users["appraiser"]).post(
-            url(appraisal, "evaluation"), upload(), format="multipart"
+            url(appraisal, "evaluation"),
+            upload(of=appraisal, kind="evaluation"),
+            format="multipart",
         )
         assert r.status_code == 409
 
     def test_signing_twice_in_the_same_field_is_409(self, org, at_state, api):
         appraisal = at_state("in_progress")
         client = api(org.users["employee"])
-        first = client.post(url(appraisal), upload(), format="multipart")
+        first = client.post(url(appraisal), upload(of=appraisal), format="multipart")
         again = client.post(url(appraisal), upload(first.content), format="multipart")
         assert again.status_code == 409
         assert again.json()["code"] == "already_signed"
@@ -83,7 +92,7 @@ class TestLocal:
 class TestBsre:
     def test_a_wrong_passphrase_is_400_on_its_field_and_nothing_recorded(self, org, at_state, api):
         appraisal = at_state("in_progress")
-        body = upload(nik=NIK, passphrase="Tebakan-Keliru-123")
+        body = upload(of=appraisal, nik=NIK, passphrase="Tebakan-Keliru-123")
         r = api(org.users["employee"]).post(url(appraisal), body, format="multipart")
         assert r.status_code == 400
         assert r.json()["problems"][0]["field"] == "passphrase"
@@ -98,7 +107,7 @@ class TestBsre:
         settings.KINERJA_SIGNING_AGENCIES["PEMKAB"]["url"] = closed_port_url()
         client = api(org.users["employee"])
         body = {"nik": NIK, "passphrase": BSRE_PASSPHRASE}
-        r = client.post(url(appraisal), upload(**body), format="multipart")
+        r = client.post(url(appraisal), upload(of=appraisal, **body), format="multipart")
         assert r.status_code == 503
         assert r.json()["code"] == "signing_unavailable"
         assert (
@@ -107,6 +116,6 @@ class TestBsre:
         assert signed_events() == 0
 
         settings.KINERJA_SIGNING_AGENCIES["PEMKAB"]["url"] = good_url
-        r = client.post(url(appraisal), upload(**body), format="multipart")
+        r = client.post(url(appraisal), upload(of=appraisal, **body), format="multipart")
         assert r.status_code == 200 and validate_pdf(r.content).ok
         assert signed_events() == 1

@@ -7,7 +7,8 @@ import hashlib
 import pytest
 from django.db import connection
 
-from appraisals.models import Appraisal
+from appraisals.models import Appraisal, IssuedDocument
+from appraisals.selectors.documents import document_current_of, document_verify_bytes
 from appraisals.signatures.backends import Credentials
 from appraisals.signatures.errors import SigningCredentialsRefused, SigningUnavailable
 from appraisals.signatures.local import LocalPkcs12Signer
@@ -20,7 +21,15 @@ from workflow.actors import system_actor
 from workflow.errors import ActionForbidden, PayloadInvalid, StateConflict
 from workflow.services import perform
 
-from .pki import BSRE_PASSPHRASE, BSRE_PASSWORD, NIK, P12_PASSPHRASE, closed_port_url, small_pdf
+from .pki import (
+    BSRE_PASSPHRASE,
+    BSRE_PASSWORD,
+    NIK,
+    P12_PASSPHRASE,
+    closed_port_url,
+    issued,
+    small_pdf,
+)
 
 
 def events(appraisal, action="document.signed"):
@@ -49,7 +58,7 @@ class TestWhoSignsWhat:
     ):
         appraisal = at_state("in_progress")
         version = appraisal.version
-        pdf = small_pdf()
+        pdf = issued(appraisal, "skp")
 
         signed = document_sign(appraisal, kind="skp", pdf=pdf, actor=org.users["employee"])
 
@@ -71,7 +80,7 @@ class TestWhoSignsWhat:
     def test_the_appraiser_then_sets_the_plan_with_a_second_signature(self, org, at_state):
         appraisal = at_state("in_progress")
         by_employee = document_sign(
-            appraisal, kind="skp", pdf=small_pdf(), actor=org.users["employee"]
+            appraisal, kind="skp", pdf=issued(appraisal, "skp"), actor=org.users["employee"]
         )
 
         by_both = document_sign(
@@ -93,7 +102,9 @@ class TestWhoSignsWhat:
         appraisal = at_state("plan_submitted")
         before = footprint(appraisal)
         with pytest.raises(StateConflict):
-            document_sign(appraisal, kind="skp", pdf=small_pdf(), actor=org.users["employee"])
+            document_sign(
+                appraisal, kind="skp", pdf=issued(appraisal, "skp"), actor=org.users["employee"]
+            )
         assert footprint(appraisal) == before
 
     @pytest.mark.parametrize("persona", ["outsider", "panel", "inspector", "hr_admin", "superior"])
@@ -101,7 +112,9 @@ class TestWhoSignsWhat:
         appraisal = at_state("in_progress")
         before = footprint(appraisal)
         with pytest.raises(ActionForbidden) as refused:
-            document_sign(appraisal, kind="skp", pdf=small_pdf(), actor=org.users[persona])
+            document_sign(
+                appraisal, kind="skp", pdf=issued(appraisal, "skp"), actor=org.users[persona]
+            )
         assert refused.value.status == 403
         assert "pegawai yang dinilai" in refused.value.message.id
         assert footprint(appraisal) == before
@@ -111,7 +124,10 @@ class TestWhoSignsWhat:
     ):
         appraisal = at_state("result_issued")
         by_appraiser = document_sign(
-            appraisal, kind="evaluation", pdf=small_pdf(), actor=org.users["appraiser"]
+            appraisal,
+            kind="evaluation",
+            pdf=issued(appraisal, "evaluation"),
+            actor=org.users["appraiser"],
         )
         received = document_sign(
             appraisal, kind="evaluation", pdf=by_appraiser.pdf, actor=org.users["employee"]
@@ -123,7 +139,10 @@ class TestWhoSignsWhat:
         appraisal = at_state("discussed")
         with pytest.raises(StateConflict):
             document_sign(
-                appraisal, kind="evaluation", pdf=small_pdf(), actor=org.users["appraiser"]
+                appraisal,
+                kind="evaluation",
+                pdf=issued(appraisal, "evaluation"),
+                actor=org.users["appraiser"],
             )
 
     def test_the_appeal_decision_is_signed_by_who_decided_it(self, org, at_state):
@@ -131,7 +150,10 @@ class TestWhoSignsWhat:
         decide_appeal(appraisal, org.users)
 
         signed = document_sign(
-            appraisal, kind="appeal_decision", pdf=small_pdf(), actor=org.users["superior"]
+            appraisal,
+            kind="appeal_decision",
+            pdf=issued(appraisal, "appeal_decision"),
+            actor=org.users["superior"],
         )
 
         assert signed.role == "appeal_reviewer" and signed.field == "ttd_atasan_pejabat_penilai"
@@ -139,21 +161,29 @@ class TestWhoSignsWhat:
         for persona in ("appraiser", "employee", "authority"):
             with pytest.raises(ActionForbidden):
                 document_sign(
-                    appraisal, kind="appeal_decision", pdf=small_pdf(), actor=org.users[persona]
+                    appraisal,
+                    kind="appeal_decision",
+                    pdf=issued(appraisal, "appeal_decision"),
+                    actor=org.users[persona],
                 )
 
     def test_an_appeal_not_yet_decided_has_no_decision_to_sign(self, org, at_state):
         appraisal = at_state("appealed")
         with pytest.raises(ActionForbidden):
             document_sign(
-                appraisal, kind="appeal_decision", pdf=small_pdf(), actor=org.users["superior"]
+                appraisal,
+                kind="appeal_decision",
+                pdf=issued(appraisal, "appeal_decision"),
+                actor=org.users["superior"],
             )
 
     def test_an_unknown_kind_and_a_non_pdf_are_400_and_record_nothing(self, org, at_state):
         appraisal = at_state("in_progress")
         before = footprint(appraisal)
         with pytest.raises(PayloadInvalid) as unknown:
-            document_sign(appraisal, kind="sk", pdf=small_pdf(), actor=org.users["employee"])
+            document_sign(
+                appraisal, kind="sk", pdf=issued(appraisal, "sk"), actor=org.users["employee"]
+            )
         assert unknown.value.problems[0].field == "kind"
         with pytest.raises(PayloadInvalid) as not_pdf:
             document_sign(appraisal, kind="skp", pdf=b"<html>", actor=org.users["employee"])
@@ -179,7 +209,9 @@ def test_a_rule_broken_while_signing_records_nothing(org, at_state, settings):
     settings.KINERJA_SIGNING_BACKEND = f"{__name__}.CancellingSigner"
     CancellingSigner.actor = org.users["hr_admin"]
     with pytest.raises(StateConflict):
-        document_sign(appraisal, kind="skp", pdf=small_pdf(), actor=org.users["employee"])
+        document_sign(
+            appraisal, kind="skp", pdf=issued(appraisal, "skp"), actor=org.users["employee"]
+        )
     assert events(appraisal) == []
     assert events(appraisal, "cancel")  # the other change went through on its own
 
@@ -191,7 +223,7 @@ class TestThroughBsre:
         signed = document_sign(
             appraisal,
             kind="skp",
-            pdf=small_pdf(),
+            pdf=issued(appraisal, "skp"),
             actor=org.users["employee"],
             credentials=Credentials(nik=NIK, passphrase=BSRE_PASSPHRASE),
         )
@@ -201,7 +233,7 @@ class TestThroughBsre:
     def test_a_wrong_passphrase_records_nothing_and_the_retry_is_recorded_once(self, org, at_state):
         appraisal = at_state("in_progress")
         before = footprint(appraisal)
-        pdf = small_pdf()
+        pdf = issued(appraisal, "skp")
         with pytest.raises(SigningCredentialsRefused):
             document_sign(
                 appraisal,
@@ -229,7 +261,7 @@ class TestThroughBsre:
             document_sign(
                 appraisal,
                 kind="skp",
-                pdf=small_pdf(),
+                pdf=issued(appraisal, "skp"),
                 actor=org.users["employee"],
                 credentials=Credentials(nik=NIK, passphrase=BSRE_PASSPHRASE),
             )
@@ -253,20 +285,20 @@ def database_text() -> str:
 def test_no_secret_reaches_the_database(org, at_state, settings, request):
     appraisal = at_state("in_progress")
     request.getfixturevalue("local_signing")
-    document_sign(appraisal, kind="skp", pdf=small_pdf(), actor=org.users["employee"])
+    document_sign(appraisal, kind="skp", pdf=issued(appraisal, "skp"), actor=org.users["employee"])
     request.getfixturevalue("bsre_signing")
     with pytest.raises(SigningCredentialsRefused):
         document_sign(
             appraisal,
             kind="skp",
-            pdf=small_pdf(),
+            pdf=issued(appraisal, "skp"),
             actor=org.users["appraiser"],
             credentials=Credentials(nik=NIK, passphrase="Tebakan-Keliru-123"),
         )
     document_sign(
         appraisal,
         kind="skp",
-        pdf=small_pdf(),
+        pdf=issued(appraisal, "skp"),
         actor=org.users["appraiser"],
         credentials=Credentials(nik=NIK, passphrase=BSRE_PASSPHRASE),
     )
@@ -282,4 +314,75 @@ def test_system_actor_is_no_signer(org, at_state, settings, request):
     request.getfixturevalue("local_signing")
     appraisal = at_state("in_progress")
     with pytest.raises(ActionForbidden):
-        document_sign(appraisal, kind="skp", pdf=small_pdf(), actor=system_actor())
+        document_sign(appraisal, kind="skp", pdf=issued(appraisal, "skp"), actor=system_actor())
+
+
+@pytest.mark.usefixtures("local_signing")
+class TestOnlyIssuedDocuments:
+    """Only what Kinerja issued is signed; the signed copy verifies as that document."""
+
+    def test_a_pdf_kinerja_did_not_issue_is_refused_and_nothing_recorded(self, org, at_state):
+        appraisal = at_state("in_progress")
+        before = footprint(appraisal)
+        with pytest.raises(PayloadInvalid) as refused:
+            document_sign(appraisal, kind="skp", pdf=small_pdf(), actor=org.users["employee"])
+        assert [p.code for p in refused.value.problems] == ["not_issued"]
+        assert "bukan dokumen" in refused.value.message.id
+        assert footprint(appraisal) == before
+
+    def test_the_signed_copy_verifies_as_the_issued_document(self, org, at_state):
+        appraisal = at_state("in_progress")
+        original = document_current_of(appraisal=appraisal, kind="skp")
+        signed = document_sign(
+            appraisal, kind="skp", pdf=bytes(original.content), actor=org.users["employee"]
+        )
+        result = document_verify_bytes(data=signed.pdf)
+        assert result.found and result.signed_copy and result.code == original.code
+        # The appraiser countersigns the employee's signed copy: still the same document.
+        both = document_sign(appraisal, kind="skp", pdf=signed.pdf, actor=org.users["appraiser"])
+        assert document_verify_bytes(data=both.pdf).code == original.code
+        assert [e.changes["signature.document_code"][1] for e in events(appraisal)] == [
+            original.code,
+            original.code,
+        ]
+
+    def test_a_superseded_document_is_not_signed(self, org, at_state):
+        appraisal = at_state("in_progress")
+        original = document_current_of(appraisal=appraisal, kind="skp")
+        newer = IssuedDocument.objects.create(
+            appraisal=appraisal,
+            kind="skp",
+            code="NEWER-CODE1",
+            sha256="0" * 64,
+            size=1,
+            content=b"x",
+            appraisal_state=appraisal.state,
+            appraisal_version=appraisal.version,
+            issued_at=original.issued_at,
+            issued_by=org.users["appraiser"],
+        )
+        original.superseded_by = newer
+        original.save()
+        with pytest.raises(StateConflict):
+            document_sign(
+                appraisal, kind="skp", pdf=bytes(original.content), actor=org.users["employee"]
+            )
+
+    def test_verification_names_the_signer_and_a_changed_byte_fails(self, org, at_state):
+        appraisal = at_state("in_progress")
+        original = document_current_of(appraisal=appraisal, kind="skp")
+        signed = document_sign(
+            appraisal, kind="skp", pdf=bytes(original.content), actor=org.users["employee"]
+        )
+        [entry] = document_verify_bytes(data=signed.pdf).signatures
+        assert entry["signer"] == org.employee.name
+        assert entry["intact"] and entry["trusted"] and entry["signed_at"]
+        # One byte of the binary comment under the header: covered by the signature, and
+        # the file still reads.
+        tampered = bytearray(signed.pdf)
+        at = tampered.index(b"\n%") + 2
+        tampered[at] ^= 0x01
+        tampered = bytes(tampered)
+        result = document_verify_bytes(data=tampered)
+        assert not result.found
+        assert not all(e["intact"] for e in result.signatures)
