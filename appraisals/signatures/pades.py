@@ -23,6 +23,7 @@ from workflow.text import Text
 
 from .backends import SignRequest
 from .errors import SigningConflict, SigningError
+from .sync import outside_loop
 
 # x1, y1, x2, y2 in points on an A4 page (595 x 842): three slots side by side at the foot.
 SLOTS = {
@@ -98,7 +99,7 @@ def sign(request: SignRequest, signer: signers.Signer, *, visible: bool = True) 
     style = TextStampStyle(stamp_text=stamp_text(request), timestamp_format="%Y-%m-%d %H:%M UTC")
     pdf_signer = signers.PdfSigner(meta, signer=signer, stamp_style=style, new_field_spec=spec)
     try:
-        out = pdf_signer.sign_pdf(writer)
+        out = outside_loop(pdf_signer.sign_pdf, writer)
     except (HankoSigningError, PdfError, ValueError, KeyError) as exc:
         raise SigningError(
             Text(

@@ -25,6 +25,8 @@ from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.status import ModificationLevel
 from pyhanko_certvalidator import ValidationContext
 
+from .sync import outside_loop
+
 ALLOWED_AFTER = (
     ModificationLevel.NONE,
     ModificationLevel.LTA_UPDATES,
@@ -138,7 +140,7 @@ def _report(embedded, roots) -> SignatureReport:
         "signed_at": embedded.self_reported_timestamp,
     }
     try:
-        status = validate_pdf_signature(embedded, _context(roots))
+        status = outside_loop(validate_pdf_signature, embedded, _context(roots))
     except (SignatureValidationError, PdfError, ValueError, KeyError) as exc:
         return SignatureReport(
             **base,

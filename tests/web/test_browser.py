@@ -400,21 +400,22 @@ def test_hr_edits_phase_deadlines_and_sets_a_plan_nobody_drafted(
 ):
     from notifications.models import PhaseDeadline
 
-    # PermenPANRB 6/2022 annex: the fixture cycle's fallback date (14 January 2026) has
-    # passed with the plan still in draft, so HR drafts and sets it.
+    # PermenPANRB 6/2022 annex: the fixture cycle's fallback date (14 January of its year)
+    # has passed with the plan still in draft, so HR drafts and sets it.
+    year = org.cycle.year
     b = browser
     page = b.login("hr_admin")
     b.go("/hr/cycles/")
     page.click(f"#cycle-link-{org.cycle.pk}")
     page.wait_for_selector("#phase-form")
     assert "Batas waktu tahapan" in page.inner_text("#phases-h")
-    page.fill("#p-draft-due_on", "2026-01-14")
-    page.fill("#p-plan_submitted-due_on", "2026-01-30")
+    page.fill("#p-draft-due_on", f"{year}-01-14")
+    page.fill("#p-plan_submitted-due_on", f"{year}-01-30")
     b.shot("cycle-phase-deadlines")
     page.click("#save-phases")
     page.wait_for_selector(".messages .success")
     due = PhaseDeadline.objects.get(cycle=org.cycle, state="plan_submitted").due_on
-    assert due == dt.date(2026, 1, 30)
+    assert due == dt.date(year, 1, 30)
 
     open_appraisal(b, appraisal)
     page.click("#edit-plan")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 
 import pytest
@@ -161,3 +162,14 @@ def test_a_personal_pkcs12_is_preferred_to_the_agency_one(pki):
     finally:
         (pki.folder / "PEMKAB" / "199001012020012001.p12").unlink()
     assert report.ok and report.signatures[0].signer == "Ni Luh Putu Ayu"
+
+
+def test_signing_and_validation_work_where_an_event_loop_runs():
+    """pyHanko's sync API starts its own loop; in a thread already running one (an async
+    view, a browser-driving test) it would refuse: there it runs in a thread of its own."""
+
+    async def inside_a_loop():
+        signed = sign(small_pdf())
+        return validate_pdf(signed)
+
+    assert asyncio.run(inside_a_loop()).ok
