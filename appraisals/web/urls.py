@@ -17,6 +17,7 @@ from . import (
     periodic,
     plan,
     recaps,
+    signing,
     views,
 )
 
@@ -42,6 +43,16 @@ urlpatterns = [
         r"^appraisals/(?P<pk>[0-9]+)/documents/(?P<kind>skp|evaluation)\.pdf$",
         documents.document_pdf,
         name="document",
+    ),
+    re_path(
+        r"^appraisals/(?P<pk>[0-9]+)/documents/(?P<kind>skp|evaluation)-ttd\.pdf$",
+        signing.document_signed_pdf,
+        name="document-signed",
+    ),
+    re_path(
+        r"^appraisals/(?P<pk>[0-9]+)/documents/(?P<kind>skp|evaluation|appeal_decision)/sign/$",
+        signing.document_sign_page,
+        name="document-sign",
     ),
     # Public (no sign-in): checks a document Kinerja issued, by its code or its bytes.
     path("verifikasi/", documents.verify, name="verify"),
