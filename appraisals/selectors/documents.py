@@ -58,6 +58,12 @@ def document_current_of(
     )
 
 
+def document_signed_latest_of(*, original: IssuedDocument) -> IssuedDocument | None:
+    """The latest registered signed copy of the issued `original` (it carries every
+    signature made so far: each signer signs the copy before), if any."""
+    return IssuedDocument.objects.filter(signed_from=original).order_by("-id").first()
+
+
 def document_pdf_of(
     *, appraisal: Appraisal, kind: str, period: int | None = None
 ) -> tuple[bytes, IssuedDocument | None]:
@@ -87,7 +93,15 @@ def document_list_of(*, appraisal: Appraisal) -> list[dict]:
         issued = current.get(kind)
         if kind == IssuedDocument.Kind.EVALUATION and not (issued or appraisal.result_rating):
             continue
-        out.append({"kind": str(kind), "label": kind.label, "issued": issued})
+        signed = (
+            IssuedDocument.objects.filter(signed_from=issued)
+            .defer("content")
+            .order_by("-id")
+            .first()
+            if issued is not None
+            else None
+        )
+        out.append({"kind": str(kind), "label": kind.label, "issued": issued, "signed": signed})
     return out
 
 

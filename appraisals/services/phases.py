@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from notifications.models import PhaseDeadline
 from notifications.models.deadlines import PHASE_STATES
-from workflow.errors import ActionForbidden, PayloadInvalid, Problem
+from workflow.errors import ActionForbidden, PayloadInvalid, Problem, StateConflict
 from workflow.records import attribute, audit_record
 from workflow.text import Text
 
@@ -220,6 +220,13 @@ def _snapshot(row: PhaseDeadline) -> dict:
     return {"due_on": row.due_on, "remind_days": list(row.remind_days), "escalate": row.escalate}
 
 
+CYCLE_CLOSED = Text(
+    id="Siklus penilaian sudah ditutup; batas waktu tahapannya tidak dapat diubah kecuali "
+    "pengelola kinerja membukanya kembali dengan alasan.",
+    en="The cycle is closed; its phase deadlines cannot change unless HR reopens it with a reason.",
+)
+
+
 def phase_deadlines_authorise(*, cycle: Cycle, actor) -> None:
     """403 unless `actor` is an HR admin of the cycle's instansi (as for opening it)."""
     if "hr_admin" not in profile_of(actor).holds_in(cycle.instansi.path):
@@ -243,6 +250,9 @@ def phase_deadlines_update(
     phase_deadlines_authorise(cycle=cycle, actor=actor)
     with transaction.atomic():
         locked = Cycle.objects.select_for_update().select_related("instansi").get(pk=cycle.pk)
+        if locked.status == Cycle.Status.CLOSED:
+            # A closed cycle is frozen (lifecycle CYCLE_OPEN): its deadlines too.
+            raise StateConflict(CYCLE_CLOSED, [Problem(code="cycle_closed", message=CYCLE_CLOSED)])
         current = {r.state: r for r in PhaseDeadline.objects.filter(cycle=locked)}
         before = {state: _snapshot(row) for state, row in current.items()}
         after = dict(before) if not replace else {}

@@ -48,7 +48,7 @@ from ..selectors.cycles import (
 )
 from ..selectors.organisation import unit_list_instansi_choices, unit_list_with_children
 from ..services.calibration import curve_flag_acknowledge
-from ..services.cycles import cycle_create
+from ..services.cycles import cycle_close, cycle_create, cycle_reopen
 from ..services.import_jobs import import_job_applicable
 from ..services.jobs import cycle_open_job_start
 from ..services.phases import phase_deadlines_authorise, phase_deadlines_update
@@ -261,8 +261,7 @@ def cycle_detail(request, pk: int):
     """One cycle: its fallback date and phase deadlines, edited by HR of its instansi."""
     hr_scopes(request.user)
     cycle = _cycle_managed_or_404(request.user, pk)
-    can_edit = "hr_admin" in profile_of(request.user).holds_in(cycle.instansi.path)
-    errors, posted, status = PageErrors(), None, 200
+    errors, posted = PageErrors(), None
     if request.method == "POST":
         phase_deadlines_authorise(cycle=cycle, actor=request.user)
         posted = _phase_form_data(request.POST)
@@ -287,19 +286,51 @@ def cycle_detail(request, pk: int):
             else:
                 messages.success(request, _("Phase deadlines saved."))
                 return redirect("web:hr-cycle", pk=cycle.pk)
-        status = errors.status
+    return _cycle_detail_page(request, cycle, errors=errors, posted=posted)
+
+
+def _cycle_detail_page(request, cycle: Cycle, *, errors: PageErrors, posted=None, reason=""):
+    can_edit = "hr_admin" in profile_of(request.user).holds_in(cycle.instansi.path)
     return render(
         request,
         "web/hr_cycle.html",
         {
             "cycle": cycle,
             "can_edit": can_edit,
+            "closed": cycle.status == Cycle.Status.CLOSED,
+            "reason": reason,
             "fallback": posted["plan_fallback_on"] if posted else cycle.plan_fallback_date,
             "phases": _phase_rows(cycle, posted, errors),
             "errors": errors,
         },
-        status=status,
+        status=errors.status if errors else 200,
     )
+
+
+@login_required
+@require_POST
+def cycle_close_page(request, pk: int):
+    """Close the cycle (as POST /api/cycles/{id}/close/): from now on nothing in it moves."""
+    return _cycle_status_page(request, pk, cycle_close, _("Cycle closed."))
+
+
+@login_required
+@require_POST
+def cycle_reopen_page(request, pk: int):
+    """Reopen a closed cycle with a reason (as POST /api/cycles/{id}/reopen/)."""
+    return _cycle_status_page(request, pk, cycle_reopen, _("Cycle reopened."))
+
+
+def _cycle_status_page(request, pk: int, change, done: str):
+    hr_scopes(request.user)
+    cycle = _cycle_managed_or_404(request.user, pk)
+    reason = request.POST.get("reason", "").replace("\x00", "").strip()[:2000]
+    try:
+        change(cycle=cycle, actor=request.user, reason=reason)
+    except WorkflowError as error:
+        return _cycle_detail_page(request, cycle, errors=PageErrors.of(error), reason=reason)
+    messages.success(request, done)
+    return redirect("web:hr-cycle", pk=cycle.pk)
 
 
 # -- bulk job ------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from . import (
     periodic,
     plan,
     recaps,
+    signing,
     views,
 )
 
@@ -43,6 +44,16 @@ urlpatterns = [
         documents.document_pdf,
         name="document",
     ),
+    re_path(
+        r"^appraisals/(?P<pk>[0-9]+)/documents/(?P<kind>skp|evaluation)-ttd\.pdf$",
+        signing.document_signed_pdf,
+        name="document-signed",
+    ),
+    re_path(
+        r"^appraisals/(?P<pk>[0-9]+)/documents/(?P<kind>skp|evaluation|appeal_decision)/sign/$",
+        signing.document_sign_page,
+        name="document-sign",
+    ),
     # Public (no sign-in): checks a document Kinerja issued, by its code or its bytes.
     path("verifikasi/", documents.verify, name="verify"),
     path("appraisals/<int:pk>/expectations/", plan.expectations, name="expectations"),
@@ -58,6 +69,8 @@ urlpatterns = [
     path("hr/cycles/", hr.cycles, name="hr-cycles"),
     path("hr/cycles/<int:pk>/", hr.cycle_detail, name="hr-cycle"),
     path("hr/cycles/<int:pk>/open/", hr.cycle_open, name="hr-cycle-open"),
+    path("hr/cycles/<int:pk>/close/", hr.cycle_close_page, name="hr-cycle-close"),
+    path("hr/cycles/<int:pk>/reopen/", hr.cycle_reopen_page, name="hr-cycle-reopen"),
     path("hr/jobs/<int:pk>/", hr.job, name="hr-job"),
     path("hr/jobs/<int:pk>/file/", recaps.job_file, name="hr-job-file"),
     path("hr/units/", hr.dashboards, name="hr-units"),

@@ -42,6 +42,7 @@ from .feedback import peer_feedback_for
 from .forms import AppraisalTransitionForm
 from .handover import handovers_for_page, handovers_to_write
 from .labels import label
+from .signing_offers import sign_offers, uses_bsre
 
 PAGE_SIZE = 25
 # Transitions that are "work waiting for someone" (cancel is HR's tool, not a task; so is
@@ -226,7 +227,12 @@ class AppraisalPages(ObjectPages):
             "appeal_rule": clock.deadline_rule(
                 appraisal.cycle.appeal_window_days, calendar.CALENDAR, appraisal.unit
             ),
-            "documents": document_list_of(appraisal=appraisal),
+            # What the user may sign now; NIK and passphrase asked only when the agency
+            # signs through BSrE.
+            "documents": sign_offers(
+                appraisal, request.user, document_list_of(appraisal=appraisal)
+            ),
+            "signing_bsre": uses_bsre(appraisal),
         }
 
     def capacities(self, request, appraisal: Appraisal) -> dict:

@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 
 from appraisals.models import Cycle
-from appraisals.services.cycles import cycle_create
+from appraisals.services.cycles import cycle_close, cycle_create
 from audit.models import AuditEvent
 from notifications.models import PhaseDeadline
 from notifications.models.deadlines import PHASE_STATES
@@ -281,3 +281,59 @@ def test_the_cycle_page_refuses_bad_dates_in_indonesian(org, client, cycle):
 def test_the_cycle_page_is_forbidden_to_others(org, client, cycle, persona):
     client.force_login(org.users[persona])
     assert client.get(reverse("web:hr-cycle", args=[cycle.pk])).status_code == 403
+
+
+# -- a closed cycle is frozen: its deadlines too --------------------------------------------
+
+
+def test_a_closed_cycle_refuses_phase_deadline_changes_409(org, api, client, cycle):
+    hr = org.users["hr_admin"]
+    cycle_close(cycle=cycle, actor=hr, reason="Selesai.")
+    r = api(hr).patch(url(cycle), {"plan_fallback_on": "2027-01-15"}, format="json")
+    assert r.status_code == 409, r.content
+    assert r.json()["problems"][0]["code"] == "cycle_closed"
+    client.force_login(hr)
+    page_url = reverse("web:hr-cycle", args=[cycle.pk])
+    data = {"plan_fallback_on": "2027-01-12"}
+    for state in STATES:
+        data[f"{state}-due_on"] = due_dates(cycle)[state].isoformat()
+    r = client.post(page_url, data)
+    assert r.status_code == 409
+    assert "ditutup" in r.content.decode()
+    cycle.refresh_from_db()
+    assert cycle.plan_fallback_on == dt.date(2027, 1, 14)
+    assert not AuditEvent.objects.filter(action="cycle.phase_deadlines_updated").exists()
+
+
+def test_hr_closes_and_reopens_the_cycle_on_its_page(org, client, cycle):
+    client.force_login(org.users["hr_admin"])
+    page_url = reverse("web:hr-cycle", args=[cycle.pk])
+    html = client.get(page_url).content.decode()
+    assert 'id="cycle-close"' in html and "Tutup siklus" in html
+    r = client.post(reverse("web:hr-cycle-close", args=[cycle.pk]), {"reason": "Selesai."})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    cycle.refresh_from_db()
+    assert cycle.status == Cycle.Status.CLOSED
+    html = client.get(page_url).content.decode()
+    assert 'id="cycle-reopen"' in html and "Buka kembali" in html
+    # A reason is required to reopen: refused in Indonesian, nothing changed.
+    r = client.post(reverse("web:hr-cycle-reopen", args=[cycle.pk]), {"reason": " "})
+    assert r.status_code == 400
+    assert "Alasan wajib diisi" in r.content.decode()
+    cycle.refresh_from_db()
+    assert cycle.status == Cycle.Status.CLOSED
+    r = client.post(reverse("web:hr-cycle-reopen", args=[cycle.pk]), {"reason": "Koreksi putusan."})
+    assert r.status_code == 302
+    cycle.refresh_from_db()
+    assert cycle.status == Cycle.Status.OPEN
+    event = AuditEvent.objects.filter(action="cycle.reopened").get()
+    assert event.reason == "Koreksi putusan."
+
+
+@pytest.mark.parametrize("persona", ["employee", "appraiser"])
+def test_others_cannot_close_the_cycle_on_the_page(org, client, cycle, persona):
+    client.force_login(org.users[persona])
+    r = client.post(reverse("web:hr-cycle-close", args=[cycle.pk]), {"reason": "x"})
+    assert r.status_code in (403, 404)
+    cycle.refresh_from_db()
+    assert cycle.status == Cycle.Status.OPEN

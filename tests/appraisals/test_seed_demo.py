@@ -9,7 +9,19 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from rest_framework.test import APIClient
 
-from appraisals.models import Appraisal, Cycle, Employee, PlanItem, SupervisorRelation, Unit
+from appraisals.models import (
+    Appraisal,
+    Cycle,
+    Employee,
+    PlanItem,
+    SupervisorRelation,
+    Unit,
+)
+from appraisals.models.organisation import path_ids
+from appraisals.signatures.backends import SignRequest, backend_for
+from appraisals.signatures.validation import validate_pdf
+
+from .signatures.pki import small_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -175,3 +187,39 @@ def test_second_run_is_a_command_error_not_an_integrity_error(debug, tmp_path):
 def test_too_few_employees(debug):
     with pytest.raises(CommandError, match="at least 6"):
         call_command("seed_demo", "--employees", "5", stdout=StringIO())
+
+
+def test_the_demo_can_sign_with_its_own_ca_passphrase_from_the_environment(
+    debug, tmp_path, settings, monkeypatch
+):
+    """`make demo` signs: seed_demo makes the demo CA and one PKCS#12 per person; the
+    passphrase comes from the environment (settings/local.py's demo default), not the DB."""
+    folder = tmp_path / "signing"
+    monkeypatch.setenv("KINERJA_SIGNING_PKCS12_PASSPHRASE", "demo-only-not-secret")
+    settings.KINERJA_SIGNING_BACKEND = "appraisals.signatures.local.LocalPkcs12Signer"
+    settings.KINERJA_SIGNING_OPTIONS = {
+        "pkcs12_dir": str(folder),
+        "passphrase_env": "KINERJA_SIGNING_PKCS12_PASSPHRASE",
+        "visible": True,
+    }
+    settings.KINERJA_SIGNING_AGENCIES = {}
+    settings.KINERJA_SIGNING_TRUST_ROOTS = [str(folder / "ca.pem")]
+    _data, out = seed(tmp_path, "--employees", "10")
+    assert "PKCS#12" in out and (folder / "ca.pem").is_file()
+    # The demo's plans are all still drafts (HR sets them after the fallback date); the
+    # person's own demo key signs what will be issued, and the signature names them.
+    employee = Employee.objects.filter(user__isnull=False, unit__kind="unit_kerja").first()
+    instansi = Unit.objects.get(pk=path_ids(employee.unit.path)[0], kind=Unit.Kind.INSTANSI)
+    assert (folder / instansi.code / f"{employee.nip}.p12").is_file()
+    signed = backend_for(instansi.code).sign(
+        SignRequest(
+            pdf=small_pdf(),
+            role="employee",
+            signer_name=employee.name,
+            signer_nip=employee.nip,
+            reason="SKP",
+            agency=instansi.code,
+        )
+    )
+    report = validate_pdf(signed)
+    assert report.ok and report.signatures[0].name == employee.name

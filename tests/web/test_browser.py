@@ -13,6 +13,7 @@ from appraisals.models import Appraisal, BehaviourValue, IssuedDocument
 from appraisals.selectors.appraisals import appraisal_state_counts_in
 from appraisals.selectors.documents import document_current_of
 
+from ..appraisals.signatures.conftest import local_signing, pki  # noqa: F401 (fixtures)
 from ..documents.rendering import first_page_png
 from .conftest import SCREENSHOTS
 
@@ -416,6 +417,17 @@ def test_hr_edits_phase_deadlines_and_sets_a_plan_nobody_drafted(
     page.wait_for_selector(".messages .success")
     due = PhaseDeadline.objects.get(cycle=org.cycle, state="plan_submitted").due_on
     assert due == dt.date(year, 1, 30)
+    # Closing freezes the cycle (its deadlines too); reopening needs a reason.
+    page.click("#close-cycle")
+    page.wait_for_selector("#cycle-reopen")
+    assert page.is_disabled("#p-draft-due_on") and page.query_selector("#save-phases") is None
+    b.shot("cycle-closed")
+    page.click("#reopen-cycle")  # no reason: the browser's own check keeps it on the page
+    page.fill("#reopen-reason", "Tenggat SKP masih berjalan.")
+    page.click("#reopen-cycle")
+    page.wait_for_selector("#cycle-close")
+    org.cycle.refresh_from_db()
+    assert org.cycle.status == "open"
 
     open_appraisal(b, appraisal)
     page.click("#edit-plan")
@@ -541,3 +553,42 @@ def test_download_the_skp_and_verify_it_on_the_public_page(
     page.fill("#kode", skp.code.lower())
     page.click("#verify-code")
     page.wait_for_selector("#verify-result[data-found=true]")
+
+
+def test_the_employee_signs_the_skp_on_the_page_and_the_copy_verifies(
+    org,
+    appraisal,
+    passwords,
+    browser,
+    at_state,
+    tmp_path,
+    local_signing,  # noqa: F811
+):
+    at_state("in_progress")
+    b = browser
+    page = b.login("employee")
+    open_appraisal(b, appraisal)
+    assert "Tanda tangani" in page.inner_text("#sign-skp")
+    b.shot("sign-skp")
+    page.click("#sign-skp")
+    page.wait_for_selector("#sign-done")
+    assert org.employee.name not in page.inner_text("#signed-by")  # a role, not a name
+    b.shot("signed-skp")
+    with page.expect_download() as download:
+        page.click("#download-signed")
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    assert path.suffix == ".pdf" and path.read_bytes().startswith(b"%PDF")
+    open_appraisal(b, appraisal)
+    page.wait_for_selector("#download-signed-skp")
+    assert page.query_selector("#sign-skp") is None
+    b.logout()
+
+    page = b.go("/verifikasi/")
+    page.set_input_files("#file", str(path))
+    page.click("#verify-file")
+    result = page.wait_for_selector("#verify-result")
+    assert result.get_attribute("data-found") == "true"
+    assert org.employee.name in page.inner_text("#verify-signatures")
+    assert "utuh" in page.inner_text("#verify-signatures")
+    b.shot("verified-signed-skp")

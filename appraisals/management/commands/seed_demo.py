@@ -7,9 +7,12 @@ arguments, runs it, prints a summary and writes the logins to --out.
 from __future__ import annotations
 
 import json
+import os
+from io import StringIO
 from pathlib import Path
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError
 
@@ -22,6 +25,10 @@ from appraisals.demo.data import (
     SUMMARY_STAFF,
     URL_HINT,
 )
+from appraisals.management.commands.signing_demo_ca import PASSPHRASE_ENV
+
+# Up to this many employees the demo gets one PKCS#12 per person.
+PEOPLE_KEYS_UP_TO = 200
 
 
 class Command(BaseCommand):
@@ -40,6 +47,11 @@ class Command(BaseCommand):
         parser.add_argument("--password", default=DEFAULT_PASSWORD, help="Every user's password.")
         parser.add_argument("--out", help="Write the logins as JSON to this file.")
         parser.add_argument("--force", action="store_true", help="Run even when DEBUG is off.")
+        parser.add_argument(
+            "--no-signing",
+            action="store_true",
+            help="Do not make the demo CA and PKCS#12 files (see signing_demo_ca).",
+        )
 
     def handle(self, *args, **options):
         if not settings.DEBUG and not options["force"]:
@@ -81,6 +93,27 @@ class Command(BaseCommand):
                 encoding="utf-8",
             )
         self._summary(result.cycle, result.rows, password, options["out"])
+        if not options["no_signing"]:
+            self._signing(total)
+
+    def _signing(self, total: int) -> None:
+        """The demo CA and PKCS#12 files, so documents can be signed on the pages. Their
+        passphrase comes from the environment (settings/local.py gives the demo a default),
+        never from the database; one file per person on small demos (a signature then names
+        its signer), the agency's alone on large ones (RSA keys take time)."""
+        if not os.environ.get(PASSPHRASE_ENV):
+            self.stdout.write(
+                f"Tanpa {PASSPHRASE_ENV}: CA demo tidak dibuat; penandatanganan belum dapat "
+                f"dicoba. / {PASSPHRASE_ENV} unset: no demo CA, signing cannot be tried."
+            )
+            return
+        people = ["--people"] if total <= PEOPLE_KEYS_UP_TO else []
+        call_command("signing_demo_ca", *people, "--force", stdout=StringIO())
+        self.stdout.write(
+            "CA demo dan berkas PKCS#12 siap; dokumen dapat ditandatangani di halaman "
+            "penilaian. / Demo CA and PKCS#12 files ready; documents can be signed on the "
+            "appraisal page."
+        )
 
     def _progress(self, done: int, todo: int) -> None:
         self.stdout.write(f"  Penilaian dibuat / appraisals created: {done}/{todo}")
