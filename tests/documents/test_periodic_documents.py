@@ -140,3 +140,26 @@ def test_a_refused_rating_issues_nothing(org, at_state, api):
     )
     assert r.status_code == 400
     assert not IssuedDocument.objects.filter(appraisal=appraisal, period__isnull=False).exists()
+
+
+def test_the_api_serves_the_period_s_document_to_whoever_reads_the_appraisal(org, at_state, api):
+    appraisal = at_state("in_progress")
+    rate(api, org.users["appraiser"], appraisal, 3)
+    document = _periodic(appraisal, 3)
+    url = f"/api/appraisals/{appraisal.pk}/documents/evaluation/3/"
+    r = api(org.users["employee"]).get(url, HTTP_ACCEPT="application/pdf")
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    assert r.content == bytes(document.content)
+    assert r["X-Document-Code"] == document.code
+    assert r["X-Document-SHA256"] == document.sha256
+    assert "-2026-P3-" in r["Content-Disposition"]
+    # A period not rated yet, or outside the cycle: 404, in both languages.
+    for period in (2, 5, 0):
+        r = api(org.users["employee"]).get(
+            f"/api/appraisals/{appraisal.pk}/documents/evaluation/{period}/"
+        )
+        assert r.status_code == 404, period
+    r = api(org.users["employee"]).get(f"/api/appraisals/{appraisal.pk}/documents/evaluation/2/")
+    assert "belum dievaluasi" in str(r.json())
+    # Someone who cannot read the appraisal learns nothing.
+    assert api(org.users["outsider"]).get(url).status_code == 404
