@@ -12,6 +12,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.services import read_access_record
+from workflow.errors import NotFound
+from workflow.text import Text
 
 from ..models import IssuedDocument
 from ..selectors import appraisal_get_visible
@@ -21,9 +23,14 @@ from ..selectors.documents import (
     document_verify_bytes,
     document_verify_code,
 )
+from ..selectors.periods import periodic_evaluation_of
 from ..throttling import VerifyThrottle
 
 PDF = "application/pdf"
+PERIOD_NOT_RATED = Text(
+    id="Periode ini belum dievaluasi: dokumen evaluasi kinerja periodiknya belum ada.",
+    en="This period has not been rated: there is no periodic evaluation document yet.",
+)
 
 
 def pdf_response(data: bytes, *, filename: str, document: IssuedDocument | None) -> HttpResponse:
@@ -37,9 +44,12 @@ def pdf_response(data: bytes, *, filename: str, document: IssuedDocument | None)
     return response
 
 
-def document_filename(appraisal, kind: str, document: IssuedDocument | None) -> str:
+def document_filename(
+    appraisal, kind: str, document: IssuedDocument | None, period: int | None = None
+) -> str:
     suffix = document.code if document else "draf"
-    return f"{kind.upper()}-{appraisal.employee.nip}-{appraisal.cycle.year}-{suffix}.pdf"
+    year = appraisal.cycle.year if period is None else f"{appraisal.cycle.year}-P{period}"
+    return f"{kind.upper()}-{appraisal.employee.nip}-{year}-{suffix}.pdf"
 
 
 class AppraisalDocumentView(APIView):
@@ -74,6 +84,48 @@ class AppraisalDocumentView(APIView):
         )
         data, document = document_pdf_of(appraisal=appraisal, kind=self.kind)
         filename = document_filename(appraisal, self.kind, document)
+        return pdf_response(data, filename=filename, document=document)
+
+
+class AppraisalPeriodicDocumentView(APIView):
+    """The periodic Dokumen Evaluasi Kinerja of one rated period."""
+
+    def perform_content_negotiation(self, request, force=False):
+        return super().perform_content_negotiation(request, force=True)
+
+    @extend_schema(
+        responses={
+            (200, PDF): OpenApiResponse(
+                OpenApiTypes.BINARY,
+                description="The period's evaluation document issued when the period was "
+                "(last) rated, byte for byte what its hash on the audit chain names. Headers "
+                "X-Document-Code and X-Document-SHA256 name it.",
+            ),
+            404: OpenApiResponse(
+                description="No such appraisal for the caller, a period outside the cycle, "
+                "or a period not rated yet"
+            ),
+        },
+        operation_id="appraisals_documents_evaluation_period_retrieve",
+        summary="A period's evaluation document as a PDF (whoever may read the appraisal)",
+        description="Dokumen Evaluasi Kinerja periodik (PermenPANRB 6/2022): the period's "
+        "realisations, feedback, ratings and predicate; A4, Indonesian, with its verification "
+        "code and QR code.",
+    )
+    def get(self, request, pk: int, period: int):
+        appraisal = appraisal_get_visible(user=request.user, pk=pk)
+        rated = periodic_evaluation_of(appraisal=appraisal, period=period)
+        if rated is None:
+            raise NotFound(PERIOD_NOT_RATED)
+        read_access_record(
+            reader=request.user,
+            subject=appraisal,
+            purpose=f"document.{IssuedDocument.Kind.EVALUATION}.{period}",
+            scope=appraisal.unit.path,
+        )
+        kind = IssuedDocument.Kind.EVALUATION
+        data, document = document_pdf_of(appraisal=appraisal, kind=kind, period=period)
+        filename = document_filename(appraisal, kind, document, period)
         return pdf_response(data, filename=filename, document=document)
 
 

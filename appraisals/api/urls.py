@@ -126,6 +126,11 @@ urlpatterns = [
         documents.AppraisalDocumentView.as_view(kind=IssuedDocument.Kind.EVALUATION),
         name="appraisal-document-evaluation",
     ),
+    path(
+        "appraisals/<int:pk>/documents/evaluation/<int:period>/",
+        documents.AppraisalPeriodicDocumentView.as_view(),
+        name="appraisal-document-evaluation-period",
+    ),
     path("documents/verify/", documents.DocumentVerifyView.as_view(), name="document-verify"),
     path("", include("appraisals.api.urls_feedback")),
 ]

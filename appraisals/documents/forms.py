@@ -27,11 +27,13 @@ from ..models import (
     Appraisal,
     BehaviourValue,
     Employee,
+    PeriodicEvaluation,
     PlanAnnex,
     UnitPredicate,
 )
 from ..models.appraisal import Perspective
 from ..predicate import Predicate, Rating
+from ..selectors.periods import period_bounds
 from ..selectors.plan import appeal_latest_of, decision_latest_of, plan_item_list_of
 from ..services.organisation import supervisor_resolve
 from .layout import REGULAR, WIDTH, bold, date_id, key_values, para, spacer, table
@@ -238,16 +240,14 @@ def skp_story(appraisal: Appraisal, *, on: dt.date) -> list:
 
 
 def evaluation_story(appraisal: Appraisal, *, on: dt.date, period: int | None = None) -> list:
-    """The annual evaluation; with `period`, the periodic one (its check-in realisations).
-
-    The periodic ratings are being added beside this (issue #15's periodic
-    evaluation): a per-period record would supply the ratings printed below.
-    """
+    """The annual evaluation; with `period`, the periodic one: that period's check-in
+    realisations and feedback, and its own ratings and predicate (`PeriodicEvaluation`)."""
+    if period is not None:
+        return _periodic_story(appraisal, on=on, period=period)
     people = people_of(appraisal, on)
     header, rows, widths = _items_rows(appraisal, evaluation=True)
     title = "DOKUMEN EVALUASI KINERJA PEGAWAI"
-    subtitle = "PERIODE: TAHUNAN" if period is None else f"PERIODE: {period}"
-    story = [*heading(appraisal, title, subtitle), identity(people)]
+    story = [*heading(appraisal, title, "PERIODE: TAHUNAN"), identity(people)]
     organisation = UnitPredicate.objects.filter(unit=appraisal.unit, cycle=appraisal.cycle).first()
     if organisation is not None:
         story += [
@@ -255,7 +255,7 @@ def evaluation_story(appraisal: Appraisal, *, on: dt.date, period: int | None = 
             key_values([("Capaian Kinerja Organisasi", organisation.get_predicate_display())]),
         ]
     story += [Paragraph("HASIL KERJA", S["h2"]), table(header, rows, widths)]
-    story += _check_ins(appraisal, period)
+    story += _check_ins(appraisal, None)
     story += [
         spacer(3),
         key_values([("Rating Hasil Kerja", _label(Rating, appraisal.result_rating))]),
@@ -285,6 +285,39 @@ def evaluation_story(appraisal: Appraisal, *, on: dt.date, period: int | None = 
     appeal = appeal_latest_of(appraisal=appraisal)
     if appeal is not None and appeal.outcome:
         blocks.append(("Atasan Pejabat Penilai Kinerja", people.superior))
+    story.append(signatures(blocks, date_id(on)))
+    return story
+
+
+def _periodic_story(appraisal: Appraisal, *, on: dt.date, period: int) -> list:
+    """Dokumen Evaluasi Kinerja periodik: the period (its dates), the plan's items, the
+    period's realisations and feedback, and the period's ratings and predicate (a draft
+    while the period is not rated shows none)."""
+    people = people_of(appraisal, on)
+    header, rows, widths = _items_rows(appraisal, evaluation=False)
+    first, last = period_bounds(appraisal.cycle, period)
+    subtitle = f"PERIODE: {period} ({date_id(first)} s.d. {date_id(last)})".upper()
+    title = "DOKUMEN EVALUASI KINERJA PEGAWAI PERIODIK"
+    story = [*heading(appraisal, title, subtitle), identity(people)]
+    story += [Paragraph("HASIL KERJA", S["h2"]), table(header, rows, widths)]
+    story += _check_ins(appraisal, period)
+    rated = PeriodicEvaluation.objects.filter(appraisal=appraisal, period=period).first()
+    story += [
+        Paragraph(f"EVALUASI KINERJA PERIODE {period}", S["h2"]),
+        key_values(
+            [
+                ("Rating Hasil Kerja", _label(Rating, rated.result_rating if rated else "")),
+                ("Rating Perilaku Kerja", _label(Rating, rated.behaviour_rating if rated else "")),
+                ("Predikat Kinerja Pegawai", _label(Predicate, rated.predicate if rated else "")),
+                ("Umpan Balik Pejabat Penilai", rated.feedback if rated else "-"),
+                ("Tanggal Evaluasi", date_id(rated.rated_at) if rated else "-"),
+            ]
+        ),
+    ]
+    blocks = [
+        ("Pegawai yang Dinilai", people.employee),
+        ("Pejabat Penilai Kinerja", people.appraiser),
+    ]
     story.append(signatures(blocks, date_id(on)))
     return story
 

@@ -19,8 +19,9 @@ from django.db.models import OuterRef, Subquery
 
 from workflow.text import Text as T
 
-from ..models import Appeal, Appraisal, Cycle, Decision
+from ..models import Appeal, Appraisal, Cycle, Decision, PeriodicEvaluation
 from ..predicate import Predicate, Rating
+from ..selectors.periods import period_count
 from ..states import STATES
 
 Row = Mapping[str, Any]
@@ -139,8 +140,63 @@ COLUMNS: tuple[Column, ...] = (
     ),
 )
 
-# Providers of further columns for a cycle (the periodic ratings): `provider(cycle)`.
-COLUMN_PROVIDERS: list[Callable[[Cycle | None], list[Column]]] = []
+# The most periods a cycle can have (a monthly cycle): the mapping file may name any.
+MAX_PERIODS = 12
+
+
+def _period_value(period: int, value: str) -> Subquery:
+    """The cycle's `period`'s evaluation `value` for the row's appraisal (blank: not rated)."""
+    return Subquery(
+        PeriodicEvaluation.objects.filter(appraisal=OuterRef("pk"), period=period).values(value)[:1]
+    )
+
+
+def periodic_columns(cycle: Cycle | None) -> list[Column]:
+    """One column set per period of `cycle` (evaluasi kinerja periodik): the result and
+    behaviour ratings and the predicate the appraiser gave that period; blank while the
+    period is not rated. With None, every period a cycle can have (12)."""
+    count = MAX_PERIODS if cycle is None else period_count(cycle)
+    columns = []
+    for n in range(1, count + 1):
+        specs = (
+            (
+                "rating_hasil_kerja",
+                "result_rating",
+                "Rating Hasil Kerja",
+                "Result rating",
+                RATING_LABELS,
+            ),
+            (
+                "rating_perilaku_kerja",
+                "behaviour_rating",
+                "Rating Perilaku Kerja",
+                "Behaviour rating",
+                RATING_LABELS,
+            ),
+            (
+                "predikat",
+                "predicate",
+                "Predikat Kinerja",
+                "Performance predicate",
+                PREDICATE_LABELS,
+            ),
+        )
+        for key, value, header_id, header_en, labels in specs:
+            name = f"periode_{n}_{value}"
+            columns.append(
+                Column(
+                    f"{key}_periode_{n}",
+                    T(f"{header_id} (Periode {n})", f"{header_en} (period {n})"),
+                    (name,),
+                    annotations={name: _period_value(n, value)},
+                    labels=labels,
+                )
+            )
+    return columns
+
+
+# Providers of further columns for a cycle: `provider(cycle)`; the periodic ratings' first.
+COLUMN_PROVIDERS: list[Callable[[Cycle | None], list[Column]]] = [periodic_columns]
 
 
 def recap_columns(cycle: Cycle | None = None) -> tuple[Column, ...]:

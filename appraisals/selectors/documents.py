@@ -64,6 +64,18 @@ def document_signed_latest_of(*, original: IssuedDocument) -> IssuedDocument | N
     return IssuedDocument.objects.filter(signed_from=original).order_by("-id").first()
 
 
+def document_periodic_current_of(*, appraisal: Appraisal) -> dict[int, IssuedDocument]:
+    """The current (not superseded) periodic evaluation document of each rated period."""
+    documents = IssuedDocument.objects.filter(
+        appraisal=appraisal,
+        kind=IssuedDocument.Kind.EVALUATION,
+        period__isnull=False,
+        signed_from__isnull=True,
+        superseded_by__isnull=True,
+    ).order_by("id")
+    return {d.period: d for d in documents.defer("content")}
+
+
 def document_pdf_of(
     *, appraisal: Appraisal, kind: str, period: int | None = None
 ) -> tuple[bytes, IssuedDocument | None]:

@@ -106,3 +106,10 @@ def annual_from_periodic(*, appraisal) -> PeriodicEvaluation | None:
     if cycle.annual_rule != Cycle.AnnualRule.LAST_PERIOD:
         return None
     return appraisal.periodic_evaluations.filter(period=period_count(cycle)).first()
+
+
+def periodic_evaluation_of(*, appraisal, period: int) -> PeriodicEvaluation | None:
+    """The rating of `period` of `appraisal`, if the period exists in its cycle and is rated."""
+    if not 1 <= period <= period_count(appraisal.cycle):
+        return None
+    return PeriodicEvaluation.objects.filter(appraisal=appraisal, period=period).first()

@@ -6,7 +6,9 @@ same matrix as the annual one (`appraisals.predicate`), with feedback. A period
 is rated only after it has ended (`selectors.periods.period_ends_at`). The
 write is a change of the appraisal through the engine: locked, versioned, the
 row's simple-history attributed, an audit event on the appraisal's chain, and
-the employee told (the table announces `periodic_evaluation.rated`).
+the employee told (the table announces `periodic_evaluation.rated`). The
+period's Dokumen Evaluasi Kinerja is issued in the same change, its SHA-256 and
+code on the change's audit event (`services.documents.document_issue`).
 """
 
 from __future__ import annotations
@@ -18,10 +20,11 @@ from workflow.errors import ActionForbidden, PayloadInvalid, Problem, StateConfl
 from workflow.records import attribute
 from workflow.text import Text
 
-from ..models import Appraisal, PeriodicEvaluation
+from ..models import Appraisal, IssuedDocument, PeriodicEvaluation
 from ..policies import appraisal_roles
 from ..predicate import predicate_for
 from ..selectors.periods import period_count, period_ends_at, period_has_ended
+from .documents import document_issue
 
 ACTION = "periodic_evaluation.rated"
 # Periods are rated while the plan runs and until the annual review is given.
@@ -107,9 +110,22 @@ def periodic_evaluation_rate(
         }
         for name, value in new.items():
             setattr(evaluation, name, value)
-        evaluation.rated_by, evaluation.rated_at = actor, timezone.now()
+        now = timezone.now()
+        evaluation.rated_by, evaluation.rated_at = actor, now
         attribute(evaluation, actor=actor, reason=ACTION).save()
-        return (evaluation, created), changes
+        # The period's Dokumen Evaluasi Kinerja, issued in this change (the version the
+        # engine is about to write): its hash and code on this change's own audit event;
+        # a re-rating supersedes the period's earlier document.
+        _document, issued = document_issue(
+            appraisal=locked,
+            kind=IssuedDocument.Kind.EVALUATION,
+            actor=actor,
+            at=now,
+            version=locked.version + 1,
+            transition=ACTION,
+            period=period,
+        )
+        return (evaluation, created), {**changes, **issued}
 
     _, result = engine.change(
         appraisal, actor=actor, action=ACTION, apply=apply, expected_version=expected_version

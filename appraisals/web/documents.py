@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
@@ -16,6 +17,7 @@ from ..selectors.documents import (
     document_verify_bytes,
     document_verify_code,
 )
+from ..selectors.periods import periodic_evaluation_of
 from ..throttling import VerifyThrottle
 from .views import opened, visible_or_404
 
@@ -30,6 +32,20 @@ def document_pdf(request, pk: int, kind: str):
     data, document = document_pdf_of(appraisal=appraisal, kind=KINDS[kind])
     return pdf_response(
         data, filename=document_filename(appraisal, kind, document), document=document
+    )
+
+
+@login_required
+def document_period_pdf(request, pk: int, period: int):
+    """A rated period's Dokumen Evaluasi Kinerja (404: a period not rated or not in the cycle)."""
+    appraisal = visible_or_404(request.user, pk)
+    if periodic_evaluation_of(appraisal=appraisal, period=period) is None:
+        raise Http404
+    opened(request, appraisal, f"web.document.evaluation.{period}")
+    kind = KIND.EVALUATION
+    data, document = document_pdf_of(appraisal=appraisal, kind=kind, period=period)
+    return pdf_response(
+        data, filename=document_filename(appraisal, kind, document, period), document=document
     )
 
 

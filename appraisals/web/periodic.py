@@ -1,5 +1,6 @@
 """Periodic evaluation (evaluasi kinerja periodik): the appraiser rates an ended period,
-the employee reads each period's rating, predicate and feedback.
+the employee reads each period's rating, predicate and feedback, and downloads the
+period's Dokumen Evaluasi Kinerja (issued when the period was rated).
 
 Validated by the API's serializer and written by the same service, so the page accepts
 exactly what the API accepts.
@@ -19,6 +20,7 @@ from ..api.periodic import PeriodicEvaluationInSerializer
 from ..models import Appraisal
 from ..policies import appraisal_roles
 from ..predicate import Rating
+from ..selectors.documents import document_periodic_current_of
 from ..selectors.periods import periodic_evaluation_list_of, periods_of
 from ..services.periodic import RATING_STATES, periodic_evaluation_rate
 from .views import _predicate_matrix, opened, visible_or_404
@@ -29,11 +31,13 @@ def periodic_rows(appraisal: Appraisal) -> list[dict]:
     appraiser's check-in feedback of that period."""
     evaluations = {e.period: e for e in periodic_evaluation_list_of(appraisal=appraisal)}
     check_in_feedback = dict(appraisal.check_ins.values_list("period", "feedback"))
+    documents = document_periodic_current_of(appraisal=appraisal)
     return [
         {
             **row,
             "evaluation": evaluations.get(row["period"]),
             "check_in_feedback": check_in_feedback.get(row["period"], ""),
+            "document": documents.get(row["period"]),
         }
         for row in periods_of(appraisal.cycle)
     ]

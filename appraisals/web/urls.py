@@ -54,6 +54,11 @@ urlpatterns = [
         signing.document_sign_page,
         name="document-sign",
     ),
+    path(
+        "appraisals/<int:pk>/documents/evaluation/<int:period>.pdf",
+        documents.document_period_pdf,
+        name="document-period",
+    ),
     # Public (no sign-in): checks a document Kinerja issued, by its code or its bytes.
     path("verifikasi/", documents.verify, name="verify"),
     path("appraisals/<int:pk>/expectations/", plan.expectations, name="expectations"),

@@ -127,6 +127,8 @@ GET    /api/appraisals/{id}/documents/skp/            own      ok  ok   ok  404 
 GET    /api/appraisals/{id}/documents/skp/            foreign  404 404  ok  ok    ok    ok   ok   ok  ok  404  401
 GET    /api/appraisals/{id}/documents/evaluation/     own      ok  ok   ok  404   ok    ok   ok   ok  404 404  401
 GET    /api/appraisals/{id}/documents/evaluation/     foreign  404 404  ok  ok    ok    ok   ok   ok  ok  404  401
+GET    /api/appraisals/{id}/documents/evaluation/{period}/ own ok ok   ok  404   ok    ok   ok   ok  404 404  401
+GET    /api/appraisals/{id}/documents/evaluation/{period}/ foreign 404 404 ok ok  ok    ok   ok   ok  ok  404  401
 # Public verification of a document (code or upload): anyone, signed in or not; no personal data.
 GET    /api/documents/verify/                         -        ok  ok   ok  ok    ok    ok   ok   ok  ok  ok   ok
 POST   /api/documents/verify/                         -        ok  ok   ok  ok    ok    ok   ok   ok  ok  ok   ok

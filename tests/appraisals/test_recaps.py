@@ -21,9 +21,17 @@ from openpyxl import load_workbook
 from appraisals.exports import COLUMNS, Column, RecapMappingError, csv_mapping_load, csv_safe
 from appraisals.exports import columns as columns_module
 from appraisals.exports.mapping import DEFAULT_MAPPING, csv_mapping_parse
-from appraisals.models import Appeal, Appraisal, BulkJob, Decision, Employee
+from appraisals.models import (
+    Appeal,
+    Appraisal,
+    BulkJob,
+    Decision,
+    Employee,
+    PeriodicEvaluation,
+)
 from appraisals.selectors.appraisals import appraisal_state_counts_in
 from appraisals.selectors.calibration import curve_report
+from appraisals.selectors.periods import period_count
 from appraisals.services.cycles import cycle_open
 from appraisals.states import STATES
 from audit.models import ReadAccess
@@ -444,3 +452,56 @@ def test_a_column_provider_adds_per_period_columns_to_both_files(
         response = api(org.users["hr_admin"]).get(CSV.format(org.dinas.pk, org.cycle.pk))
         rows = _csv(response)
     assert {row["P2"] for row in rows} == {"q2"}
+
+
+def test_the_recap_carries_each_rated_period_in_both_files(api, org, recap_world, tmp_path):
+    """One column set per period of the cycle (ratings and predicate), blank while a period
+    is not rated; the CSV mapping may name them like any other field."""
+    by_name = recap_world["by_name"]
+    count = period_count(org.cycle)
+    rated = {
+        ("Guru 0", 1): ("above", "above", "sangat_baik"),
+        ("Guru 0", 2): ("meets", "meets", "baik"),
+        ("Teuku Ni'mah", count): ("below", "meets", "butuh_perbaikan"),
+    }
+    for (name, period), (result, behaviour, predicate) in rated.items():
+        PeriodicEvaluation.objects.create(
+            appraisal=by_name[name],
+            period=period,
+            result_rating=result,
+            behaviour_rating=behaviour,
+            predicate=predicate,
+            rated_by=org.users["appraiser"],
+            rated_at=timezone.now(),
+        )
+    got = _xlsx(api(org.users["hr_admin"]).get(XLSX.format(org.dinas.pk, org.cycle.pk)))
+    header = got["header"]
+    for n in range(1, count + 1):
+        assert f"Predikat Kinerja (Periode {n})" in header
+        assert f"Rating Hasil Kerja (Periode {n})" in header
+        assert f"Rating Perilaku Kerja (Periode {n})" in header
+    assert f"Predikat Kinerja (Periode {count + 1})" not in header  # only the cycle's periods
+    rows = {row[header.index("Nama")]: dict(zip(header, row, strict=True)) for row in got["rows"]}
+    guru0 = rows["Guru 0"]
+    assert guru0["Predikat Kinerja (Periode 1)"] == "Sangat Baik"
+    assert guru0["Rating Hasil Kerja (Periode 1)"] == "Di atas ekspektasi"
+    assert guru0["Predikat Kinerja (Periode 2)"] == "Baik"
+    assert guru0["Rating Perilaku Kerja (Periode 2)"] == "Sesuai ekspektasi"
+    assert guru0[f"Predikat Kinerja (Periode {count})"] in (None, "")
+    assert rows["Teuku Ni'mah"][f"Predikat Kinerja (Periode {count})"] == "Butuh Perbaikan"
+    assert rows["Guru 1"]["Predikat Kinerja (Periode 1)"] in (None, "")
+
+    path = tmp_path / "periods.yaml"
+    path.write_text(
+        "columns:\n  - {field: nama, header: NAMA}\n"
+        "  - {field: predikat_periode_1, header: PREDIKAT_P1, value: code}\n"
+        "  - {field: rating_hasil_kerja_periode_2, header: HASIL_P2}\n"
+        "  - {field: predikat_periode_12, header: PREDIKAT_P12}\n",
+        encoding="utf-8",
+    )
+    with override_settings(KINERJA_RECAP_CSV_MAPPING=str(path)):
+        csv_rows = _csv(api(org.users["hr_admin"]).get(CSV.format(org.dinas.pk, org.cycle.pk)))
+    guru0 = next(r for r in csv_rows if r["NAMA"] == "Guru 0")
+    assert guru0["PREDIKAT_P1"] == "sangat_baik" and guru0["HASIL_P2"] == "Sesuai ekspektasi"
+    if count < 12:  # a period the cycle lacks is a blank column, not an error
+        assert {r["PREDIKAT_P12"] for r in csv_rows} == {""}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -478,6 +479,14 @@ def test_periodic_evaluation(org, appraisal, passwords, browser, at_state):
     assert "Sangat Baik" in row and "Triwulan I melampaui target." in row
     assert "Evaluasi kinerja periodik" in page.inner_text("h1")
     assert page.locator("#periodic-form").count() == 0
+    # The period's evaluation document, issued with the rating, downloads from the row.
+    with page.expect_download() as download:
+        page.click("#download-period-1")
+    data = Path(download.value.path()).read_bytes()
+    from appraisals.models import IssuedDocument
+
+    issued = IssuedDocument.objects.get(code=page.inner_text("#code-period-1"))
+    assert issued.period == 1 and data == bytes(issued.content)
     b.shot("periodic-employee")
 
 

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from appraisals.models import PeriodicEvaluation
+from appraisals.models import IssuedDocument, PeriodicEvaluation
 from audit.models import AuditEvent
 from tests.flow import advance, valid_body
 from workflow.services import perform
@@ -117,3 +117,19 @@ def test_the_review_form_shows_the_periodic_predicates(org, appraisal, pages):
     page = page.decode()
     assert 'id="periodic-predicates"' in page
     assert "Evaluasi kinerja periodik" in page and "Sangat Kurang" in page
+
+
+def test_a_rated_period_links_its_evaluation_document(org, appraisal, pages):
+    running = advance(appraisal, "in_progress", users=org.users)
+    assert rate(pages("appraiser"), running, period=2).status_code == 302
+    document = IssuedDocument.objects.get(appraisal=running, period=2)
+    page = pages("employee").get(url("periodic", running.pk)).content.decode()
+    link = url("document-period", running.pk, 2)
+    assert 'id="download-period-2"' in page and link in page
+    assert "Dokumen evaluasi" in page and document.code in page
+    assert 'id="download-period-1"' not in page  # not rated: nothing to download
+    response = pages("employee").get(link)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content == bytes(document.content)
+    assert pages("employee").get(url("document-period", running.pk, 1)).status_code == 404
+    assert pages("outsider").get(link).status_code == 404
