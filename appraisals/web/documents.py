@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_http_methods
 
 from ..api.documents import document_filename, pdf_response
@@ -72,6 +73,11 @@ def verify(request):
         context["result"] = document_verify_code(code=code)
     if context["result"] is not None:
         context["state_label"] = STATE_LABELS.get(context["result"].appraisal_state, "")
+        # The report is JSON-ready (ISO times); the page shows them as the issue time is shown.
+        context["signatures"] = [
+            {**s, "signed_at": parse_datetime(s["signed_at"]) if s.get("signed_at") else None}
+            for s in context["result"].signatures or []
+        ]
     return render(request, "web/verify.html", context)
 
 

@@ -600,4 +600,5 @@ def test_the_employee_signs_the_skp_on_the_page_and_the_copy_verifies(
     assert result.get_attribute("data-found") == "true"
     assert org.employee.name in page.inner_text("#verify-signatures")
     assert "utuh" in page.inner_text("#verify-signatures")
+    assert "WIB" in page.inner_text("#verify-signatures")  # a local time, not an ISO string
     b.shot("verified-signed-skp")
