@@ -46,3 +46,10 @@ def digest_send() -> int:
     from .digest import digest_send as send
 
     return send()
+
+
+@shared_task(name="notifications.heartbeat", ignore_result=True)
+def heartbeat() -> None:
+    from .heartbeat import heartbeat_beat
+
+    heartbeat_beat()

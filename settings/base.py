@@ -278,6 +278,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.deadlines_poll",
         "schedule": float(os.environ.get("DEADLINES_POLL_INTERVAL", "900")),
     },
+    # Proves beat (and a worker on the scheduler queue) alive to /healthz/ready/.
+    "heartbeat": {
+        "task": "notifications.heartbeat",
+        "schedule": float(os.environ.get("KINERJA_HEARTBEAT_SECONDS", "30")),
+    },
     "supervisor-digest": {
         "task": "notifications.digest_send",
         "schedule": crontab(
@@ -285,6 +290,9 @@ CELERY_BEAT_SCHEDULE = {
         ),
     },
 }
+
+# /healthz/ready/ reports the scheduler dead when its heartbeat is older than this.
+KINERJA_HEARTBEAT_MAX_AGE = float(os.environ.get("KINERJA_HEARTBEAT_MAX_AGE", "180"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

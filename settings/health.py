@@ -1,4 +1,15 @@
-"""GET /healthz/: 200 when the database (and, outside the embedded default, the broker) answers.
+"""Health: GET /healthz/ (the contract's), /healthz/live/ and /healthz/ready/.
+
+- `/healthz/live/` (liveness): the process answers a request; no I/O at all, so a
+  slow database never makes a supervisor restart healthy web processes.
+- `/healthz/ready/` (readiness): this instance may take traffic: the database answers,
+  every migration on disk is applied, the broker answers (outside the embedded default)
+  and the scheduler is alive: beat's heartbeat task (notifications.heartbeat, every
+  KINERJA_HEARTBEAT_SECONDS) ran on a worker within KINERJA_HEARTBEAT_MAX_AGE seconds.
+  Without beat, deadlines, reminders and the outbox relay stop while every page still
+  works, so a load balancer or an operator must hear of it.
+- `/healthz/` (kept as the API contract states it): 200 when the database (and, outside
+  the embedded default, the broker) answers.
 
 The cache is reported but does not decide: without it the service degrades
 (throttle counters in each process's memory, appraisals/throttling.py), it
@@ -67,6 +78,64 @@ def _may_see_details(request) -> bool:
     from django.utils.module_loading import import_string
 
     return bool(import_string(settings.AUDIT_INSPECTOR_CHECK)(user))
+
+
+def _migrations() -> str:
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if pending:
+        names = ", ".join(f"{m.app_label}.{m.name}" for m, _ in pending[:3])
+        raise RuntimeError(f"{len(pending)} not applied ({names})")
+    return "ok"
+
+
+def _scheduler() -> str:
+    if settings.CELERY_TASK_ALWAYS_EAGER or not settings.CELERY_BROKER_URL:
+        return "eager"
+    from notifications.heartbeat import heartbeat_age
+
+    age = heartbeat_age()
+    if age is None:
+        raise RuntimeError("no heartbeat yet (is celery beat running?)")
+    if age > settings.KINERJA_HEARTBEAT_MAX_AGE:
+        raise RuntimeError(f"last heartbeat {int(age)} s ago")
+    return f"ok ({int(age)} s ago)"
+
+
+def _run(probes) -> tuple[dict, bool]:
+    checks, ok = {}, True
+    for name, probe in probes:
+        try:
+            checks[name] = probe()
+        except Exception as exc:  # noqa: BLE001 - any failure means not ready
+            detail = str(exc) if isinstance(exc, RuntimeError) else type(exc).__name__
+            checks[name] = f"error: {detail}"
+            ok = False
+    return checks, ok
+
+
+def healthz_live(request):
+    """Liveness: the process serves requests. Nothing else is asked."""
+    return JsonResponse({"status": "ok"})
+
+
+def healthz_ready(request):
+    """Readiness: database, migrations, broker and scheduler (see the module's doc)."""
+    checks, ok = _run(
+        (
+            ("database", _database),
+            ("migrations", _migrations),
+            ("broker", _broker),
+            ("scheduler", _scheduler),
+        )
+    )
+    checks["cache"] = _cache()
+    body = {"status": "ok" if ok else "error", "checks": checks}
+    if _may_see_details(request):
+        body["details"] = _details()
+    return JsonResponse(body, status=200 if ok else 503)
 
 
 def healthz(request):
