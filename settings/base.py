@@ -379,10 +379,19 @@ KINERJA_SIGNING_TRUST_ROOTS = env_list(
     "KINERJA_SIGNING_TRUST_ROOTS", str(VAR_DIR / "signing" / "ca.pem")
 )
 
+# LOG_FORMAT=json: one JSON object a line, with the request id, also in Celery tasks
+# (settings/logs.py); production's default. "text": Django's plain lines.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "settings.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 

@@ -19,6 +19,11 @@ if not AUDIT_CHECKPOINT_KEY:  # noqa: F405
     raise ImproperlyConfigured("Production needs AUDIT_CHECKPOINT_KEY (signs audit checkpoints).")
 
 DEBUG = False
+# Logs as JSON lines with the request id (settings/logs.py), in web and worker alike: Celery
+# then leaves the root logger to Django's LOGGING instead of installing its own format.
+if os.environ.get("LOG_FORMAT", "json") == "json":
+    LOGGING["handlers"]["console"]["formatter"] = "json"  # noqa: F405
+    CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Trust a proxy's word on HTTPS only when told to: the proxy must then set this header on
 # every request and strip any the client sent, or any client can claim HTTPS (issue #13).
 _PROXY_SSL_HEADER = os.environ.get("PROXY_SSL_HEADER", "").strip()
