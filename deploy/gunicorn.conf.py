@@ -33,3 +33,22 @@ loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 # code while the old ones finish their requests. Preloading in the master would save some
 # memory but HUP would keep serving the old code until a full restart.
 preload_app = False
+
+
+# Prometheus (settings/metrics.py): with PROMETHEUS_MULTIPROC_DIR set, each worker writes its
+# counters to files there and /metrics/ adds them up; start clean, and drop a dead worker's
+# live gauges (its counters stay counted).
+def on_starting(server):
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        os.makedirs(directory, exist_ok=True)
+        for name in os.listdir(directory):
+            if name.endswith(".db"):
+                os.remove(os.path.join(directory, name))
+
+
+def child_exit(server, worker):
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Times every request by its URL pattern (settings/metrics.py, /metrics/).
+    "settings.metrics.RequestMetrics",
     # First: a body over its route's limit is refused before anything reads it.
     "appraisals.web.limits.RequestBodyLimit",
     "django.middleware.security.SecurityMiddleware",
@@ -291,6 +293,9 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# /metrics/ (Prometheus) answers a scraper sending `Authorization: Bearer <METRICS_TOKEN>`,
+# or a staff sign-in; unset, only staff.
+KINERJA_METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 # /healthz/ready/ reports the scheduler dead when its heartbeat is older than this.
 KINERJA_HEARTBEAT_MAX_AGE = float(os.environ.get("KINERJA_HEARTBEAT_MAX_AGE", "180"))
 

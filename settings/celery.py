@@ -12,6 +12,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 # Logs: a task's lines carry the request id of the request that published it (settings/logs.py).
+from . import metrics  # noqa: E402,F401 (counts the transitions workers make, e.g. timers)
 from .logs import adopt_request_id, carry_request_id, drop_request_id  # noqa: E402
 
 before_task_publish.connect(carry_request_id, weak=False)

@@ -7,6 +7,7 @@ from appraisals.web.auth import AdminSignInForm, admin_login
 from workflow.api.views import WorkflowDiagramView, WorkflowListView
 
 from .health import healthz, healthz_live, healthz_ready
+from .metrics import metrics
 
 api = [
     path("auth/token/", LoginView.as_view(), name="auth-token"),
@@ -29,6 +30,7 @@ urlpatterns = [
     path("healthz/", healthz, name="healthz"),
     path("healthz/live/", healthz_live, name="healthz-live"),
     path("healthz/ready/", healthz_ready, name="healthz-ready"),
+    path("metrics/", metrics, name="metrics"),
     # The admin's sign-in, throttled like the pages' and the API's (before the admin's own).
     path("admin/login/", admin_login, name="admin-login"),
     path("admin/", admin.site.urls),

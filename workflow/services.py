@@ -36,10 +36,11 @@ from .errors import (
     StateConflict,
     TransitionUnknown,
     VersionMismatch,
+    WorkflowError,
 )
 from .models import IdempotencyRecord
 from .records import attribute, audit_record
-from .signals import transition_applied, transition_committed
+from .signals import transition_applied, transition_committed, transition_refused
 from .text import Text
 
 UNKNOWN_FIELD = Text(
@@ -150,7 +151,21 @@ def _detail_problem(detail: Any, field: str) -> Problem:
     return Problem(code=getattr(detail, "code", "invalid"), message=message, field=field or None)
 
 
-def perform(
+def perform(obj: Any, name: str, **kwargs) -> Outcome:
+    """Fire transition `name` on `obj` (see `_perform`); a refusal is announced, then raised."""
+    try:
+        return _perform(obj, name, **kwargs)
+    except WorkflowError as exc:
+        transition_refused.send(
+            sender=type(obj),
+            workflow=definition.for_model(type(obj)).name,
+            transition=name,
+            code=exc.code,
+        )
+        raise
+
+
+def _perform(
     obj: Any,
     name: str,
     *,

@@ -15,3 +15,8 @@ transition_committed = Signal()
 # same kwargs plus `obj`. Receivers may only add rows that must commit or roll
 # back with the change (a transactional outbox); they never send anything.
 transition_applied = Signal()
+
+# Sent when the engine refuses a transition (after its transaction rolled back), for
+# monitoring: kwargs workflow (name), transition (name), code (the refusal's kind, e.g.
+# "forbidden", "state_conflict", "conditions_unmet").
+transition_refused = Signal()

@@ -69,4 +69,8 @@ def verify_audit(
         report, sealed=sealed, sealed_through=through, head_types=stateful_types(set(types))
     )
     _chains_and_records(ctx, workers=workers, chunk_size=chunk_size, records=True)
-    return _ordered(report)
+    report = _ordered(report)
+    from .last import verification_record
+
+    verification_record(ok=not report.problems, problems=len(report.problems))
+    return report

@@ -12,6 +12,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -55,6 +56,8 @@ def test_the_deploy_config_serves_reloads_and_stops(tmp_path):
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_WORKERS": "2",
         "GUNICORN_ACCESSLOG": str(tmp_path / "access.log"),
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
+        "METRICS_TOKEN": "scrape-me",
     }
     env.pop("DATABASE_URL", None)
     subprocess.run(
@@ -79,6 +82,23 @@ def test_the_deploy_config_serves_reloads_and_stops(tmp_path):
         assert status == 200, body  # migrated, eager: ready
         status, body = _get(f"{base}/login/")
         assert status == 200 and b"csrfmiddlewaretoken" in body  # a page, from the app
+
+        # Both workers' counts add up on /metrics/ (multi-process mode).
+        for _ in range(10):
+            _get(f"{base}/healthz/live/")
+        request = urllib.request.Request(
+            f"{base}/metrics/", headers={"Authorization": "Bearer scrape-me"}
+        )
+        with urllib.request.urlopen(request, timeout=30) as r:
+            families = text_string_to_metric_families(r.read().decode())
+        served = sum(
+            sample.value
+            for family in families
+            for sample in family.samples
+            if sample.name == "kinerja_http_request_duration_seconds_count"
+            and sample.labels["route"] == "healthz/live/"
+        )
+        assert served >= 12
 
         proc.send_signal(signal.SIGHUP)  # new workers, same socket: no request refused
         for _ in range(20):  # generous timeout: the new workers import Django first
