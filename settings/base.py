@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "audit.context.RequestIdMiddleware",
     "appraisals.web.security.ContentSecurityPolicyMiddleware",
     "workflow.web.errors.WorkflowErrorPages",
+    # Heavy GETs read from the replica, when one is configured (settings/replica.py).
+    "settings.replica.ReplicaReads",
 ]
 
 ROOT_URLCONF = "settings.urls"
@@ -107,6 +109,23 @@ if EMBEDDED:
     }
 else:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# A streaming replica of PostgreSQL (settings/replica.py): the heavy reads of the routes in
+# KINERJA_REPLICA_ROUTES go there, except for a browser that wrote within
+# KINERJA_REPLICA_STICKY_SECONDS (it reads its own writes from the primary).
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL and not EMBEDDED:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
+    # Tests: the replica's test database is the primary's, streamed (same name).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["settings.replica.ReplicaRouter"]
+KINERJA_REPLICA_STICKY_SECONDS = float(os.environ.get("KINERJA_REPLICA_STICKY_SECONDS", "15"))
+KINERJA_REPLICA_ROUTES = env_list(
+    "KINERJA_REPLICA_ROUTES",
+    # Inspectors' search and read log (pages and API; inspectors never write), HR's dashboards,
+    # unit pages and recaps, the appraisal list page.
+    "inspect,inspect-reads,inspect-appraisal,audit-events,audit-reads,"
+    "hr-units,hr-unit,hr-unit-recap,appraisals",
+)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

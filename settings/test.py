@@ -34,3 +34,6 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="kinerja-media-")
 atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
 # A lifecycle that exists only for the tests: the engine's guarantees run on it (tests/toyflow/).
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.toyflow"]  # noqa: F405
+# With a replica configured (.ci/run's PostgreSQL run starts one), no route reads from it
+# unless a test asks (tests/ops/test_replica.py): a test allowed only "default" stays there.
+KINERJA_REPLICA_ROUTES = []

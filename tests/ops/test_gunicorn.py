@@ -59,7 +59,8 @@ def test_the_deploy_config_serves_reloads_and_stops(tmp_path):
         "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
         "METRICS_TOKEN": "scrape-me",
     }
-    env.pop("DATABASE_URL", None)
+    for name in ("DATABASE_URL", "DATABASE_REPLICA_URL", "CELERY_BROKER_URL", "CACHE_URL"):
+        env.pop(name, None)  # the embedded default: SQLite, eager tasks
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
         cwd=ROOT,
