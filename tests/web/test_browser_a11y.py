@@ -13,7 +13,7 @@ import pytest
 
 from .page_tour import build, set_language, signed_in, visit
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
 BLOCKING = ("serious", "critical")
@@ -39,6 +39,7 @@ def describe(label: str, path: str, violation: dict) -> str:
     )
 
 
+@pytest.mark.django_db(transaction=True)
 def test_main_pages_have_no_serious_or_critical_axe_violation(
     org, appraisal, chromium, live_server
 ):
@@ -57,3 +58,23 @@ def test_main_pages_have_no_serious_or_critical_axe_violation(
                     checked += 1
     assert checked == 2 * tour.count()
     assert not problems, "\n".join(problems)
+
+
+def test_axe_finds_a_missing_label_and_faint_text(chromium):
+    context = chromium.new_context()
+    try:
+        page = context.new_page()
+        faulty = """<!doctype html><html lang="id"><title>Uji</title><main><h1>Uji</h1>
+          <input id="nip" name="nip"><p style="color: #bbb; background: #fff">Teks pucat</p>
+        </main></html>"""
+        page.set_content(faulty)
+        found = {v["id"]: [n["target"] for n in v["nodes"]] for v in violations_on(page)}
+        assert found == {"label": [["#nip"]], "color-contrast": [["p"]]}
+        page.set_content(
+            faulty.replace(
+                '<input id="nip"', '<label for="nip">NIP</label><input id="nip"'
+            ).replace("#bbb", "#333")
+        )
+        assert violations_on(page) == []
+    finally:
+        context.close()
