@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from workflow.text import Text
 
-from ..selectors.periods import period_count
+from ..selectors.periods import period_name_text
 
 T = Text
 
@@ -130,44 +130,7 @@ def label(code) -> str:
     return str(text) if text is not None else str(code or "")
 
 
-# -- periods (issue #16: "Triwulan I", "Januari", not 1 2 3 4) --------------------------------
-
-ROMAN = ("I", "II", "III", "IV", "V", "VI")
-MONTHS = (
-    T("Januari", "January"),
-    T("Februari", "February"),
-    T("Maret", "March"),
-    T("April", "April"),
-    T("Mei", "May"),
-    T("Juni", "June"),
-    T("Juli", "July"),
-    T("Agustus", "August"),
-    T("September", "September"),
-    T("Oktober", "October"),
-    T("November", "November"),
-    T("Desember", "December"),
-)
-# A cycle's periods by their count: months by their names, quarters and halves numbered.
-PERIOD_KINDS = {4: T("Triwulan {n}", "Quarter {n}"), 2: T("Semester {n}", "Half {n}")}
-
-
 def period_name(period, cycle) -> str:
-    """Period `period` (1-based) of `cycle` as people name it, in the active language.
-
-    Monthly cycles name the month the period falls in (the periods are slices of months from
-    the cycle's start, selectors.periods), quarterly ones "Triwulan I" to "Triwulan IV";
-    a number outside the cycle stays a number.
-    """
-    try:
-        n = int(period)
-    except (TypeError, ValueError):
-        return str(period or "")
-    count = period_count(cycle)
-    if not 1 <= n <= count:
-        return str(n)
-    if count == 12:
-        return str(MONTHS[(cycle.starts_on.month - 1 + n - 1) % 12])
-    kind = PERIOD_KINDS.get(count)
-    if kind is None or n > len(ROMAN):
-        return str(n)
-    return str(kind.format(n=ROMAN[n - 1]))
+    """Period `period` of `cycle` as people name it ("Triwulan I", "Januari"), in the active
+    language; templates: {{ e.period|period_name:a.cycle }}."""
+    return str(period_name_text(cycle, period))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from unittest import mock
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
@@ -220,3 +222,21 @@ def test_the_periodic_page_names_its_periods(org, appraisal, pages):
     html = page_of(pages("employee"), url("periodic", rated.pk))
     assert text_of(html, "period-1").startswith("Triwulan I ")
     assert text_of(html, "period-4").startswith("Triwulan IV ")
+
+
+def test_a_period_not_ended_is_refused_by_its_name(org, appraisal, pages):
+    running = advance(appraisal, "in_progress", users=org.users)
+    end_of_year = dt.datetime(org.cycle.year, 12, 31, 22, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
+    with mock.patch("django.utils.timezone.now", lambda: end_of_year):
+        response = pages("appraiser").post(
+            url("periodic", running.pk),
+            {
+                "version": running.version,
+                "period": 4,
+                "result_rating": "meets",
+                "behaviour_rating": "meets",
+                "feedback": "",
+            },
+        )
+    assert response.status_code == 400
+    assert "Triwulan IV belum berakhir" in response.content.decode()
