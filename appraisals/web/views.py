@@ -146,9 +146,17 @@ def decided_result(appraisal: Appraisal, name: str) -> dict:
         if proposal is not None
         else predicate_history(appraisal)
     )
+    appeal = appeal_latest_of(appraisal=appraisal)
+    # The appeal form also takes the transition's own reason: the employee's words too.
+    filed = (
+        audit_events_of(subject=appraisal).filter(action="file_appeal").order_by("-seq").first()
+        if appeal is not None
+        else None
+    )
     return {
         "shows_result": True,
-        "appeal": appeal_latest_of(appraisal=appraisal),
+        "appeal": appeal,
+        "appeal_note": filed.reason if filed is not None else "",
         "proposal": proposal,
         "kinds_allowed": kinds_allowed(appraisal.predicate) if name == "propose_decision" else None,
         "predicate_history": history,

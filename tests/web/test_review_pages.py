@@ -240,3 +240,17 @@ def test_a_period_not_ended_is_refused_by_its_name(org, appraisal, pages):
         )
     assert response.status_code == 400
     assert "Triwulan IV belum berakhir" in response.content.decode()
+
+
+def test_the_appeal_decision_form_shows_what_else_the_employee_wrote(org, appraisal, pages):
+    issued = advance(appraisal, "result_issued", users=org.users)
+    perform(
+        issued,
+        "file_appeal",
+        actor=org.users["employee"],
+        payload={"grounds": "Realisasi triwulan IV tidak dihitung."},
+        reason="Mohon bukti terlampir ditinjau ulang.",
+    )
+    html = page_of(pages("superior"), url("transition", issued.pk, "decide_appeal"))
+    assert "Realisasi triwulan IV tidak dihitung." in text_of(html, "appeal-grounds")
+    assert "Mohon bukti terlampir ditinjau ulang." in text_of(html, "appeal-note")
