@@ -358,7 +358,7 @@ TRANSITIONS = (
         ("self_assessed",),
         "reviewed",
         _roles("appraiser"),
-        T("Simpan penilaian", "Submit review"),
+        T("Kirim penilaian", "Submit review"),
         restrictions=(NOT_OWN,),
         conditions=(UNIT_HEAD_RESULT, ANNUAL_FOLLOWS_LAST_PERIOD),
         payload=payloads.ReviewPayload,

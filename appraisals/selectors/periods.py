@@ -17,6 +17,8 @@ import datetime as dt
 
 from django.utils import timezone
 
+from workflow.text import Text
+
 from ..clock import agency_zone
 from ..models import Cycle, PeriodicEvaluation
 from .checkins import check_in_period_count
@@ -40,6 +42,45 @@ ANNUAL_RULE_NOTE = "PermenPANRB 6/2022, annex: evaluasi kinerja periodik dan tah
 
 def period_count(cycle: Cycle) -> int:
     return check_in_period_count(cycle)
+
+
+ROMAN = ("I", "II", "III", "IV", "V", "VI")
+MONTHS = (
+    Text("Januari", "January"),
+    Text("Februari", "February"),
+    Text("Maret", "March"),
+    Text("April", "April"),
+    Text("Mei", "May"),
+    Text("Juni", "June"),
+    Text("Juli", "July"),
+    Text("Agustus", "August"),
+    Text("September", "September"),
+    Text("Oktober", "October"),
+    Text("November", "November"),
+    Text("Desember", "December"),
+)
+# A cycle's periods by their count: months by their names, quarters and halves numbered.
+PERIOD_KINDS = {4: Text("Triwulan {n}", "Quarter {n}"), 2: Text("Semester {n}", "Half {n}")}
+
+
+def period_name_text(cycle: Cycle, period) -> Text:
+    """Period `period` (1-based) of `cycle` as people name it (issue #16: not "1 2 3 4").
+
+    Monthly cycles name the month the period falls in (the periods are slices of months
+    from the cycle's start, period_bounds), quarterly ones "Triwulan I" to "Triwulan IV";
+    a number outside the cycle stays a number.
+    """
+    try:
+        n = int(period)
+    except (TypeError, ValueError):
+        return Text(str(period or ""), str(period or ""))
+    count = period_count(cycle)
+    kind = PERIOD_KINDS.get(count)
+    if not 1 <= n <= count or (count != 12 and (kind is None or n > len(ROMAN))):
+        return Text(str(n), str(n))
+    if count == 12:
+        return MONTHS[(cycle.starts_on.month - 1 + n - 1) % 12]
+    return kind.format(n=ROMAN[n - 1])
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:

@@ -23,7 +23,12 @@ from workflow.text import Text
 from ..models import Appraisal, IssuedDocument, PeriodicEvaluation
 from ..policies import appraisal_roles
 from ..predicate import predicate_for
-from ..selectors.periods import period_count, period_ends_at, period_has_ended
+from ..selectors.periods import (
+    period_count,
+    period_ends_at,
+    period_has_ended,
+    period_name_text,
+)
 from .documents import document_issue
 
 ACTION = "periodic_evaluation.rated"
@@ -45,9 +50,9 @@ PERIOD_OUT_OF_RANGE = Text(
     en="The period must be 1 to {last} in this cycle.",
 )
 PERIOD_NOT_ENDED = Text(
-    id="Periode {period} belum berakhir: evaluasi kinerja periodik dapat diberikan mulai "
+    id="{period} belum berakhir: evaluasi kinerja periodik dapat diberikan mulai "
     "{ends_at} ({zone}).",
-    en="Period {period} has not ended yet: its evaluation can be given from {ends_at} ({zone}).",
+    en="{period} has not ended yet: its evaluation can be given from {ends_at} ({zone}).",
 )
 
 
@@ -71,8 +76,11 @@ def period_ended_check(appraisal: Appraisal, period: int) -> None:
         raise _invalid(PERIOD_OUT_OF_RANGE.format(last=last), "period_out_of_range", "period")
     if not period_has_ended(cycle, period):
         ends_at = period_ends_at(cycle, period)
-        message = PERIOD_NOT_ENDED.format(
-            period=period, ends_at=ends_at.strftime("%Y-%m-%d %H:%M"), zone=ends_at.tzname()
+        name = period_name_text(cycle, period)
+        shown = {"ends_at": ends_at.strftime("%Y-%m-%d %H:%M"), "zone": ends_at.tzname()}
+        message = Text(
+            id=PERIOD_NOT_ENDED.id.format(period=name.id, **shown),
+            en=PERIOD_NOT_ENDED.en.format(period=name.en, **shown),
         )
         raise _invalid(message, "period_not_ended", "period")
 

@@ -4,7 +4,9 @@ from django import template
 
 from workflow.templatetags import workflow_pages
 
+from ..selectors.waiting import person_name
 from ..web.labels import label as label_of
+from ..web.labels import period_name as period_name_of
 
 register = template.Library()
 
@@ -18,3 +20,15 @@ def label(code) -> str:
 # The generic pages' helpers, under the same names on the domain's pages.
 register.filter("text", workflow_pages.text)
 register.filter("get", workflow_pages.get)
+
+
+@register.filter
+def period_name(period, cycle) -> str:
+    """A period number of `cycle` by its name: {{ e.period|period_name:a.cycle }}."""
+    return period_name_of(period, cycle)
+
+
+@register.filter
+def person(user) -> str:
+    """A user by name (the employee's, else the account's), never a bare username if avoidable."""
+    return person_name(user) if user is not None else ""

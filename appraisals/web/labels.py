@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from workflow.text import Text
 
+from ..selectors.periods import period_name_text
+
 T = Text
 
 LABELS: dict[str, Text] = {
@@ -126,3 +128,9 @@ def label(code) -> str:
     """The code's label in the active language; unknown codes as they are."""
     text = LABELS.get(str(code))
     return str(text) if text is not None else str(code or "")
+
+
+def period_name(period, cycle) -> str:
+    """Period `period` of `cycle` as people name it ("Triwulan I", "Januari"), in the active
+    language; templates: {{ e.period|period_name:a.cycle }}."""
+    return str(period_name_text(cycle, period))

@@ -25,6 +25,7 @@ from workflow.web.errors import posted_version, whole_number
 from workflow.web.views import ObjectPages
 
 from .. import clock
+from ..follow_up import kinds_allowed, predicate_history, repeated_poor
 from ..lifecycle import APPRAISAL_WORKFLOW
 from ..models import Appraisal
 from ..policies import SYSTEM, appraisal_roles, holders_filter, plan_author_role
@@ -36,6 +37,8 @@ from ..selectors.documents import document_list_of
 from ..selectors.feedback import peer_feedback_requests_open
 from ..selectors.periods import annual_from_periodic, periodic_evaluation_list_of
 from ..selectors.plan import appeal_latest_of, decision_latest_of, plan_item_list_of
+from ..selectors.surveys import survey_results_for_appraisal
+from ..selectors.waiting import waiting_for
 from ..services.phases import plan_fallback_passed
 from ..units import unit_head_rule
 from .feedback import peer_feedback_for
@@ -90,6 +93,75 @@ def task_labels(appraisal: Appraisal, user) -> list[str]:
 STATE_LABELS = {s.name: s.label for s in APPRAISAL_WORKFLOW.states}
 # Forms that set both ratings show the predicate they give, as the user picks.
 PREDICATE_PREVIEW = {"submit_review", "decide_appeal"}
+# Forms that judge the employee's work show the record judged beside the fields (issue #16:
+# nobody rates blind): the plan, realisations, self-ratings, check-ins, periodic results,
+# peer feedback and survey results.
+SHOWS_RECORD = {"submit_review", "return_self_assessment", "decide_appeal"}
+# Forms that decide on a result show the result; the follow-up's approval shows the proposal.
+SHOWS_RESULT = {"decide_appeal", "propose_decision", "approve_decision", "reject_decision"}
+SHOWS_PROPOSAL = {"approve_decision", "reject_decision"}
+# Transitions that send the work back: their reason stays at the top while it is back.
+RETURNS = {"return_plan", "return_self_assessment", "reject_decision"}
+TRANSITION_NAMES = [t.name for t in APPRAISAL_WORKFLOW.transitions]
+
+
+def returned_with(appraisal: Appraisal):
+    """The event that sent the appraisal back to where it is now, if its last move did."""
+    last = (
+        audit_events_of(subject=appraisal)
+        .filter(action__in=TRANSITION_NAMES)
+        .exclude(to_state="")
+        .order_by("-seq")
+        .first()
+    )
+    if last is None or last.action not in RETURNS or last.to_state != appraisal.state:
+        return None
+    return last
+
+
+def judged_record(appraisal: Appraisal, user) -> dict:
+    """What the appraiser (or the appeal's decider) weighs: the whole record, read only."""
+    return {
+        "record_items": plan_item_list_of(appraisal=appraisal),
+        "record_check_ins": appraisal.check_ins.prefetch_related(
+            "entries__indicator", "evidence"
+        ).order_by("period"),
+        "record_expectations": appraisal.behaviour_expectations.all(),
+        "record_peer_feedback": peer_feedback_for(appraisal, user),
+        "record_surveys": list(survey_results_for_appraisal(appraisal=appraisal)),
+    }
+
+
+def decided_result(appraisal: Appraisal, name: str) -> dict:
+    """What a decision form decides on: the result, the appeal, the proposal being approved."""
+    decision = decision_latest_of(appraisal=appraisal)
+    proposal = (
+        decision
+        if name in SHOWS_PROPOSAL and decision is not None and decision.status == "proposed"
+        else None
+    )
+    # The proposal rests on the predicate history it was made with; a new one on today's.
+    history = (
+        (proposal.evidence or {}).get("predicate_history", [])
+        if proposal is not None
+        else predicate_history(appraisal)
+    )
+    appeal = appeal_latest_of(appraisal=appraisal)
+    # The appeal form also takes the transition's own reason: the employee's words too.
+    filed = (
+        audit_events_of(subject=appraisal).filter(action="file_appeal").order_by("-seq").first()
+        if appeal is not None
+        else None
+    )
+    return {
+        "shows_result": True,
+        "appeal": appeal,
+        "appeal_note": filed.reason if filed is not None else "",
+        "proposal": proposal,
+        "kinds_allowed": kinds_allowed(appraisal.predicate) if name == "propose_decision" else None,
+        "predicate_history": history,
+        "repeated_poor": repeated_poor(history),
+    }
 
 
 def _predicate_matrix() -> dict:
@@ -214,6 +286,12 @@ class AppraisalPages(ObjectPages):
             "peer_feedback": peer_feedback_for(appraisal, request.user),
             "capacities": self.capacities(request, appraisal),
             "handovers": handovers_for_page(appraisal, request.user),
+            # Whom the appraisal waits for now, by name (issue #16).
+            "waiting": waiting_for(appraisal, request.user),
+            # A plan (or self-assessment, or proposal) sent back: why, at the top.
+            "returned": returned_with(appraisal)
+            if history_readable(self.workflow, appraisal, request.user)
+            else None,
             # HR after the cycle's fallback date drafts the plan (PermenPANRB 6/2022 annex).
             "hr_drafts_plan": appraisal.state == "draft"
             and plan_author_role(
@@ -249,9 +327,13 @@ class AppraisalPages(ObjectPages):
             # PermenPANRB 6/2022: a unit head's result rating is the unit's achievement.
             "unit_head": unit_head_rule(appraisal) if transition.name == "submit_review" else None,
         }
-        if transition.name in PREDICATE_PREVIEW:
+        if transition.name in PREDICATE_PREVIEW | SHOWS_RECORD:
             # The annual rating beside the periodic ones (PermenPANRB 6/2022), and the one
             # it must follow under the cycle's rule (selectors.periods).
             context["periodic"] = periodic_evaluation_list_of(appraisal=appraisal)
             context["annual_from"] = annual_from_periodic(appraisal=appraisal)
+        if transition.name in SHOWS_RECORD:
+            context.update(judged_record(appraisal, request.user))
+        if transition.name in SHOWS_RESULT:
+            context.update(decided_result(appraisal, transition.name))
         return context
