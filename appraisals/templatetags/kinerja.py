@@ -18,3 +18,12 @@ def label(code) -> str:
 # The generic pages' helpers, under the same names on the domain's pages.
 register.filter("text", workflow_pages.text)
 register.filter("get", workflow_pages.get)
+
+
+@register.simple_tag
+def timeline_rows(events, appraisal):
+    """The appraisal's audit events in words (appraisals/web/history.py): sentences, labels,
+    local times; the employee's timeline and the decision forms read these, not the codes."""
+    from ..web.history import timeline_rows as rows
+
+    return rows(events, appraisal)
