@@ -110,6 +110,10 @@ FIELDS: dict[str, Text] = {
     "due_on": T("Batas waktu", "Due on"),
     "remind_days": T("Pengingat (hari sebelumnya)", "Reminders (days before)"),
     "escalate": T("Eskalasi", "Escalation"),
+    "version": T("Versi", "Version"),
+    "sha256": T("Sidik SHA-256", "SHA-256 digest"),
+    "handover_id": T("Nomor serah terima", "Handover number"),
+    "backend": T("Layanan tanda tangan", "Signing service"),
     # The groups of a change key (`group[index].field`)
     "plan_item": T("Rencana hasil kerja", "Result item"),
     "check_in": T("Realisasi berkala", "Check-in"),
@@ -183,7 +187,9 @@ class Row:
 class Reader:
     """Reads one appraisal's events: the names and labels they point at, fetched once."""
 
-    def __init__(self, appraisal, events):
+    def __init__(self, appraisal, events, *, complete: bool = False):
+        # complete: every recorded field, bookkeeping and digests too (the inspector's view).
+        self.complete = complete
         self.appraisal = appraisal
         self.tz = clock.agency_zone(appraisal.unit) if appraisal is not None else None
         if self.tz is None:
@@ -208,13 +214,17 @@ class Reader:
                     elif last == "unit_id":
                         ids["unit"].add(value)
         self.employees = dict(
-            Employee.objects.filter(pk__in=ids["employee"]).values_list("pk", "name")
+            Employee.objects.filter(pk__in=ids["employee"] or [0]).values_list("pk", "name")
         )
-        self.cycles = dict(Cycle.objects.filter(pk__in=ids["cycle"]).values_list("pk", "name"))
-        self.units = dict(Unit.objects.filter(pk__in=ids["unit"]).values_list("pk", "name"))
-        self.items = dict(PlanItem.objects.filter(pk__in=ids["item"]).values_list("pk", "result"))
+        self.cycles = dict(
+            Cycle.objects.filter(pk__in=ids["cycle"] or [0]).values_list("pk", "name")
+        )
+        self.units = dict(Unit.objects.filter(pk__in=ids["unit"] or [0]).values_list("pk", "name"))
+        self.items = dict(
+            PlanItem.objects.filter(pk__in=ids["item"] or [0]).values_list("pk", "result")
+        )
         self.indicators = dict(
-            Indicator.objects.filter(pk__in=ids["indicator"]).values_list("pk", "name")
+            Indicator.objects.filter(pk__in=ids["indicator"] or [0]).values_list("pk", "name")
         )
         frequency = getattr(getattr(appraisal, "cycle", None), "check_in_frequency", "")
         self.monthly = frequency == "monthly"
@@ -298,18 +308,20 @@ class Reader:
         out = []
         for key, pair in changes.items():
             # The state is the event's own line ("SKP diajukan → Pelaksanaan kinerja").
-            if key == "state" or self.hidden(key, pair):
+            if not self.complete and (key == "state" or self.hidden(key, pair)):
                 continue
             paired = isinstance(pair, list | tuple) and len(pair) == 2
             before, after = pair if paired else (None, pair)
             parts = KEY_PART.findall(key)
             last = parts[-1][0] if parts else key
             before, after = self.value(before, last), self.value(after, last)
-            if before != after:
+            if before != after or self.complete:
                 out.append(Change(key, self.key_label(key), before, after))
         return out
 
     def value(self, value, name: str = "") -> str:
+        if isinstance(value, str) and HEX_DIGEST.match(value):
+            return value
         if value is None or value == "" or value == [] or value == {}:
             return "—"
         if isinstance(value, bool):
@@ -365,11 +377,11 @@ class Reader:
         return "; ".join(parts) or "—"
 
 
-def timeline_rows(events, appraisal) -> list[Row]:
+def timeline_rows(events, appraisal, *, complete: bool = False) -> list[Row]:
     """The appraisal's events in words, oldest first (as `events` come)."""
     if events is None:
         return []
-    return Reader(appraisal, events).rows()
+    return Reader(appraisal, events, complete=complete).rows()
 
 
 def event_what(action: str, from_state: str = "", to_state: str = "") -> str:

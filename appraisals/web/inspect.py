@@ -201,7 +201,7 @@ def timeline(request, pk: int):
         {
             "a": appraisal,
             "events": events,
-            "rows": timeline_rows(events, appraisal),
+            "rows": timeline_rows(events, appraisal, complete=True),
             **_views(request),
             "actions": ACTION_LABELS,
             "verify": _verification(subject_type, subject_id),
