@@ -290,7 +290,7 @@ class Reader:
         if part in ("check_in", "periodic_evaluation"):
             return f"{name} {self.period(index)}"
         if part in ("behaviour", "signature"):
-            return f"{name}: {label(index)}"
+            return f"{name} {label(index)}"
         return name
 
     def key_label(self, key: str) -> str:
