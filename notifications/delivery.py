@@ -19,7 +19,7 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
 
@@ -77,12 +77,16 @@ def _send(message: Message, now: dt.datetime) -> str:
     address = message.recipient.email
     if not address:
         return Message.Status.SKIPPED
-    EmailMessage(
+    mail = EmailMultiAlternatives(
         subject=rendered.subject,
         body=rendered.body,
         to=[address],
         headers={"Message-ID": f"<{message.pk}@kinerja>", "X-Kinerja-Kind": message.event.kind},
-    ).send(fail_silently=False)
+    )
+    # The same text as HTML, its page links clickable in any mail reader.
+    if rendered.html:
+        mail.attach_alternative(rendered.html, "text/html")
+    mail.send(fail_silently=False)
     return Message.Status.DELIVERED
 
 

@@ -17,6 +17,7 @@ from django.template.loader import select_template
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
+from django.utils.html import linebreaks, urlize
 
 from appraisals import clock
 from appraisals.models import Appraisal, Employee
@@ -30,10 +31,52 @@ PERIODIC_KEY = re.compile(r"periodic_evaluation\[(\d+)\]\.")
 SYSTEM_NAME = {"id": "Sistem Kinerja", "en": "the Kinerja system"}
 
 
+# Codes the messages name, in English (the models' choice labels are Indonesian).
+ENGLISH = {
+    "sangat_baik": "Outstanding",
+    "baik": "Good",
+    "butuh_perbaikan": "Needs improvement",
+    "kurang": "Poor/Misconduct",
+    "sangat_kurang": "Very poor",
+    "award": "Award",
+    "promotion": "Promotion",
+    "development": "Competence development",
+    "sanction": "Sanction",
+    "none": "No follow-up",
+    "upheld": "Result upheld",
+    "revised": "Result revised",
+}
+
+
 @dataclass(frozen=True)
 class Rendered:
     subject: str
     body: str
+    html: str = ""
+
+
+def site_url(path: str) -> str:
+    """A page of the site as people open it: settings.KINERJA_SITE_URL + `path`."""
+    return settings.KINERJA_SITE_URL.rstrip("/") + path
+
+
+def _choice(instance, name: str, language: str) -> str:
+    """A choice field's label: the model's (Indonesian) or its English name."""
+    if instance is None:
+        return ""
+    code = getattr(instance, name)
+    if language == "en" and code in ENGLISH:
+        return ENGLISH[code]
+    return getattr(instance, f"get_{name}_display")() if code else ""
+
+
+def _html(body: str) -> str:
+    """The e-mail's HTML part: the same text, its links clickable."""
+    return (
+        "<html><body>"
+        + linebreaks(urlize(body, autoescape=True), autoescape=False)
+        + "</body></html>"
+    )
 
 
 def _text(text, language: str) -> str:
@@ -106,9 +149,17 @@ def _appraisal_context(event: OutboxEvent, language: str) -> dict:
         found = AuditEvent.objects.filter(pk=event.audit_event_id).values_list("reason", "changes")
         reason, changes = found.first() or ("", {})
     data = event.data
+    # What was decided: the follow-up (proposed, approved, rejected) and the appeal's outcome.
+    decision = appraisal.decisions.order_by("-pk").first() if "decision" in name else None
+    appeal = appraisal.appeals.order_by("-pk").first() if "appeal" in name else None
     return {
         "periodic": _periodic_evaluation(appraisal, changes or {}),
         "appraisal": appraisal,
+        "predicate_label": _choice(appraisal, "predicate", language),
+        "decision": decision,
+        "decision_kind": _choice(decision, "kind", language),
+        "appeal": appeal,
+        "appeal_outcome": _choice(appeal, "outcome", language),
         "transition": name,
         "transition_label": label,
         "from_state_label": _state_label(data.get("from_state", ""), language),
@@ -117,7 +168,7 @@ def _appraisal_context(event: OutboxEvent, language: str) -> dict:
         "by_system": actor is not None and is_system_user(actor),
         "reason": reason,
         "appeal_deadline": _when(data.get("appeal_deadline")),
-        "link": f"/api/appraisals/{appraisal.pk}/",
+        "link": reverse("workflow:appraisal", args=[appraisal.pk]),
     }
 
 
@@ -134,7 +185,7 @@ def _deadline_context(event: OutboxEvent, language: str) -> dict:
         "days_before": data.get("days_before"),
         "responsible_role": data.get("responsible", ""),
         "responsible_name": responsible.name if responsible else "",
-        "link": f"/api/appraisals/{appraisal.pk}/",
+        "link": reverse("workflow:appraisal", args=[appraisal.pk]),
     }
 
 
@@ -156,7 +207,8 @@ def _digest_context(event: OutboxEvent, language: str) -> dict:
     return {
         "items": rows,
         "total": event.data.get("total", len(rows)),
-        "link": "/api/notifications/waiting/",
+        # The home page lists what waits for its reader ("what needs me now").
+        "link": reverse("web:home"),
     }
 
 
@@ -206,7 +258,8 @@ def message_render(message: Message) -> Rendered:
         context.update(
             {
                 "recipient_name": person_name(message.recipient, language),
-                "base_url": settings.NOTIFICATIONS_BASE_URL,
+                "base_url": settings.KINERJA_SITE_URL.rstrip("/"),
+                "preferences_url": site_url(reverse("notifications-web:preferences")),
                 "language": language,
             }
         )
@@ -220,7 +273,9 @@ def message_render(message: Message) -> Rendered:
         appraisal = context.get("appraisal")
         tz = clock.agency_zone(appraisal.unit if isinstance(appraisal, Appraisal) else None)
         context["agency_zone"] = clock.zone_abbreviation(tz)
+        # Links lead to pages (never the API), on the configured site.
+        context["page_url"] = site_url(context["link"]) if context.get("link") else ""
         with timezone.override(tz):
             subject = " ".join(template.render({**context, "part": "subject"}).split())
             body = template.render({**context, "part": "body"}).strip() + "\n"
-    return Rendered(subject=subject[:255], body=body)
+    return Rendered(subject=subject[:255], body=body, html=_html(body))

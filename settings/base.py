@@ -362,8 +362,20 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 # Notifications and deadlines (issue #5). Attempts count in the database, so a
 # message that kills its worker is dead-lettered too, never requeued forever.
-# Links in e-mails point here.
-NOTIFICATIONS_BASE_URL = os.environ.get("KINERJA_BASE_URL", "http://127.0.0.1:8000")
+# The site's address as people open it (scheme, host, port; no trailing slash): the links in
+# notifications (inbox and e-mail) are its pages, e.g. KINERJA_SITE_URL + "/appraisals/17/".
+# The default is the demo's (`make demo`); production derives it from ALLOWED_HOSTS when unset
+# (https://<first host>) and refuses to start when it cannot (settings/production.py).
+# KINERJA_BASE_URL is its earlier name, still read.
+KINERJA_SITE_URL_SET = bool(
+    os.environ.get("KINERJA_SITE_URL") or os.environ.get("KINERJA_BASE_URL")
+)
+KINERJA_SITE_URL = (
+    os.environ.get("KINERJA_SITE_URL")
+    or os.environ.get("KINERJA_BASE_URL")
+    or "http://127.0.0.1:8000"
+).rstrip("/")
+NOTIFICATIONS_BASE_URL = KINERJA_SITE_URL
 NOTIFICATIONS_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATIONS_MAX_ATTEMPTS", "5"))
 NOTIFICATIONS_RETRY_BACKOFF = float(os.environ.get("NOTIFICATIONS_RETRY_BACKOFF", "10"))
 NOTIFICATIONS_RETRY_BACKOFF_MAX = float(os.environ.get("NOTIFICATIONS_RETRY_BACKOFF_MAX", "600"))

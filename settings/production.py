@@ -1,6 +1,7 @@
 """Production: PostgreSQL and Redis are required; secrets come from the environment."""
 
 import os
+import warnings
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -17,6 +18,22 @@ if not CACHE_URL:  # noqa: F405
     raise ImproperlyConfigured("Production needs CACHE_URL (Redis) for shared throttle counters.")
 if not AUDIT_CHECKPOINT_KEY:  # noqa: F405
     raise ImproperlyConfigured("Production needs AUDIT_CHECKPOINT_KEY (signs audit checkpoints).")
+
+# Links in notifications lead to the site's pages: its public address, said or derived.
+if not KINERJA_SITE_URL_SET:  # noqa: F405
+    _hosts = [h for h in ALLOWED_HOSTS if h and h != "*" and not h.startswith(".")]  # noqa: F405
+    if not _hosts:
+        raise ImproperlyConfigured(
+            "Production needs KINERJA_SITE_URL (e.g. https://kinerja.example.go.id): "
+            "notifications link to its pages."
+        )
+    KINERJA_SITE_URL = f"https://{_hosts[0]}"
+    NOTIFICATIONS_BASE_URL = KINERJA_SITE_URL
+if not KINERJA_SITE_URL.startswith("https://"):
+    warnings.warn(
+        f"KINERJA_SITE_URL {KINERJA_SITE_URL!r} is not https: notification links will be too.",
+        stacklevel=1,
+    )
 
 DEBUG = False
 # Logs as JSON lines with the request id (settings/logs.py), in web and worker alike: Celery

@@ -32,3 +32,12 @@ def period_name(period, cycle) -> str:
 def person(user) -> str:
     """A user by name (the employee's, else the account's), never a bare username if avoidable."""
     return person_name(user) if user is not None else ""
+
+
+@register.simple_tag
+def timeline_rows(events, appraisal):
+    """The appraisal's audit events in words (appraisals/web/history.py): sentences, labels,
+    local times; the employee's timeline and the decision forms read these, not the codes."""
+    from ..web.history import timeline_rows as rows
+
+    return rows(events, appraisal)

@@ -29,6 +29,7 @@ from ..lifecycle import APPRAISAL_WORKFLOW
 from ..policies import appraisal_roles
 from ..selectors.appraisals import appraisal_names_visible
 from ..selectors.organisation import unit_choices_under
+from .history import event_what, read_purpose_text, reason_text, timeline_rows
 from .views import visible_or_404
 
 PAGE_SIZE = 50
@@ -107,6 +108,14 @@ def _subject_row(subject_type: str, subject_id: str, names: dict) -> dict:
     }
 
 
+def _views(request) -> dict:
+    """Words by default; the recorded codes and values behind the technical view (?raw=1)."""
+    technical = request.GET.get("raw") == "1"
+    query = [(k, v) for k, v in request.GET.items() if k not in ("raw", "page") and v]
+    other = query if technical else [*query, ("raw", "1")]
+    return {"technical": technical, "switch_url": "?" + urlencode(other)}
+
+
 def _scoped_units(user):
     """The units the inspector may search by (their scopes' subtrees), for the unit filter."""
     return unit_choices_under(paths=hooks.inspector_scopes(user))
@@ -120,6 +129,13 @@ def _listing(request, filter_class, visible, template: str, **extra):
     )
     rows = list(page)
     names = _appraisal_names(request.user, [(r.subject_type, r.subject_id) for r in rows])
+    for r in rows:
+        # In words by default; the codes in the technical view (?raw=1).
+        if hasattr(r, "action"):
+            r.what = event_what(r.action, r.from_state, r.to_state)
+            r.reason_words = reason_text(r.reason)
+        else:
+            r.purpose_words = read_purpose_text(r.purpose)
     return render(
         request,
         template,
@@ -130,6 +146,7 @@ def _listing(request, filter_class, visible, template: str, **extra):
             "errors": errors,
             "units": _scoped_units(request.user),
             "pager_query": _pager_query(request),
+            **_views(request),
             **extra,
         },
         status=400 if errors else 200,
@@ -184,6 +201,8 @@ def timeline(request, pk: int):
         {
             "a": appraisal,
             "events": events,
+            "rows": timeline_rows(events, appraisal, complete=True),
+            **_views(request),
             "actions": ACTION_LABELS,
             "verify": _verification(subject_type, subject_id),
             "bundle_url": reverse("audit-bundle")

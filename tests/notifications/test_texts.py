@@ -1,6 +1,7 @@
 """Every notification of a whole lifecycle renders, in Indonesian and in English."""
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from notifications.models import DeadLetter, InboxItem, Message, Preference
@@ -28,7 +29,9 @@ def test_whole_lifecycle_renders_in_each_language(language, greeting, org, at_st
         assert item.subject.startswith("[Kinerja] ") and len(item.subject) > 15
         assert item.body.startswith(greeting), item.body
         assert "{{" not in item.body and "{%" not in item.body
-        assert f"/api/appraisals/{appraisal.pk}/" in item.body
+        # Links lead to the page on the configured site, never the API (issue #16).
+        assert f"{settings.KINERJA_SITE_URL}/appraisals/{appraisal.pk}/" in item.body
+        assert "/api/" not in item.body
         assert "&#x27;" not in item.body + item.subject  # plain text, not HTML-escaped
 
 
@@ -52,5 +55,5 @@ def test_reassignment_is_told_in_each_language(language, word, org, at_state, re
     relay()
     item = InboxItem.objects.get(user=plt.user, kind="appraisal.reassigned")
     assert word in item.subject + item.body and "Plt Kabid" in item.body
-    assert f"/api/appraisals/{appraisal.pk}/" in item.body
+    assert f"{settings.KINERJA_SITE_URL}/appraisals/{appraisal.pk}/" in item.body
     assert InboxItem.objects.filter(user=org.users["appraiser"], kind="appraisal.reassigned")

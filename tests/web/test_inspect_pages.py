@@ -243,8 +243,10 @@ def test_timeline_shows_every_event_with_diffs_actors_and_reasons(inspector, org
     # The field diff of the return: state plan_submitted -> draft, version n -> n+1.
     for field in returned.changes:
         assert f'<tr data-field="{field}">' in html
+    # The recorded codes behind the technical view (issue #16: words by default).
+    raw = inspector.get(timeline_url(appraisal), {"raw": "1"}).content.decode()
     state_row = "<td><code>state</code></td><td>plan_submitted</td><td>draft</td>"
-    assert f'<tr data-field="state">{state_row}' in html
+    assert f'<tr data-field="state">{state_row}' in raw
 
 
 def test_opening_the_timeline_records_a_read(inspector, org, histories):
