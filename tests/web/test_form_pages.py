@@ -1,0 +1,167 @@
+"""Forms that keep the input and say what is wrong beside the field, and the employee's
+everyday actions (issue #16): editing a plan item, sign-in refusals, self-rating, check-in
+names, evidence and appeal attachments."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from appraisals.models import Appraisal
+from tests.flow import add_plan_item
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pages(org):
+    def client_for(persona: str | None = None) -> Client:
+        client = Client()
+        if persona is not None:
+            client.force_login(org.users[persona])
+        return client
+
+    return client_for
+
+
+def url(name: str, *args) -> str:
+    return reverse(f"web:{name}", args=args)
+
+
+def _version(appraisal: Appraisal) -> int:
+    return Appraisal.objects.get(pk=appraisal.pk).version
+
+
+def _field_error(html: str, field_id: str) -> str:
+    """The message drawn beside field `field_id` (its aria-describedby target)."""
+    marker = f'id="{field_id}-error">'
+    assert marker in html, f"no message beside {field_id}"
+    start = html.index(marker) + len(marker)
+    return html[start : html.index("</small>", start)]
+
+
+# -- 1. the plan editor ------------------------------------------------------------------
+
+
+def test_a_missing_indicator_target_is_shown_beside_that_target_and_the_input_stays(
+    appraisal, pages
+):
+    page = pages("employee").post(
+        url("plan", appraisal.pk),
+        {
+            "version": _version(appraisal),
+            "result": "Meningkatnya mutu layanan pendidikan",
+            "indicator-0-name": "Sekolah terakreditasi",
+            "indicator-0-aspect": "quantity",
+            "indicator-0-target": "12 sekolah",
+            # The second filled row is the third on the page: its message goes there.
+            "indicator-2-name": "Guru bersertifikat",
+            "indicator-2-aspect": "quality",
+            "indicator-2-target": "",
+        },
+    )
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert _field_error(html, "indicator-2-target") == "Bidang ini tidak boleh kosong."
+    assert "indicator-0-target-error" not in html
+    assert "indicators[" not in html  # never the API's path
+    assert 'value="Guru bersertifikat"' in html and 'value="12 sekolah"' in html
+    assert "Meningkatnya mutu layanan pendidikan</textarea>" in html
+    assert not appraisal.plan_items.exists()
+
+
+def test_plan_field_messages_follow_the_language(appraisal, pages):
+    client = pages("employee")
+    client.cookies["kinerja_language"] = "en"
+    page = client.post(
+        url("plan", appraisal.pk),
+        {
+            "version": _version(appraisal),
+            "result": "Hasil",
+            "indicator-0-name": "Indikator",
+            "indicator-0-aspect": "speed",
+            "indicator-0-target": "1",
+        },
+    )
+    assert page.status_code == 400
+    assert _field_error(page.content.decode(), "indicator-0-aspect") == (
+        "&quot;speed&quot; is not a valid choice."
+    )
+
+
+def test_the_employee_edits_an_item_and_its_indicators(appraisal, pages):
+    add_plan_item(appraisal, appraisal.employee.user)
+    item = appraisal.plan_items.get()
+    client = pages("employee")
+    form = client.get(url("plan", appraisal.pk) + f"?edit={item.pk}")
+    html = form.content.decode()
+    assert f'name="item" value="{item.pk}"' in html
+    assert 'value="Sekolah terakreditasi"' in html and 'value="12 sekolah"' in html
+
+    # A bad edit keeps what was typed and changes nothing.
+    bad = client.post(
+        url("plan", appraisal.pk),
+        {
+            "version": _version(appraisal),
+            "item": item.pk,
+            "result": "",
+            "indicator-0-name": "Sekolah terakreditasi",
+            "indicator-0-aspect": "quantity",
+            "indicator-0-target": "15 sekolah",
+        },
+    )
+    assert bad.status_code == 400
+    assert f'name="item" value="{item.pk}"' in bad.content.decode()
+    assert 'value="15 sekolah"' in bad.content.decode()
+    assert bad.context["errors"].fields["result"]
+    item.refresh_from_db()
+    assert item.indicators.get().target == "12 sekolah"
+
+    done = client.post(
+        url("plan", appraisal.pk),
+        {
+            "version": _version(appraisal),
+            "item": item.pk,
+            "result": "Meningkatnya akreditasi sekolah",
+            "indicator-0-name": "Sekolah terakreditasi",
+            "indicator-0-aspect": "quantity",
+            "indicator-0-target": "15 sekolah",
+            "indicator-1-name": "Guru bersertifikat",
+            "indicator-1-aspect": "quality",
+            "indicator-1-target": "40 guru",
+        },
+    )
+    assert done.status_code == 302
+    item.refresh_from_db()
+    assert item.result == "Meningkatnya akreditasi sekolah"
+    assert sorted(item.indicators.values_list("target", flat=True)) == ["15 sekolah", "40 guru"]
+    assert appraisal.plan_items.count() == 1
+
+
+def test_editing_is_refused_to_others_and_outside_the_draft(org, appraisal, pages, at_state):
+    add_plan_item(appraisal, appraisal.employee.user)
+    item = appraisal.plan_items.get()
+    body = {
+        "item": item.pk,
+        "result": "Diubah orang lain",
+        "indicator-0-name": "X",
+        "indicator-0-aspect": "quantity",
+        "indicator-0-target": "1",
+    }
+    appraiser = pages("appraiser")
+    page = appraiser.get(url("plan", appraisal.pk) + f"?edit={item.pk}")
+    assert page.status_code == 200 and 'name="item"' not in page.content.decode()
+    response = appraiser.post(url("plan", appraisal.pk), {"version": _version(appraisal)} | body)
+    assert response.status_code == 403
+    assert pages("outsider").post(url("plan", appraisal.pk), body).status_code == 404
+    # An item of another appraisal is not this plan's to edit.
+    other = pages("employee").post(
+        url("plan", appraisal.pk), {"version": _version(appraisal)} | body | {"item": 999999}
+    )
+    assert other.status_code == 404
+    at_state("plan_submitted")
+    late = pages("employee").post(url("plan", appraisal.pk), {"version": _version(appraisal)} | body)
+    assert late.status_code == 409
+    item.refresh_from_db()
+    assert item.result == "Meningkatnya mutu layanan pendidikan"
