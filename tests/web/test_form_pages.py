@@ -165,3 +165,33 @@ def test_editing_is_refused_to_others_and_outside_the_draft(org, appraisal, page
     assert late.status_code == 409
     item.refresh_from_db()
     assert item.result == "Meningkatnya mutu layanan pendidikan"
+
+
+# -- 3. signing in ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("id", "Nama pengguna atau kata sandi salah."),
+        ("en", "The user name or the password is wrong."),
+    ],
+)
+def test_a_wrong_password_says_so_plainly(org, pages, language, expected):
+    org.users["employee"].set_password("rahasia-kuat-2026")
+    org.users["employee"].save()
+    client = pages()
+    client.cookies["kinerja_language"] = language
+    page = client.post(url("login"), {"username": "employee", "password": "salah"})
+    assert page.status_code == 200 and "_auth_user_id" not in client.session
+    html = page.content.decode()
+    assert expected in html
+    assert "nama pengguna nama pengguna" not in html.lower()
+    assert 'value="employee"' in html
+
+
+def test_a_blank_sign_in_names_the_missing_fields(pages):
+    page = pages().post(url("login"), {"username": "", "password": ""})
+    html = page.content.decode()
+    assert 'id="id_username-error">Bidang ini harus diisi.' in html
+    assert 'id="id_password-error">Bidang ini harus diisi.' in html
