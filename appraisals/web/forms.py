@@ -82,12 +82,10 @@ class AppraisalTransitionForm(TransitionForm):
     def payload(self) -> dict:
         data = super().payload()
         if self.items is not None:
+            # A rating left unchosen is left out: missing ("choose one"), not the choice "".
             data["items"] = [
-                {
-                    "id": row["id"],
-                    "realisation": row["realisation"],
-                    "self_rating": row["self_rating"],
-                }
+                {"id": row["id"], "realisation": row["realisation"]}
+                | ({"self_rating": row["self_rating"]} if row["self_rating"] else {})
                 for row in self.items
             ]
         return data

@@ -195,3 +195,55 @@ def test_a_blank_sign_in_names_the_missing_fields(pages):
     html = page.content.decode()
     assert 'id="id_username-error">Bidang ini harus diisi.' in html
     assert 'id="id_password-error">Bidang ini harus diisi.' in html
+
+
+# -- 2. choices left unchosen ---------------------------------------------------------------
+
+
+def _fire(client, appraisal, name, **fields):
+    return client.post(
+        url("transition", appraisal.pk, name), {"version": _version(appraisal), **fields}
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("id", "Pilih penilaian diri untuk setiap rencana hasil kerja."),
+        ("en", "Choose a self rating for every result item."),
+    ],
+)
+def test_a_blank_self_rating_asks_for_one(appraisal, pages, at_state, language, expected):
+    at_state("in_progress")
+    item = appraisal.plan_items.get()
+    client = pages("employee")
+    client.cookies["kinerja_language"] = language
+    page = _fire(
+        client,
+        appraisal,
+        "submit_self_assessment",
+        **{f"realisation_{item.pk}": "Sepuluh sekolah", f"self_rating_{item.pk}": ""},
+    )
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert expected in html
+    assert "daftar pilihan" not in html and "valid choice" not in html
+    assert "Sepuluh sekolah</textarea>" in html
+    assert page.context["form"].items[0]["errors"]["self_rating"] == [expected]
+
+
+def test_blank_choices_of_other_forms_are_missing_not_invalid(appraisal, pages, at_state):
+    at_state("self_assessed")
+    page = _fire(
+        pages("appraiser"),
+        appraisal,
+        "submit_review",
+        result_rating="",
+        behaviour_rating="meets",
+        feedback="Baik",
+    )
+    assert page.status_code == 400
+    fields = {f.name: f for f in page.context["form"].fields}
+    assert fields["result_rating"].errors == ["Bidang ini harus diisi."]
+    assert fields["behaviour_rating"].value == "meets" and not fields["behaviour_rating"].errors
+    assert "daftar pilihan" not in page.content.decode()

@@ -116,7 +116,9 @@ class TransitionForm:
         data = {}
         for field in self.fields:
             value = self._value(field.name)
-            if value or field.required:
+            # A choice left on "—" is a missing answer ("required"), not the invalid
+            # choice "" (whose message would read `"" is not a valid choice.`).
+            if value or (field.required and field.choices is None):
                 data[field.name] = value
         return data
 
