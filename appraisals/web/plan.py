@@ -286,7 +286,9 @@ def check_ins(request, pk: int):
                 for i in indicators
             ],
             "periods": periods,
-            "check_ins": appraisal.check_ins.prefetch_related("entries", "evidence"),
+            "check_ins": appraisal.check_ins.prefetch_related(
+                "entries__indicator__item", "evidence__indicator"
+            ),
             "writable": "employee" in appraisal_roles(appraisal, request.user),
             "errors": errors,
             "posted": request.POST if request.method == "POST" else {},

@@ -161,7 +161,9 @@ def test_editing_is_refused_to_others_and_outside_the_draft(org, appraisal, page
     )
     assert other.status_code == 404
     at_state("plan_submitted")
-    late = pages("employee").post(url("plan", appraisal.pk), {"version": _version(appraisal)} | body)
+    late = pages("employee").post(
+        url("plan", appraisal.pk), {"version": _version(appraisal)} | body
+    )
     assert late.status_code == 409
     item.refresh_from_db()
     assert item.result == "Meningkatnya mutu layanan pendidikan"
@@ -247,3 +249,78 @@ def test_blank_choices_of_other_forms_are_missing_not_invalid(appraisal, pages, 
     assert fields["result_rating"].errors == ["Bidang ini harus diisi."]
     assert fields["behaviour_rating"].value == "meets" and not fields["behaviour_rating"].errors
     assert "daftar pilihan" not in page.content.decode()
+
+
+# -- 5. check-ins: names and evidence -------------------------------------------------------
+
+PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
+
+
+def _check_in_with_evidence(appraisal, client, name="Laporan triwulan I"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    indicator = appraisal.plan_items.get().indicators.get()
+    response = client.post(
+        url("check-ins", appraisal.pk),
+        {"version": _version(appraisal), "period": "1", f"realisation-{indicator.pk}": "4 sekolah"},
+    )
+    assert response.status_code == 302
+    response = client.post(
+        url("check-ins", appraisal.pk),
+        {
+            "version": _version(appraisal),
+            "period": "1",
+            "kind": "evidence",
+            "name": name,
+            "file": SimpleUploadedFile("scan-001.pdf", PDF),
+        },
+    )
+    assert response.status_code == 302
+    return appraisal.check_ins.get().evidence.get()
+
+
+def test_check_in_values_show_their_indicator_and_evidence_downloads(appraisal, pages, at_state):
+    at_state("in_progress")
+    evidence = _check_in_with_evidence(appraisal, pages("employee"))
+    page = pages("employee").get(url("check-ins", appraisal.pk)).content.decode()
+    assert (
+        "<dt>Sekolah terakreditasi <small>(target 12 sekolah)</small></dt><dd>4 sekolah</dd>"
+        in page
+    )
+    link = url("evidence-file", appraisal.pk, evidence.pk)
+    assert f'href="{link}"' in page and "sha256" not in page
+
+    for persona in ("employee", "appraiser"):
+        response = pages(persona).get(link)
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        assert response["Content-Disposition"] == ('attachment; filename="Laporan triwulan I.pdf"')
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert b"".join(response.streaming_content) == PDF
+
+
+def test_evidence_is_refused_to_an_unrelated_user_and_to_another_appraisal(
+    org, appraisal, pages, at_state
+):
+    at_state("in_progress")
+    evidence = _check_in_with_evidence(appraisal, pages("employee"))
+    assert pages("outsider").get(url("evidence-file", appraisal.pk, evidence.pk)).status_code == 404
+    assert pages().get(url("evidence-file", appraisal.pk, evidence.pk)).status_code == 302
+    # The outsider's own appraisal does not reach someone else's evidence through its id.
+    from appraisals.services.cycles import cycle_open
+    from workflow.actors import system_actor
+
+    cycle_open(cycle=org.cycle, actor=system_actor(), employees=[org.outsider])
+    own = Appraisal.objects.get(cycle=org.cycle, employee=org.outsider)
+    assert pages("outsider").get(url("evidence-file", own.pk, evidence.pk)).status_code == 404
+    assert (
+        pages("employee").post(url("evidence-file", appraisal.pk, evidence.pk)).status_code == 405
+    )
+
+
+def test_an_evidence_label_is_a_file_name_never_a_path(appraisal, pages, at_state):
+    at_state("in_progress")
+    evidence = _check_in_with_evidence(appraisal, pages("employee"), name="../../etc/passwd")
+    response = pages("employee").get(url("evidence-file", appraisal.pk, evidence.pk))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="passwd.pdf"'
