@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.views.decorators.http import require_GET
 
-from ..models import Evidence
+from ..models import Appeal, Evidence
 from ..services.evidence import FILE_KINDS
 from .views import opened, visible_or_404
 
@@ -59,3 +59,15 @@ def evidence_file(request, pk: int, evidence: int):
         raise Http404
     opened(request, appraisal, "web.evidence_file")
     return attachment(row.file, row.name, row.content_type)
+
+
+@require_GET
+@login_required
+def appeal_file(request, pk: int, appeal: int):
+    """An appeal's attachment, for whoever may see the appraisal (404 to anyone else)."""
+    appraisal = visible_or_404(request.user, pk)
+    row = Appeal.objects.filter(pk=appeal, appraisal=appraisal).exclude(attachment="").first()
+    if row is None:
+        raise Http404
+    opened(request, appraisal, "web.appeal_file")
+    return attachment(row.attachment, row.attachment_name, row.attachment_type)

@@ -69,6 +69,7 @@ urlpatterns = [
         files.evidence_file,
         name="evidence-file",
     ),
+    path("appraisals/<int:pk>/appeals/<int:appeal>/file/", files.appeal_file, name="appeal-file"),
     path("appraisals/<int:pk>/handover-note/", handover.handover_note, name="handover-note"),
     path("appraisals/<int:pk>/periodic/", periodic.periodic, name="periodic"),
     path("peer-feedback/", feedback.requests, name="peer-feedback"),

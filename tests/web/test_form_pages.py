@@ -324,3 +324,66 @@ def test_an_evidence_label_is_a_file_name_never_a_path(appraisal, pages, at_stat
     response = pages("employee").get(url("evidence-file", appraisal.pk, evidence.pk))
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="passwd.pdf"'
+
+
+# -- 6. the appeal: one reason, an optional document ----------------------------------------
+
+
+def _appeal(client, appraisal, **extra):
+    return client.post(
+        url("transition", appraisal.pk, "file_appeal"),
+        {"version": _version(appraisal), "grounds": "Bukti dukung belum dipertimbangkan."} | extra,
+    )
+
+
+def test_the_appeal_form_asks_its_reason_once_and_offers_an_attachment(appraisal, pages, at_state):
+    at_state("result_issued")
+    html = pages("employee").get(url("transition", appraisal.pk, "file_appeal")).content.decode()
+    assert html.count("<textarea") == 1 and 'name="grounds"' in html
+    assert 'name="reason"' not in html
+    assert 'enctype="multipart/form-data"' in html and 'name="attachment"' in html
+
+
+def test_an_appeal_with_its_document_is_downloadable_by_those_who_see_it(
+    org, appraisal, pages, at_state
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    at_state("result_issued")
+    response = _appeal(
+        pages("employee"), appraisal, attachment=SimpleUploadedFile("surat.pdf", PDF)
+    )
+    assert response.status_code == 302, response.content.decode()[:800]
+    appeal = appraisal.appeals.get()
+    assert appeal.attachment_name == "surat.pdf" and appeal.attachment_size == len(PDF)
+    assert Appraisal.objects.get(pk=appraisal.pk).state == "appealed"
+    link = url("appeal-file", appraisal.pk, appeal.pk)
+    assert link in pages("employee").get(url("appraisal", appraisal.pk)).content.decode()
+    for persona in ("employee", "superior"):
+        got = pages(persona).get(link)
+        assert got.status_code == 200, persona
+        assert got["Content-Disposition"] == 'attachment; filename="surat.pdf"'
+        assert got["Content-Type"] == "application/pdf"
+        assert b"".join(got.streaming_content) == PDF
+    assert pages("outsider").get(link).status_code == 404
+
+
+def test_a_refused_attachment_files_nothing_and_keeps_the_grounds(appraisal, pages, at_state):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    at_state("result_issued")
+    page = _appeal(
+        pages("employee"), appraisal, attachment=SimpleUploadedFile("virus.pdf", b"MZ\x90 exe")
+    )
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert 'id="f-attachment-error">Jenis berkas tidak diterima' in html
+    assert "Bukti dukung belum dipertimbangkan.</textarea>" in html
+    assert Appraisal.objects.get(pk=appraisal.pk).state == "result_issued"
+    assert not appraisal.appeals.exists()
+
+
+def test_an_appeal_without_a_document_still_goes_through(appraisal, pages, at_state):
+    at_state("result_issued")
+    assert _appeal(pages("employee"), appraisal).status_code == 302
+    assert not appraisal.appeals.get().attachment
