@@ -1,21 +1,30 @@
 """Payload schemas of the lifecycle's transitions (the body less `reason`)."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from workflow.text import Text
+from workflow.translations import remember
 
 from .follow_up import kinds_allowed
 from .predicate import Rating
 
 
 def invalid(text: Text) -> serializers.ValidationError:
-    return serializers.ValidationError(str(text), code="invalid")
+    # Raised in the request's language; `remember` lets the error shape find the other one.
+    return serializers.ValidationError(remember(text), code="invalid")
+
+
+SELF_RATING_MISSING = _("Choose a self rating for every result item.")
 
 
 class ItemAssessmentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     realisation = serializers.CharField(max_length=10000)
-    self_rating = serializers.ChoiceField(choices=Rating.choices)
+    self_rating = serializers.ChoiceField(
+        choices=Rating.choices,
+        error_messages={"required": SELF_RATING_MISSING, "null": SELF_RATING_MISSING},
+    )
 
 
 class SelfAssessmentPayload(serializers.Serializer):

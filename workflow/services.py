@@ -42,6 +42,7 @@ from .models import IdempotencyRecord
 from .records import attribute, audit_record
 from .signals import transition_applied, transition_committed, transition_refused
 from .text import Text
+from .translations import both_languages
 
 UNKNOWN_FIELD = Text(
     id="Isian {field} tidak dikenal untuk transisi ini.",
@@ -147,7 +148,7 @@ def serializer_problems(errors: Any, prefix: str = "") -> list[Problem]:
 def _detail_problem(detail: Any, field: str) -> Problem:
     message = getattr(detail, "bilingual", None)
     if message is None:
-        message = Text(id=str(detail), en=str(detail))
+        message = both_languages(str(detail))
     return Problem(code=getattr(detail, "code", "invalid"), message=message, field=field or None)
 
 

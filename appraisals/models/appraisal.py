@@ -204,6 +204,12 @@ class Appeal(models.Model):
 
     appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="appeals")
     grounds = models.TextField()
+    # An optional document beside the grounds, checked and stored as evidence is.
+    attachment = models.FileField(upload_to="appeals/%Y/%m/", blank=True)
+    attachment_name = models.CharField(max_length=255, blank=True)
+    attachment_type = models.CharField(max_length=100, blank=True)
+    attachment_size = models.PositiveIntegerField(default=0)
+    attachment_sha256 = models.CharField(max_length=64, blank=True)
     filed_at = models.DateTimeField()
     reviewer = models.ForeignKey(
         Employee, null=True, on_delete=models.PROTECT, related_name="appeals_to_decide"

@@ -11,9 +11,11 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ..policies import contract_roles
@@ -24,8 +26,21 @@ from .hr_import import forget_pending
 log = logging.getLogger("kinerja.security")
 
 
+WRONG_CREDENTIALS = gettext_lazy(
+    "The user name or the password is wrong. Check both (capital letters count) and try again."
+)
+
+
+class SignInForm(AuthenticationForm):
+    """Django's form, with a refusal that reads well in both languages (Django's Indonesian
+    one repeats the field's name: "nama pengguna nama pengguna")."""
+
+    error_messages = {**AuthenticationForm.error_messages, "invalid_login": WRONG_CREDENTIALS}
+
+
 class LoginView(auth_views.LoginView):
     template_name = "web/login.html"
+    authentication_form = SignInForm
     redirect_authenticated_user = True
 
     def post(self, request, *args, **kwargs):

@@ -13,8 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from workflow.web.forms import TransitionForm
 
 from ..selectors.checkins import self_assessment_draft
+from ..services.appeals import appeal_attachment_inspect
 from .labels import label
 
+# Transitions whose form takes an optional attachment (checked as evidence is).
+ATTACHMENT_TRANSITIONS = frozenset({"file_appeal"})
 ITEM_FIELD = re.compile(r"^items\[(\d+)\]\.(\w+)$")
 
 # Field names of the payloads, as the pages show them.
@@ -39,10 +42,15 @@ FIELD_LABELS = {
 class AppraisalTransitionForm(TransitionForm):
     field_labels = FIELD_LABELS
     own_fields = frozenset({"items"})
+    # The appeal's grounds are its reason: one box, not two.
+    reason_in_payload = frozenset({"file_appeal"})
 
-    def __init__(self, transition, appraisal, data=None):
+    def __init__(self, transition, appraisal, data=None, files=None):
         super().__init__(transition, appraisal, data=data)
         self.appraisal = appraisal
+        # The appeal takes an optional document beside its grounds.
+        self.multipart = transition.name in ATTACHMENT_TRANSITIONS
+        self.attachment = (files or {}).get("attachment") if self.multipart else None
         self.items = None
         if transition.payload is not None and "items" in transition.payload().fields:
             self.items = self._items()
@@ -79,15 +87,20 @@ class AppraisalTransitionForm(TransitionForm):
             )
         return rows
 
+    @property
+    def attachment_errors(self) -> list[str]:
+        return self.field_errors.get("attachment", [])
+
     def payload(self) -> dict:
+        if self.attachment is not None:
+            # Checked before the transition fires, so a refused file changes nothing.
+            appeal_attachment_inspect(self.attachment)
         data = super().payload()
         if self.items is not None:
+            # A rating left unchosen is left out: missing ("choose one"), not the choice "".
             data["items"] = [
-                {
-                    "id": row["id"],
-                    "realisation": row["realisation"],
-                    "self_rating": row["self_rating"],
-                }
+                {"id": row["id"], "realisation": row["realisation"]}
+                | ({"self_rating": row["self_rating"]} if row["self_rating"] else {})
                 for row in self.items
             ]
         return data

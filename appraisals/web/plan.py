@@ -6,13 +6,14 @@ services, so a page accepts exactly what the API accepts.
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from workflow.errors import WorkflowError
-from workflow.services import serializer_problems
 from workflow.web.errors import PageErrors, posted_version, whole_number
 
 from ..api.checkins import (
@@ -23,7 +24,7 @@ from ..api.checkins import (
 from ..api.content import ExpectationsIn
 from ..api.serializers import PlanItemSerializer
 from ..models import Appraisal, BehaviourValue
-from ..models.appraisal import Indicator, Perspective
+from ..models.appraisal import Indicator, Perspective, PlanItem
 from ..policies import appraisal_roles, plan_author_role
 from ..selectors.checkins import check_in_period_count
 from ..selectors.plan import (
@@ -36,21 +37,40 @@ from ..services.checkins import check_in_record
 from ..services.content import behaviour_expectations_set
 from ..services.evidence import evidence_add
 from ..services.phases import plan_fallback_passed
-from ..services.plan import plan_item_create, plan_item_delete
+from ..services.plan import plan_item_create, plan_item_delete, plan_item_update
 from .views import opened, visible_or_404
 
 INDICATOR_ROWS = 3
+# A posted form names at most this many rows; more are not read.
+MAX_INDICATOR_ROWS = 50
+INDICATOR_KEYS = ("name", "aspect", "target")
+_ROW_FIELD = re.compile(r"^indicator-([0-9]{1,3})-(?:name|aspect|target)$")
 
 
 def _version(request) -> int | None:
     return posted_version(request.POST.get("version"))
 
 
-def _item_data(post) -> dict:
-    indicators = []
-    for i in range(INDICATOR_ROWS):
-        row = {k: post.get(f"indicator-{i}-{k}", "").strip() for k in ("name", "aspect", "target")}
+def _row_count(post) -> int:
+    """How many indicator rows the form posted (drawn again as posted, at least three)."""
+    posted = [
+        int(m.group(1))
+        for key in post
+        if (m := _ROW_FIELD.match(key)) and int(m.group(1)) < MAX_INDICATOR_ROWS
+    ]
+    return max([INDICATOR_ROWS, *(i + 1 for i in posted)])
+
+
+def _item_data(post) -> tuple[dict, dict[str, str]]:
+    """The posted item as the API takes it, and the API's field paths renamed to the
+    page's (`indicators[1].target` -> `indicator-2-target`: the row it came from)."""
+    indicators, rename = [], {}
+    for i in range(_row_count(post)):
+        row = {k: post.get(f"indicator-{i}-{k}", "").strip() for k in INDICATOR_KEYS}
         if any(row.values()):
+            for k in INDICATOR_KEYS:
+                rename[f"indicators[{len(indicators)}].{k}"] = f"indicator-{i}-{k}"
+            rename[f"indicators[{len(indicators)}]"] = f"indicator-{i}"
             indicators.append(row)
     data = {
         "result": post.get("result", ""),
@@ -59,13 +79,59 @@ def _item_data(post) -> dict:
     }
     if post.get("perspective"):
         data["perspective"] = post["perspective"]
-    return data
+    return data, rename
+
+
+def _rows(source: list[dict], count: int, errors: PageErrors) -> list[dict]:
+    """The indicator rows drawn: the values (posted, or the item's being edited) and the
+    problems of each of its fields."""
+    rows = []
+    for i in range(count):
+        values = source[i] if i < len(source) else {}
+        rows.append(
+            {
+                "i": i,
+                **{k: values.get(k, "") for k in INDICATOR_KEYS},
+                "errors": {k: errors.fields.get(f"indicator-{i}-{k}", []) for k in INDICATOR_KEYS},
+                "row_errors": errors.fields.get(f"indicator-{i}", []),
+            }
+        )
+    return rows
+
+
+def _save_item(request, appraisal: Appraisal, item: PlanItem | None) -> PageErrors | None:
+    """Add (item None) or change an item; None when saved, else the problems to show."""
+    data, rename = _item_data(request.POST)
+    serializer = PlanItemSerializer(data=data)
+    if not serializer.is_valid():
+        return PageErrors.invalid(serializer.errors, rename)
+    valid = serializer.validated_data
+    fields = {
+        "result": valid["result"],
+        "parent_item": valid.get("parent_item"),
+        "perspective": valid.get("perspective", ""),
+        "indicators": [dict(i) for i in valid.get("indicators", [])],
+    }
+    if item is None:
+        plan_item_create(
+            appraisal=appraisal, actor=request.user, expected_version=_version(request), **fields
+        )
+        messages.success(request, _("Result item added."))
+    else:
+        plan_item_update(
+            item=item, actor=request.user, data=fields, expected_version=_version(request)
+        )
+        messages.success(request, _("Result item saved."))
+    return None
 
 
 @login_required
 def plan_editor(request, pk: int):
     appraisal = visible_or_404(request.user, pk)
     errors = PageErrors()
+    # The item being edited: named by the form (POST) or the Edit link (GET ?edit=).
+    editing_id = whole_number(request.POST.get("item") or request.GET.get("edit"))
+    editing = plan_item_of(appraisal=appraisal, pk=editing_id) if editing_id else None
     if request.method == "POST":
         try:
             if request.POST.get("delete"):
@@ -79,25 +145,14 @@ def plan_editor(request, pk: int):
                     )
                     messages.success(request, _("Result item deleted."))
                     return redirect("web:plan", pk=appraisal.pk)
+            elif request.POST.get("item") and editing is None:
+                errors.add(_("That result item no longer exists."))
+                errors.status = 404
             else:
-                serializer = PlanItemSerializer(data=_item_data(request.POST))
-                if not serializer.is_valid():
-                    for problem in serializer_problems(serializer.errors):
-                        errors.add(problem.message, problem.field)
-                    errors.status = 400
-                else:
-                    data = serializer.validated_data
-                    plan_item_create(
-                        appraisal=appraisal,
-                        actor=request.user,
-                        result=data["result"],
-                        parent_item=data.get("parent_item"),
-                        perspective=data.get("perspective", ""),
-                        indicators=[dict(i) for i in data.get("indicators", [])],
-                        expected_version=_version(request),
-                    )
-                    messages.success(request, _("Result item added."))
+                problems = _save_item(request, appraisal, editing)
+                if problems is None:
                     return redirect("web:plan", pk=appraisal.pk)
+                errors = problems
         except WorkflowError as error:
             errors = PageErrors.of(error)
         appraisal.refresh_from_db()
@@ -106,6 +161,24 @@ def plan_editor(request, pk: int):
         appraisal_roles(appraisal, request.user),
         fallback_passed=plan_fallback_passed(appraisal.cycle),
     )
+    if request.method == "POST":
+        posted, rows = request.POST, _row_count(request.POST)
+        source = [
+            {k: posted.get(f"indicator-{i}-{k}", "") for k in INDICATOR_KEYS} for i in range(rows)
+        ]
+    elif editing is not None and writable:
+        posted = {
+            "result": editing.result,
+            "parent_item": str(editing.parent_item_id or ""),
+            "perspective": editing.perspective,
+        }
+        source = [
+            {k: getattr(i, k) for k in INDICATOR_KEYS} for i in editing.indicators.order_by("id")
+        ]
+        # One empty row more than the item has: room for another indicator.
+        rows = max(INDICATOR_ROWS, len(source) + 1)
+    else:
+        posted, source, rows = {}, [], INDICATOR_ROWS
     return render(
         request,
         "web/plan.html",
@@ -115,19 +188,11 @@ def plan_editor(request, pk: int):
             "parents": plan_item_parent_choices(appraisal=appraisal),
             "aspects": Indicator.Aspect.values,
             "perspectives": Perspective.values if _is_jpt(appraisal) else [],
-            "rows": [
-                {
-                    "i": i,
-                    **{
-                        k: request.POST.get(f"indicator-{i}-{k}", "")
-                        for k in ("name", "aspect", "target")
-                    },
-                }
-                for i in range(INDICATOR_ROWS)
-            ],
+            "rows": _rows(source, rows, errors),
             "writable": writable,
+            "editing": editing if writable else None,
             "errors": errors,
-            "posted": request.POST if request.method == "POST" else {},
+            "posted": posted,
         },
         status=errors.status if errors else 200,
     )
@@ -221,7 +286,9 @@ def check_ins(request, pk: int):
                 for i in indicators
             ],
             "periods": periods,
-            "check_ins": appraisal.check_ins.prefetch_related("entries", "evidence"),
+            "check_ins": appraisal.check_ins.prefetch_related(
+                "entries__indicator__item", "evidence__indicator"
+            ),
             "writable": "employee" in appraisal_roles(appraisal, request.user),
             "errors": errors,
             "posted": request.POST if request.method == "POST" else {},

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -39,10 +40,12 @@ from ..selectors.periods import annual_from_periodic, periodic_evaluation_list_o
 from ..selectors.plan import appeal_latest_of, decision_latest_of, plan_item_list_of
 from ..selectors.surveys import survey_results_for_appraisal
 from ..selectors.waiting import waiting_for
+from ..services.appeals import appeal_attachment_add
+from ..services.evidence import evidence_max_bytes
 from ..services.phases import plan_fallback_passed
 from ..units import unit_head_rule
 from .feedback import peer_feedback_for
-from .forms import AppraisalTransitionForm
+from .forms import ATTACHMENT_TRANSITIONS, AppraisalTransitionForm
 from .handover import handovers_for_page, handovers_to_write
 from .labels import label
 from .signing_offers import sign_offers, uses_bsre
@@ -265,6 +268,24 @@ class AppraisalPages(ObjectPages):
     def transition_read_purpose(self) -> str:
         return "web.transition"
 
+    def form_for(self, request, t, obj):
+        if request.method != "POST":
+            return self.form_class(t, obj)
+        return self.form_class(t, obj, data=request.POST, files=request.FILES)
+
+    def transition_page(self, request, pk: int, name: str):
+        upload = request.FILES.get("attachment") if request.method == "POST" else None
+        if name not in ATTACHMENT_TRANSITIONS or upload is None:
+            return super().transition_page(request, pk, name)
+        # The appeal and its document together, or neither.
+        with transaction.atomic():
+            response = super().transition_page(request, pk, name)
+            if response.status_code == 302:
+                appeal_attachment_add(
+                    appraisal=self.get_object(request, pk), actor=request.user, upload=upload
+                )
+        return response
+
     def not_open_message(self) -> str:
         return _("This action is not open to you in the appraisal's current state.")
 
@@ -326,6 +347,7 @@ class AppraisalPages(ObjectPages):
             "capacities": self.capacities(request, appraisal),
             # PermenPANRB 6/2022: a unit head's result rating is the unit's achievement.
             "unit_head": unit_head_rule(appraisal) if transition.name == "submit_review" else None,
+            "attachment_limit": evidence_max_bytes(),
         }
         if transition.name in PREDICATE_PREVIEW | SHOWS_RECORD:
             # The annual rating beside the periodic ones (PermenPANRB 6/2022), and the one

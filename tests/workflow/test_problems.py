@@ -1,10 +1,12 @@
 """A serializer's errors as the bilingual problems clients show beside each field."""
 
+import pytest
 from django.utils import translation
 from rest_framework import serializers
 
 from workflow.services import serializer_problems
 from workflow.text import Text
+from workflow.translations import remember
 
 
 class IndicatorIn(serializers.Serializer):
@@ -24,18 +26,30 @@ def _problems(errors) -> list[tuple]:
     return [(p.code, p.field, p.message.id, p.message.en) for p in serializer_problems(errors)]
 
 
-def test_nested_fields_are_named_by_their_path():
+@pytest.mark.parametrize("language", ["en", "id"])
+def test_nested_fields_are_named_by_their_path_and_told_in_both_languages(language):
+    """DRF renders its messages in the active language; each problem carries both
+    (issue #16: the English of 'Bidang ini harus diisi.' was the Indonesian text)."""
     item = ItemIn(data={"result": "", "indicators": [{"name": "x", "aspect": "speed"}, {}]})
-    with translation.override("en"):  # DRF's own messages, in one language
+    with translation.override(language):
         assert not item.is_valid()
-    blank = "This field may not be blank."
-    required = "This field is required."
-    choice = '"speed" is not a valid choice.'
+    blank = ("Bidang ini tidak boleh kosong.", "This field may not be blank.")
+    required = ("Bidang ini harus diisi.", "This field is required.")
+    choice = ('"speed" tidak ada dalam daftar pilihan.', '"speed" is not a valid choice.')
     assert _problems(item.errors) == [
-        ("blank", "result", blank, blank),
-        ("invalid_choice", "indicators[0].aspect", choice, choice),
-        ("required", "indicators[1].name", required, required),
-        ("required", "indicators[1].aspect", required, required),
+        ("blank", "result", *blank),
+        ("invalid_choice", "indicators[0].aspect", *choice),
+        ("required", "indicators[1].name", *required),
+        ("required", "indicators[1].aspect", *required),
+    ]
+
+
+def test_a_bilingual_message_raised_in_one_language_keeps_both():
+    text = Text(id="Satu butir dinilai dua kali.", en="An item is assessed twice.")
+    with translation.override("id"):
+        rendered = remember(text)
+    assert _problems({"items": [rendered]}) == [
+        ("invalid", "items", "Satu butir dinilai dua kali.", "An item is assessed twice.")
     ]
 
 

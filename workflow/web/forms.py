@@ -43,6 +43,11 @@ class TransitionForm:
     field_labels: dict = {"reason": _("Reason")}
     # Payload fields the subclass draws itself (not as a flat field).
     own_fields: frozenset[str] = frozenset()
+    # Transitions whose payload already asks the why (an appeal's grounds): an optional
+    # reason beside it would be a second box asking the same, so it is not drawn.
+    reason_in_payload: frozenset[str] = frozenset()
+    # Whether the form posts files (drawn by the subclass in its own fields).
+    multipart = False
 
     def __init__(self, transition, obj, data=None):
         self.t = transition
@@ -88,6 +93,10 @@ class TransitionForm:
         return out
 
     @property
+    def reason_shown(self) -> bool:
+        return self.t.reason_required or self.t.name not in self.reason_in_payload
+
+    @property
     def reason_field(self) -> dict:
         return {
             "required": self.t.reason_required,
@@ -116,12 +125,14 @@ class TransitionForm:
         data = {}
         for field in self.fields:
             value = self._value(field.name)
-            if value or field.required:
+            # A choice left on "—" is a missing answer ("required"), not the invalid
+            # choice "" (whose message would read `"" is not a valid choice.`).
+            if value or (field.required and field.choices is None):
                 data[field.name] = value
         return data
 
     def reason(self) -> str:
-        return self._value("reason")
+        return self._value("reason") if self.reason_shown else ""
 
     def version(self) -> int | None:
         return posted_version(self._value("version"))

@@ -130,13 +130,17 @@ class ObjectPages:
         context.update(self.object_context(request, obj))
         return render(request, self.object_template, context)
 
+    def form_for(self, request, t, obj) -> TransitionForm:
+        """The transition's form, bound to what was posted (a domain may add its files)."""
+        return self.form_class(t, obj, data=request.POST if request.method == "POST" else None)
+
     def transition_page(self, request, pk: int, name: str):
         """The form of one transition: its reason and payload, errors inline, input kept."""
         obj = self.get_object(request, pk)
         t = self.workflow.transition(name)
         if t is None:
             raise Http404
-        form = self.form_class(t, obj, data=request.POST if request.method == "POST" else None)
+        form = self.form_for(request, t, obj)
         errors = PageErrors()
         if request.method != "POST":
             open_now = {
