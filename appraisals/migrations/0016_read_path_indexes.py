@@ -4,22 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('appraisals', '0015_issued_documents'),
+        ("appraisals", "0015_issued_documents"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='appraisal',
-            index=models.Index(fields=['appraiser', 'state', 'id'], name='appraisal_appraiser_state'),
+            model_name="appraisal",
+            index=models.Index(
+                fields=["appraiser", "state", "id"], name="appraisal_appraiser_state"
+            ),
         ),
         migrations.AddIndex(
-            model_name='appraisal',
-            index=models.Index(fields=['appeal_reviewer', 'state', 'id'], name='appraisal_reviewer_state'),
+            model_name="appraisal",
+            index=models.Index(
+                fields=["appeal_reviewer", "state", "id"], name="appraisal_reviewer_state"
+            ),
         ),
         migrations.AddIndex(
-            model_name='appraisal',
-            index=models.Index(fields=['state', 'id'], name='appraisal_state_id'),
+            model_name="appraisal",
+            index=models.Index(fields=["state", "id"], name="appraisal_state_id"),
         ),
     ]
