@@ -141,22 +141,24 @@ def contract_roles(user) -> list[str]:
         roles.add("staff")
         today = timezone.localdate()
         valid = valid_on(today)
-        acting_for = list(
+        # Subqueries, not id lists: a supervisor of thousands would otherwise send
+        # thousands of ids on every page (and PostgreSQL plan them) to learn two booleans.
+        acting_for = (
             ActingAssignment.objects.in_force(today)
             .filter(substitute_id=employee_id)
-            .values_list("replaces_id", flat=True)
+            .values("replaces_id")
         )
-        heads = [employee_id, *acting_for]
-        subordinates = list(
-            SupervisorRelation.objects.filter(valid, supervisor_id__in=heads).values_list(
-                "employee_id", flat=True
-            )
+        subordinates = SupervisorRelation.objects.filter(valid).filter(
+            Q(supervisor_id=employee_id) | Q(supervisor_id__in=acting_for)
         )
-        if subordinates:
+        supervises = subordinates.exists()
+        if supervises:
             roles.add("supervisor")
         if (
-            subordinates
-            and SupervisorRelation.objects.filter(valid, supervisor_id__in=subordinates).exists()
+            supervises
+            and SupervisorRelation.objects.filter(
+                valid, supervisor_id__in=subordinates.values("employee_id")
+            ).exists()
         ) or Appraisal.objects.filter(appeal_reviewer_id=employee_id).exists():
             roles.add("appeal_reviewer")
     order = [
@@ -236,23 +238,37 @@ def unit_cycle_subjects(unit_id, cycle_id) -> list[str]:
     return [f"{Appraisal._meta.label_lower}:{pk}" for pk in ids]
 
 
+def holders_parts(user, role: str) -> list[Q]:
+    """Where `user` holds `role`, as separate filters (their OR is holders_filter).
+
+    Each part is one index range: a relation role is one column equal to the
+    user's employee, an assigned role one unit subtree per scope. Lists that
+    must show a few rows of many (the waiting tasks) page through each part on
+    its own index and merge, instead of sorting all the rows the OR matches.
+    """
+    profile = profile_of(user)
+    if profile.is_system:
+        return []
+    relation = {"employee": "employee_id", "appraiser": "appraiser_id"}
+    relation["appeal_reviewer"] = "appeal_reviewer_id"
+    parts = []
+    if profile.employee_id is not None and role in relation:
+        parts.append(Q(**{relation[role]: profile.employee_id}))
+    if role in ASSIGNED_ROLES:
+        parts += [Q(unit__path__startswith=path) for path in profile.scope_paths((role,))]
+    return parts
+
+
 def holders_filter(user, roles) -> Q:
     """Appraisals on which `user` holds any of `roles` (relation or assigned).
 
     The same facts as appraisal_roles(), as a filter: the UI's "what needs me"
     asks, per transition of the table, where the user holds one of its roles.
     """
-    profile = profile_of(user)
     q = Q(pk__in=[])
-    if profile.is_system:
-        return q
-    relation = {"employee": "employee_id", "appraiser": "appraiser_id"}
-    relation["appeal_reviewer"] = "appeal_reviewer_id"
-    if profile.employee_id is not None:
-        for role in set(roles) & set(relation):
-            q |= Q(**{relation[role]: profile.employee_id})
-    for path in profile.scope_paths(tuple(set(roles) & set(ASSIGNED_ROLES))):
-        q |= Q(unit__path__startswith=path)
+    for role in sorted(set(roles)):
+        for part in holders_parts(user, role):
+            q |= part
     return q
 
 

@@ -18,6 +18,26 @@ def audit_events_of(*, subject: models.Model) -> QuerySet[AuditEvent]:
     )
 
 
+# A page of one subject's history: the API's and the pages' (api-contract.md: at least 100).
+HISTORY_PAGE_SIZE = 200
+
+
+def audit_events_page(
+    *, subject: models.Model, after: int = 0, size: int = HISTORY_PAGE_SIZE
+) -> tuple[list[AuditEvent], int | None]:
+    """Up to `size` events of the subject's chain after seq `after`, oldest first.
+
+    Returns them and the cursor of the next page (the last seq shown) while
+    there is one, else None. A keyset on (subject, seq), the chain's unique
+    index: the first page of 10,000 events costs what the first of 10 does,
+    and events appended meanwhile (seqs only grow) are met once, at the end.
+    """
+    rows = list(audit_events_of(subject=subject).filter(seq__gt=after)[: size + 1])
+    if len(rows) > size:
+        return rows[:size], rows[size - 1].seq
+    return rows, None
+
+
 def _scoped(qs: QuerySet, scopes: list[str]) -> QuerySet:
     if not scopes:
         return qs.none()

@@ -125,6 +125,15 @@ class Appraisal(FSMModelMixin, models.Model):
                 name="appraisal_one_live_per_cycle",
             ),
         ]
+        # The home page's waiting tasks read each (role, state) part in id order and
+        # stop after a page (selectors.appraisals.MergedParts): one range per part.
+        indexes = [
+            models.Index(fields=["appraiser", "state", "id"], name="appraisal_appraiser_state"),
+            models.Index(
+                fields=["appeal_reviewer", "state", "id"], name="appraisal_reviewer_state"
+            ),
+            models.Index(fields=["state", "id"], name="appraisal_state_id"),
+        ]
 
     def __str__(self) -> str:
         return f"Appraisal {self.pk} ({self.state})"

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from audit.selectors import audit_events_of
 from workflow.errors import ActionForbidden, NotFound
 from workflow.text import Text
 
@@ -68,6 +69,22 @@ def _acting_kind(assignments: list, employee_id: int, at) -> str | None:
     return None
 
 
+def _held_before(appraisal: Appraisal, seq: int) -> dict:
+    """Who held each relation just before event `seq`: for a page that starts mid-chain.
+
+    The last earlier event that changed each field says it (one backward step
+    along the chain's index per field, however long the chain).
+    """
+    earlier = audit_events_of(subject=appraisal).filter(seq__lt=seq).order_by("-seq")
+    held = {}
+    for field in ("employee_id", "appraiser_id", "appeal_reviewer_id"):
+        changes = earlier.filter(changes__has_key=field).values_list("changes", flat=True).first()
+        change = (changes or {}).get(field)
+        if isinstance(change, list) and len(change) == 2:
+            held[field] = change[1]
+    return held
+
+
 def timeline_capacities(*, appraisal: Appraisal, events) -> dict[int, str]:
     """Each event's seq -> the capacity its actor acted in at that moment (a label code).
 
@@ -83,6 +100,8 @@ def timeline_capacities(*, appraisal: Appraisal, events) -> dict[int, str]:
     actors = get_user_model().objects.in_bulk(users)
     assignments = list(ActingAssignment.objects.filter(substitute_id__in=set(employee_of.values())))
     held = {"employee_id": appraisal.employee_id, "appraiser_id": None, "appeal_reviewer_id": None}
+    if events and events[0].seq > 1:
+        held.update(_held_before(appraisal, events[0].seq))
     out: dict[int, str] = {}
     for e in events:
         person = employee_of.get(e.actor_id)

@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -21,15 +20,17 @@ from django.views.decorators.http import require_safe
 
 from audit import hooks
 from audit.api.views import AuditEventFilter, ReadAccessFilter
-from audit.selectors import audit_events_of, audit_events_visible, read_accesses_visible
+from audit.selectors import audit_events_visible, read_accesses_visible
 from audit.services import read_access_record, subject_key
 from audit.verify import verify_subject
+from workflow.web.views import timeline_page
 
 from ..lifecycle import APPRAISAL_WORKFLOW
 from ..policies import appraisal_roles
 from ..selectors.appraisals import appraisal_names_visible
 from ..selectors.organisation import unit_choices_under
 from .history import event_what, read_purpose_text, reason_text, timeline_rows
+from .paging import WindowPaginator
 from .views import visible_or_404
 
 PAGE_SIZE = 50
@@ -124,8 +125,9 @@ def _scoped_units(user):
 def _listing(request, filter_class, visible, template: str, **extra):
     """A filtered, paginated page of audit rows, each with its appraisal when it is one."""
     found, errors = _filtered(request, filter_class, visible.order_by("-at", "-id"))
-    page = Paginator(found, _page_size(request.GET.get("page_size"))).get_page(
-        request.GET.get("page")
+    asked = request.GET.get("page")
+    page = WindowPaginator(found, _page_size(request.GET.get("page_size")), asked=asked).get_page(
+        asked
     )
     rows = list(page)
     names = _appraisal_names(request.user, [(r.subject_type, r.subject_id) for r in rows])
@@ -179,6 +181,7 @@ def _verification(subject_type: str, subject_id: str) -> dict:
         "seq": first["seq"] if first else None,
         "broken": {p["seq"] for p in problems if "seq" in p},
         "checkpoints": report.checkpoints,
+        "checked": report.checked,
     }
 
 
@@ -194,14 +197,16 @@ def timeline(request, pk: int):
         reader=request.user, subject=appraisal, purpose="web.inspect", scope=appraisal.unit.path
     )
     subject_type, subject_id = subject_key(appraisal)
-    events = list(audit_events_of(subject=appraisal))
+    page = timeline_page(request, appraisal)
     return render(
         request,
         "web/inspect_timeline.html",
         {
             "a": appraisal,
-            "events": events,
-            "rows": timeline_rows(events, appraisal, complete=True),
+            # The whole chain is verified (the badge speaks for all of it); it is shown a page
+            # at a time (`?cursor=`, as the history API pages it).
+            **page,
+            "rows": timeline_rows(page["events"], appraisal, complete=True),
             **_views(request),
             "actions": ACTION_LABELS,
             "verify": _verification(subject_type, subject_id),

@@ -23,17 +23,22 @@ from workflow.api.objects import history_readable
 from workflow.definition import ANY_STATE
 from workflow.errors import NotFound, WorkflowError
 from workflow.web.errors import posted_version, whole_number
-from workflow.web.views import ObjectPages
+from workflow.web.views import ObjectPages, timeline_page
 
 from .. import clock
 from ..follow_up import kinds_allowed, predicate_history, repeated_poor
 from ..lifecycle import APPRAISAL_WORKFLOW
 from ..models import Appraisal
-from ..policies import SYSTEM, appraisal_roles, holders_filter, plan_author_role
+from ..policies import SYSTEM, appraisal_roles, holders_parts, plan_author_role
 from ..predicate import MATRIX
 from ..selectors import appraisal_get_visible, appraisal_list_visible
 from ..selectors.acting import timeline_capacities
-from ..selectors.appraisals import appraisal_list_search, appraisal_state_counts, appraisal_with_due
+from ..selectors.appraisals import (
+    MergedParts,
+    appraisal_list_search,
+    appraisal_state_counts,
+    appraisal_with_due,
+)
 from ..selectors.documents import document_list_of
 from ..selectors.feedback import peer_feedback_requests_open
 from ..selectors.periods import annual_from_periodic, periodic_evaluation_list_of
@@ -48,6 +53,7 @@ from .feedback import peer_feedback_for
 from .forms import ATTACHMENT_TRANSITIONS, AppraisalTransitionForm
 from .handover import handovers_for_page, handovers_to_write
 from .labels import label
+from .paging import WindowPaginator
 from .signing_offers import sign_offers, uses_bsre
 
 PAGE_SIZE = 25
@@ -78,9 +84,28 @@ def opened(request, appraisal: Appraisal, purpose: str) -> None:
 def waiting_filter(user) -> Q:
     """Appraisals in a state where one of the table's tasks is the user's to do."""
     q = Q(pk__in=[])
-    for t in TASKS:
-        q |= Q(state__in=APPRAISAL_WORKFLOW.sources_of(t)) & holders_filter(user, t.roles)
+    for part in waiting_parts(user):
+        q |= part
     return q
+
+
+def waiting_parts(user) -> list[Q]:
+    """waiting_filter as (state, where the user holds the task's role) parts.
+
+    Each is one range of an index (appraiser_id, state, id) and the like, read
+    in id order, so the home page's first rows come without sorting them all
+    (selectors.appraisals.MergedParts).
+    """
+    states: dict[str, set[str]] = {}
+    for t in TASKS:
+        for role in t.roles:
+            states.setdefault(role, set()).update(APPRAISAL_WORKFLOW.sources_of(t))
+    return [
+        Q(state=state) & part
+        for role in sorted(states)
+        for part in holders_parts(user, role)
+        for state in sorted(states[role])
+    ]
 
 
 def task_labels(appraisal: Appraisal, user) -> list[str]:
@@ -176,7 +201,7 @@ def _predicate_matrix() -> dict:
 @login_required
 def home(request):
     visible = appraisal_list_visible(user=request.user)
-    waiting = appraisal_with_due(visible.filter(waiting_filter(request.user))).order_by("id")
+    waiting = MergedParts(visible, waiting_parts(request.user), decorate=appraisal_with_due)
     page = Paginator(waiting, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(a, task_labels(a, request.user)) for a in page]
     counts = appraisal_state_counts(visible)
@@ -206,7 +231,8 @@ def appraisal_list(request):
     visible = appraisal_list_search(
         user=request.user, state=state if state in STATE_LABELS else "", query=query
     )
-    page = Paginator(visible, PAGE_SIZE).get_page(request.GET.get("page"))
+    asked = request.GET.get("page")
+    page = WindowPaginator(visible, PAGE_SIZE, asked=asked).get_page(asked)
     rows = [(a, task_labels(a, request.user)) for a in page]
     approvable = {
         a.pk
@@ -338,7 +364,9 @@ class AppraisalPages(ObjectPages):
         """Who acted as what on the timeline (issue #14): for those who read the history."""
         if not history_readable(self.workflow, appraisal, request.user):
             return {}
-        return timeline_capacities(appraisal=appraisal, events=audit_events_of(subject=appraisal))
+        return timeline_capacities(
+            appraisal=appraisal, events=timeline_page(request, appraisal)["events"]
+        )
 
     def transition_context(self, request, appraisal: Appraisal, transition) -> dict:
         context = {

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.api.serializers import AuditEventSerializer
-from audit.selectors import audit_events_of
+from audit.selectors import HISTORY_PAGE_SIZE, audit_events_page
 from audit.services import read_access_record
 
 from .. import definition, services
@@ -194,6 +194,26 @@ HISTORY_FORBIDDEN = Text(
 )
 
 
+HISTORY_CURSOR_MAX = 2**31 - 1  # seq is a PositiveIntegerField
+NOT_A_CURSOR = Text(
+    id="Kursor tidak valid: gunakan tautan next dari header Link.",
+    en="Invalid cursor: follow the next link of the Link header.",
+)
+
+
+def history_cursor(request) -> int:
+    """The seq after which the page starts (the `cursor` a Link header gave); 0: the first."""
+    values = request.query_params.getlist("cursor")
+    if not values:
+        return 0
+    raw = values[0]
+    if len(values) > 1 or not re.fullmatch(r"[0-9]{1,10}", raw) or int(raw) > HISTORY_CURSOR_MAX:
+        raise PayloadInvalid(
+            NOT_A_CURSOR, [Problem(code="invalid_cursor", message=NOT_A_CURSOR, field="cursor")]
+        )
+    return int(raw)
+
+
 def history_readable(workflow: Workflow, obj, user) -> bool:
     return bool(workflow.roles_of(obj, user) & workflow.history_readers)
 
@@ -210,7 +230,7 @@ class HistoryView(_WorkflowView):
             purpose=f"{workflow.name}.history",
             scope=workflow.scope_of(obj) if workflow.scope_of else "",
         )
-        events = audit_events_of(subject=obj)
+        events, after = audit_events_page(subject=obj, after=history_cursor(request))
         entries = HistoryEntrySerializer(events, many=True).data
         capacities = (
             resolve(workflow.history_capacity)(obj=obj, events=events)
@@ -219,7 +239,12 @@ class HistoryView(_WorkflowView):
         )
         for entry in entries:
             entry["actor_capacity"] = capacities.get(entry["seq"])
-        return Response(entries)
+        response = Response(entries)
+        if after is not None:
+            # api-contract.md: the body stays the array; the next page is named by Link.
+            url = request.build_absolute_uri(request.path)
+            response["Link"] = f'<{url}?cursor={after}>; rel="next"'
+        return response
 
 
 class HistoryEntrySerializer(AuditEventSerializer):
@@ -265,8 +290,32 @@ def views_for(workflow: Workflow) -> tuple[type, type]:
     )(type(f"{workflow.name}TransitionView", (TransitionView,), {}))
     history = extend_schema(
         responses=HistoryEntrySerializer(many=True),
-        summary="Every change, oldest first, hash-chained",
-        description=f"{noun}: its audit events.",
+        parameters=[
+            OpenApiParameter(
+                "cursor",
+                {"type": "integer", "minimum": 0, "maximum": HISTORY_CURSOR_MAX},
+                OpenApiParameter.QUERY,
+                description=(
+                    "Where the page starts: take it from the previous page's "
+                    '`Link: <...>; rel="next"` header (absent: the first page).'
+                ),
+            ),
+            OpenApiParameter(
+                "Link",
+                str,
+                OpenApiParameter.HEADER,
+                response=[200],
+                description=(
+                    f'`<url?cursor=N>; rel="next"` while more events follow; pages hold '
+                    f"{HISTORY_PAGE_SIZE} events, oldest first."
+                ),
+            ),
+        ],
+        summary="Every change, oldest first, hash-chained, in pages",
+        description=(
+            f"{noun}: its audit events, {HISTORY_PAGE_SIZE} a page; the next page is named "
+            'by the `Link` header (rel="next") while there is one.'
+        ),
     )(type(f"{workflow.name}HistoryView", (HistoryView,), {}))
     transition.workflow_name = history.workflow_name = workflow.name
     return transition, history

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.selectors import audit_events_of
+from audit.selectors import audit_events_page
 from audit.services import read_access_record
 
 from .. import definition, services
@@ -30,6 +30,29 @@ from ..hooks import resolve
 from .errors import PageErrors
 from .forms import TransitionForm
 from .layout import lifecycle_layout
+
+
+def timeline_cursor(request) -> int:
+    """The seq after which a page's timeline starts (`?cursor=`, as the history API's)."""
+    raw = request.GET.get("cursor", "")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 10 else 0
+
+
+def timeline_page(request, obj) -> dict:
+    """One page of the object's timeline, oldest first, and the cursors around it.
+
+    Kept on the request, so the page and what it shows beside the events (the
+    capacities) read the same page once. A long history is read a page at a
+    time, as the API reads it (audit.selectors.audit_events_page).
+    """
+    cached = getattr(request, "_kinerja_timeline", None)
+    if cached is not None and cached[0] is obj:
+        return cached[1]
+    after = timeline_cursor(request)
+    events, following = audit_events_page(subject=obj, after=after)
+    page = {"events": events, "timeline_next": following, "timeline_after": after}
+    request._kinerja_timeline = (obj, page)
+    return page
 
 
 def base_template() -> str:
@@ -123,7 +146,7 @@ class ObjectPages:
         context = {
             **self.common_context(obj),
             "roles": self.workflow.roles_of(obj, request.user),
-            "events": audit_events_of(subject=obj) if readable else None,
+            **(timeline_page(request, obj) if readable else {"events": None}),
             "actions": self.actions(obj, request.user),
             "nothing_to_do": self.nothing_to_do_message(),
         }
@@ -172,11 +195,11 @@ class ObjectPages:
         # and may act here (a refusal shows the refusal only); each reading is recorded.
         events = None
         if errors.status != 403 and history_readable(self.workflow, obj, request.user):
-            events = audit_events_of(subject=obj)
+            events = timeline_page(request, obj)["events"]
             self.record_read(request, obj, self.transition_read_purpose())
         context = {
             **self.common_context(obj),
-            "events": events,
+            **(timeline_page(request, obj) if events is not None else {"events": None}),
             "t": t,
             "form": form,
             "errors": errors,
