@@ -15,6 +15,7 @@ import logging
 import sys
 
 from django.conf import settings
+from django.core import signals
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed
 from django.template.loader import render_to_string
@@ -62,7 +63,8 @@ class ReadableErrorPages:
             return _handler(403)(request, exception)
         if request.path.startswith(API):
             return None
-        # What Django logs for an uncaught exception, then the page people read.
+        # What Django does with an uncaught exception (tell listeners, log), then the page.
+        signals.got_request_exception.send(sender=None, request=request)
         request_log.error(
             "Internal Server Error: %s",
             request.path,
