@@ -20,7 +20,7 @@ demo: $(STAMP)
 	rm -f var/demo.sqlite3
 	mkdir -p var
 	SQLITE_PATH=var/demo.sqlite3 $(PY) manage.py migrate --noinput -v 0
-	SQLITE_PATH=var/demo.sqlite3 $(PY) manage.py seed_demo --out var/demo-users.json
+	SQLITE_PATH=var/demo.sqlite3 $(PY) manage.py seed_demo --living --out var/demo-users.json
 	@echo "Kinerja berjalan di / runs at http://127.0.0.1:8000/  (masuk / sign in: lihat daftar di atas / see the logins above; API: /api/docs/)"
 	SQLITE_PATH=var/demo.sqlite3 $(PY) manage.py runserver 127.0.0.1:8000
 

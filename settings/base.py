@@ -30,6 +30,9 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 DEBUG = env_bool("DEBUG", False)
+# With DEBUG on, people still get the readable error pages; a developer who wants Django's
+# technical 404 and traceback pages sets this.
+KINERJA_TECHNICAL_ERRORS = env_bool("KINERJA_TECHNICAL_ERRORS", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 
 INSTALLED_APPS = [
@@ -70,6 +73,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "audit.context.RequestIdMiddleware",
     "appraisals.web.security.ContentSecurityPolicyMiddleware",
+    # Readable 404/403/405/500 pages even with DEBUG on (KINERJA_TECHNICAL_ERRORS for Django's).
+    "appraisals.web.errors.ReadableErrorPages",
     "workflow.web.errors.WorkflowErrorPages",
     # Heavy GETs read from the replica, when one is configured (settings/replica.py).
     "settings.replica.ReplicaReads",

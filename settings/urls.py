@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from appraisals.api.auth import LoginView, LogoutView, TokenDetailView, TokenListView
 from appraisals.web.auth import AdminSignInForm, admin_login
+from appraisals.web.favicon import favicon
 from workflow.api.views import WorkflowDiagramView, WorkflowListView
 
 from .health import healthz, healthz_live, healthz_ready
@@ -31,6 +32,7 @@ urlpatterns = [
     path("healthz/live/", healthz_live, name="healthz-live"),
     path("healthz/ready/", healthz_ready, name="healthz-ready"),
     path("metrics/", metrics, name="metrics"),
+    path("favicon.ico", favicon, name="favicon"),
     # The admin's sign-in, throttled like the pages' and the API's (before the admin's own).
     path("admin/login/", admin_login, name="admin-login"),
     path("admin/", admin.site.urls),

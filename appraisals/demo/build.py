@@ -13,12 +13,14 @@ demo is already there. Every history row is recorded under the system actor.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from appraisals.models import (
@@ -27,11 +29,12 @@ from appraisals.models import (
     Employee,
     Indicator,
     PlanItem,
+    Position,
     RoleAssignment,
     SupervisorRelation,
     Unit,
 )
-from appraisals.models.appraisal import plan_fallback_default
+from appraisals.models.appraisal import Perspective, plan_fallback_default
 from appraisals.services.cycles import cycle_open
 from appraisals.services.phases import phase_deadlines_create_default
 from appraisals.services.plan import plan_item_create
@@ -41,17 +44,22 @@ from workflow.records import attribute
 from .data import (
     ALREADY_SEEDED,
     DINAS,
-    ENDS_ON,
     MIN_EMPLOYEES,
     REASON,
     ROLE_USERS,
     ROOT_CODE,
-    STARTS_ON,
     YEAR,
 )
+from .living import ADMIN_USERNAME, admin_create, living_build
 from .organisation import people_build, positions_create, units_create
 from .people import Person, dinas_count
 
+# A JPT plan's items by perspective, in the annex's order of importance (our choice).
+PERSPECTIVES = (
+    Perspective.SERVICE_RECIPIENTS.value,
+    Perspective.BUSINESS_PROCESS.value,
+    Perspective.INTERNAL_STRENGTHENING.value,
+)
 # progress(done, todo) while the cycle's appraisals are created.
 Progress = Callable[[int, int], None]
 
@@ -67,14 +75,27 @@ class DemoAlreadySeeded(Exception):
 @dataclass(frozen=True)
 class DemoResult:
     cycle: Cycle
+    # With `living`: last year's cycle, its results issued, appealed and followed up.
+    previous: Cycle | None
     # One row per login, as written by `seed_demo --out`: username, password, roles,
     # employee_id, supervisor_username, unit.
     rows: list[dict]
 
 
-def demo_build(*, employees: int, password: str, progress: Progress | None = None) -> DemoResult:
+def demo_build(
+    *,
+    employees: int,
+    password: str,
+    progress: Progress | None = None,
+    living: bool = False,
+    today: dt.date | None = None,
+) -> DemoResult:
     """Build the demo with `employees` employees (officials included), all using `password`.
 
+    By default (api-contract.md): the 2026 cycle, open, every appraisal in draft. With
+    `living` (what `make demo` runs): the cycles of the year of `today` (default: today)
+    and of the year before, the appraisals moved through the lifecycle by their real
+    actors (`living.living_build`), and one admin login for /admin/.
     Raises DemoAlreadySeeded when the demo is already there; nothing is written then.
     """
     if employees < MIN_EMPLOYEES:
@@ -90,20 +111,37 @@ def demo_build(*, employees: int, password: str, progress: Progress | None = Non
         *(f"kabid.{d.slug}.{i}" for d in specs for i in (1, 2)),
         *staff_names,
         *(u for u, _r, _n in ROLE_USERS),
+        *([ADMIN_USERNAME] if living else []),
     ]
+    year = (today or timezone.localdate()).year if living else YEAR
+    # People hold their posts from the first cycle's start.
+    since = dt.date(year - 1 if living else year, 1, 1)
     with transaction.atomic():
         _check_not_seeded(usernames)
         actor = system_actor()
         root, dinas = units_create(specs, actor)
         positions = positions_create(root, dinas, actor)
         people = people_build(root, dinas, positions, staff_names)
-        users = _users(people, password, usernames)
+        hashed = make_password(password)
+        users = _users(people, hashed, usernames)
         _employees(people, users, actor)
-        _relations(people, actor)
-        role_users = _role_users(users, root, actor)
-        cycle = _cycle(root, actor, progress)
-        _plans(people, cycle, users)
-    return DemoResult(cycle=cycle, rows=_rows(people, role_users, root, password))
+        _relations(people, actor, since)
+        role_users = _role_users(users, root, actor, since)
+        previous = _cycle(root, actor, None, year - 1) if living else None
+        cycle = _cycle(root, actor, progress, year)
+        plans = {c.pk: _plans(people, c, users) for c in (previous, cycle) if c is not None}
+        rows = _rows(people, role_users, root, password)
+        if living:
+            living_build(
+                people=people,
+                users=users,
+                root=root,
+                previous=previous,
+                current=cycle,
+                plans=plans,
+            )
+            rows.insert(0, admin_create(password=password, hashed=hashed, unit=root))
+    return DemoResult(cycle=cycle, previous=previous, rows=rows)
 
 
 def _check_not_seeded(usernames: list[str]) -> None:
@@ -116,10 +154,9 @@ def _check_not_seeded(usernames: list[str]) -> None:
 # -- logins, employees and roles -----------------------------------------------------------
 
 
-def _users(people: list[Person], password: str, usernames: list[str]) -> dict:
+def _users(people: list[Person], hashed: str, usernames: list[str]) -> dict:
     """Every login, in bulk, by username: the employees' and the role holders'."""
     user_model = get_user_model()
-    hashed = make_password(password)
     user_model.objects.bulk_create(
         [user_model(username=p.username, first_name=p.name[:150], password=hashed) for p in people]
         + [
@@ -154,11 +191,11 @@ def _employees(people: list[Person], users: dict, actor) -> None:
         person.employee = employee
 
 
-def _relations(people: list[Person], actor) -> None:
+def _relations(people: list[Person], actor, since: dt.date) -> None:
     bulk_create_with_history(
         [
             SupervisorRelation(
-                employee=p.employee, supervisor=p.supervisor.employee, valid_from=STARTS_ON
+                employee=p.employee, supervisor=p.supervisor.employee, valid_from=since
             )
             for p in people
             if p.supervisor is not None
@@ -170,12 +207,12 @@ def _relations(people: list[Person], actor) -> None:
     )
 
 
-def _role_users(users: dict, root: Unit, actor) -> list[tuple]:
+def _role_users(users: dict, root: Unit, actor, since: dt.date) -> list[tuple]:
     """The role holders over the whole instansi, as (user, role)."""
     role_users = [(users[u], role) for u, role, _display in ROLE_USERS]
     bulk_create_with_history(
         [
-            RoleAssignment(user=user, role=role, unit=root, valid_from=STARTS_ON)
+            RoleAssignment(user=user, role=role, unit=root, valid_from=since)
             for user, role in role_users
         ],
         RoleAssignment,
@@ -188,16 +225,16 @@ def _role_users(users: dict, root: Unit, actor) -> list[tuple]:
 # -- the cycle and its plans ----------------------------------------------------------------
 
 
-def _cycle(root: Unit, actor, progress: Progress | None) -> Cycle:
-    """The open cycle, with a draft appraisal for every employee."""
+def _cycle(root: Unit, actor, progress: Progress | None, year: int) -> Cycle:
+    """An open cycle of `year`, with a draft appraisal for every employee."""
     cycle = Cycle(
-        name=f"Penilaian Kinerja Tahunan {YEAR}",
+        name=f"Penilaian Kinerja Tahunan {year}",
         instansi=root,
-        year=YEAR,
-        starts_on=STARTS_ON,
-        ends_on=ENDS_ON,
+        year=year,
+        starts_on=dt.date(year, 1, 1),
+        ends_on=dt.date(year, 12, 31),
         status=Cycle.Status.OPEN,
-        plan_fallback_on=plan_fallback_default(YEAR),
+        plan_fallback_on=plan_fallback_default(year),
     )
     attribute(cycle, actor=actor, reason=REASON)
     cycle.save()
@@ -206,8 +243,9 @@ def _cycle(root: Unit, actor, progress: Progress | None) -> Cycle:
     return cycle
 
 
-def _plans(people: list[Person], cycle: Cycle, users: dict) -> None:
-    """Cascading plans for the officials, top down, each written by its owner."""
+def _plans(people: list[Person], cycle: Cycle, users: dict) -> dict[str, list[PlanItem]]:
+    """Cascading plans for the officials, top down, each written by its owner; their items
+    by username. A senior executive's (JPT) items name their perspective (the annex)."""
     appraisals = {
         a.employee_id: a
         for a in Appraisal.objects.filter(
@@ -221,6 +259,7 @@ def _plans(people: list[Person], cycle: Cycle, users: dict) -> None:
         appraisal = appraisals[person.employee.pk]
         parents = items.get(person.supervisor.username, []) if person.supervisor else []
         created = []
+        jpt = person.position.kind == Position.Kind.JPT
         for index, (result, (indicator, aspect, target)) in enumerate(person.plan):
             created.append(
                 plan_item_create(
@@ -228,6 +267,7 @@ def _plans(people: list[Person], cycle: Cycle, users: dict) -> None:
                     actor=users[person.username],
                     result=result,
                     parent_item=_parent_for(person, index, parents),
+                    perspective=PERSPECTIVES[index % len(PERSPECTIVES)] if jpt else "",
                     indicators=[
                         {
                             "name": indicator,
@@ -238,6 +278,7 @@ def _plans(people: list[Person], cycle: Cycle, users: dict) -> None:
                 )
             )
         items[person.username] = created
+    return items
 
 
 def _parent_for(person: Person, index: int, parents: list[PlanItem]) -> PlanItem | None:

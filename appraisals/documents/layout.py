@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from io import BytesIO
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -202,25 +202,32 @@ class _Canvas(pdfcanvas.Canvas):
         self.drawString(MARGIN, 12 * mm, f"Periksa keaslian dokumen ini: {stamp.verify_url}")
 
 
+@lru_cache(maxsize=64)
+def _qr_modules(value: str) -> tuple[tuple[float, float, float, float], ...]:
+    """The QR code's dark modules as (x, y, width, height) in QR_SIZE units from its lower
+    left corner: encoded once per value (a document draws it on every page)."""
+    shapes = QrCodeWidget(value, barLevel="M").draw()
+    left, bottom, right, _top = shapes.getBounds()
+    scale = QR_SIZE / (right - left)
+    return tuple(
+        (
+            (shape.x - left) * scale,
+            (shape.y - bottom) * scale,
+            shape.width * scale,
+            shape.height * scale,
+        )
+        for shape in shapes.contents
+        if shape.fillColor is not None  # not the quiet zone's frame
+    )
+
+
 def _draw_qr(canvas, value: str, x: float, y: float) -> None:
     """The QR code's modules as filled rectangles on the page itself (reportlab's renderer
     would add a Helvetica font resource the document does not embed)."""
-    widget = QrCodeWidget(value, barLevel="M")
-    left, bottom, right, top = widget.getBounds()
-    scale = QR_SIZE / (right - left)
     canvas.saveState()
     canvas.setFillColor(colors.black)
-    for shape in widget.draw().contents:
-        if shape.fillColor is None:  # the quiet zone's frame
-            continue
-        canvas.rect(
-            x + (shape.x - left) * scale,
-            y + (shape.y - bottom) * scale,
-            shape.width * scale,
-            shape.height * scale,
-            stroke=0,
-            fill=1,
-        )
+    for dx, dy, width, height in _qr_modules(value):
+        canvas.rect(x + dx, y + dy, width, height, stroke=0, fill=1)
     canvas.restoreState()
 
 

@@ -1,5 +1,8 @@
 """`manage.py seed_demo`: the demo organisation, its logins and an open 2026 cycle.
 
+With --living (what `make demo` runs) the demo opens on a living organisation instead:
+this year's and last year's cycles, the appraisals spread over the lifecycle by their
+real actors, and one admin login for /admin/ (appraisals/demo/living.py).
 The building is `appraisals.demo.build.demo_build`; this command checks its
 arguments, runs it, prints a summary and writes the logins to --out.
 """
@@ -7,6 +10,7 @@ arguments, runs it, prints a summary and writes the logins to --out.
 from __future__ import annotations
 
 import json
+import logging
 import os
 from io import StringIO
 from pathlib import Path
@@ -48,6 +52,14 @@ class Command(BaseCommand):
         parser.add_argument("--out", help="Write the logins as JSON to this file.")
         parser.add_argument("--force", action="store_true", help="Run even when DEBUG is off.")
         parser.add_argument(
+            "--living",
+            action="store_true",
+            help=(
+                "Spread the appraisals over every state and predicate (this year's and last "
+                "year's cycles, moved through the lifecycle) and add an admin login."
+            ),
+        )
+        parser.add_argument(
             "--no-signing",
             action="store_true",
             help="Do not make the demo CA and PKCS#12 files (see signing_demo_ca).",
@@ -72,8 +84,12 @@ class Command(BaseCommand):
             raise CommandError("Kata sandi tidak boleh kosong. / The password must not be empty.")
 
         progress = self._progress if total >= PROGRESS_FROM else None
+        # Eager Celery logs every task it runs (the notifications of each step): not news.
+        logging.getLogger("celery.app.trace").setLevel(logging.WARNING)
         try:
-            result = demo_build(employees=total, password=password, progress=progress)
+            result = demo_build(
+                employees=total, password=password, progress=progress, living=options["living"]
+            )
         except DemoAlreadySeeded as exc:
             raise CommandError(str(exc)) from exc
         except IntegrityError as exc:
@@ -83,16 +99,19 @@ class Command(BaseCommand):
             ) from exc
 
         if options["out"]:
+            written = {"cycle_id": result.cycle.pk, "users": result.rows}
+            if result.previous is not None:
+                written["previous_cycle_id"] = result.previous.pk
             Path(options["out"]).write_text(
                 json.dumps(
-                    {"cycle_id": result.cycle.pk, "users": result.rows},
+                    written,
                     indent=2,
                     ensure_ascii=False,
                 )
                 + "\n",
                 encoding="utf-8",
             )
-        self._summary(result.cycle, result.rows, password, options["out"])
+        self._summary(result, password, options["out"])
         if not options["no_signing"]:
             self._signing(total)
 
@@ -118,7 +137,8 @@ class Command(BaseCommand):
     def _progress(self, done: int, todo: int) -> None:
         self.stdout.write(f"  Penilaian dibuat / appraisals created: {done}/{todo}")
 
-    def _summary(self, cycle, rows: list[dict], password: str, out: str | None) -> None:
+    def _summary(self, result, password: str, out: str | None) -> None:
+        cycle, rows = result.cycle, result.rows
         employees = sum(1 for r in rows if r["employee_id"] is not None)
         self.stdout.write(
             self.style.SUCCESS(
@@ -126,7 +146,19 @@ class Command(BaseCommand):
                 f"siklus / cycle {cycle.pk} ({cycle.name})."
             )
         )
+        if result.previous is not None:
+            self.stdout.write(
+                f"Siklus tahun lalu / last year's cycle {result.previous.pk} "
+                f"({result.previous.name}): hasil, keberatan dan tindak lanjut / results, "
+                f"appeals and follow-ups."
+            )
         self.stdout.write(f"Buka / open {URL_HINT}  —  kata sandi / password: {password}")
+        for r in rows:
+            if r["roles"] == ["admin"]:
+                self.stdout.write(
+                    f"Admin Django / Django admin: {URL_HINT}admin/  —  "
+                    f"{r['username']} / {password}"
+                )
         shown = [r for r in rows if r["roles"] != ["staff"]]
         staff = [r for r in rows if r["roles"] == ["staff"]]
         shown += staff[:SUMMARY_STAFF]
