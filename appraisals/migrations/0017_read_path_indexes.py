@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("appraisals", "0015_issued_documents"),
+        ("appraisals", "0016_appeal_attachment"),
     ]
 
     operations = [
