@@ -119,3 +119,32 @@ def test_the_appraisal_row_is_read_once_per_transition(org, api):
     assert len(reads) == 1, reads
     if connection.vendor == "postgresql":
         assert "FOR UPDATE OF" in reads[0]
+
+
+def test_the_web_transition_reads_the_row_once_and_as_few_statements(org):
+    """The page's POST takes the API's path: the row locked once, no re-read after."""
+    from django.test import Client
+    from django.urls import reverse
+
+    counts = []
+    for events in (5, 50):
+        appraisal = _draft_with_events(org, f"pegawai-web-{events}", events)
+        user = appraisal.employee.user
+        client = Client()
+        client.force_login(user)
+        url = reverse("web:transition", args=[appraisal.pk, "submit_plan"])
+        appraisal.refresh_from_db()
+        with CaptureQueriesContext(connection) as ctx:
+            r = client.post(url, {"version": appraisal.version})
+        assert r.status_code == 302, r.content[:500]
+        appraisal.refresh_from_db()
+        assert appraisal.state == "plan_submitted"
+        reads = [
+            q["sql"]
+            for q in ctx.captured_queries
+            if q["sql"].startswith("SELECT") and 'FROM "appraisals_appraisal"' in q["sql"]
+        ]
+        assert len(reads) == 1, reads
+        counts.append(len(ctx.captured_queries))
+    few, many = counts
+    assert few == many
