@@ -70,6 +70,7 @@ def production_env(args) -> dict[str, str]:
         SECURE_SSL_REDIRECT="0",  # wrk speaks plain HTTP to the workers
         LOG_LEVEL="WARNING",
         KINERJA_VAR_DIR=str(Path(tempfile.gettempdir()) / "kinerja-bench-var"),
+        DATABASE_PREPARED="1" if args.prepared else "0",
     )
     return env
 
@@ -375,7 +376,9 @@ KINERJA_LUA = """
 -- POST one transition per request, each on its own appraisal (never the same twice)
 local name, data = "%(name)s", "%(data)s"
 local threads, counter = {}, 0
-function setup(thread) counter = counter + 1; thread:set("tid", counter); table.insert(threads, thread) end
+function setup(thread)
+  counter = counter + 1; thread:set("tid", counter); table.insert(threads, thread)
+end
 local mine, i = {}, 0
 function init(args)
   local all = dofile(data)
@@ -444,7 +447,8 @@ def naive_statements(naive_dir: Path, env: dict) -> dict[str, int]:
         "from django.test import RequestFactory\n"
         "from django.test.utils import CaptureQueriesContext\n"
         "out = {}\n"
-        "for name, view, pk in (('fsm', naive.fsm_view, 19999), ('bare', naive.bare_view, 20000)):\n"
+        "views = (('fsm', naive.fsm_view, 19999), ('bare', naive.bare_view, 20000))\n"
+        "for name, view, pk in views:\n"
         "    with CaptureQueriesContext(connection) as ctx:\n"
         "        view(RequestFactory().post(f'/{name}/{pk}/'), pk=pk)\n"
         "    out[name] = len(ctx.captured_queries)\n"
@@ -487,6 +491,9 @@ def main() -> None:
     parser.add_argument("--per-run", type=int, default=3000, help="appraisals per run")
     parser.add_argument("--transitions", default=",".join(TRANSITIONS))
     parser.add_argument("--json", default="", help="also write the figures here")
+    parser.add_argument(
+        "--prepared", action="store_true", help="DATABASE_PREPARED=1 (settings/production.py)"
+    )
     args = parser.parse_args()
     transitions = [t for t in args.transitions.split(",") if t]
     baselines = Path(args.baselines).resolve()
@@ -512,7 +519,8 @@ def main() -> None:
 
     connection.close()
     print(
-        f"seeded Kinerja ({per_transition} appraisals per transition) in {time.monotonic() - t0:.0f} s"
+        f"seeded Kinerja ({per_transition} appraisals per transition) "
+        f"in {time.monotonic() - t0:.0f} s"
     )
     naive_env = {**os.environ, "DATABASE_URL": f"{args.pg}/{naive_db}"}
     if has_naive:
@@ -653,18 +661,22 @@ def main() -> None:
     floor = summary.get("pgbench", {}).get("rps")
     load = os.getloadavg()
     print(
-        f"\n{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, load {load[0]:.2f}; "
-        f"wrk -t2 -c{args.connections} -d{args.duration:g}s, {args.workers} sync workers; medians of {args.reps}"
+        f"\n{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, "
+        f"load {load[0]:.2f}; wrk -t2 -c{args.connections} -d{args.duration:g}s, "
+        f"{args.workers} sync workers; medians of {args.reps}"
     )
     print(
-        f"{'target':22} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'py CPU/req':>10} {'pg CPU/req':>10} "
+        f"{'target':22} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} "
+        f"{'py CPU/req':>10} {'pg CPU/req':>10} "
         f"{'stmts':>5} {'x peer':>7} {'x pgbench':>9} {'non-2xx':>7}"
     )
     for label, s in summary.items():
         print(
             f"{label:22} {s['rps']:8.1f} {fmt(s['p50']):>7} {fmt(s['p99']):>7} "
-            f"{fmt(s['py_cpu_ms'], '.2f'):>10} {fmt(s['pg_cpu_ms'], '.2f'):>10} {fmt(s['statements'], 'g'):>5} "
-            f"{fmt(s['rps'] / peer if peer else None, '.2f'):>7} {fmt(s['rps'] / floor if floor else None, '.3f'):>9} "
+            f"{fmt(s['py_cpu_ms'], '.2f'):>10} {fmt(s['pg_cpu_ms'], '.2f'):>10} "
+            f"{fmt(s['statements'], 'g'):>5} "
+            f"{fmt(s['rps'] / peer if peer else None, '.2f'):>7} "
+            f"{fmt(s['rps'] / floor if floor else None, '.3f'):>9} "
             f"{s['non_2xx']:>7}"
         )
     if args.json:
