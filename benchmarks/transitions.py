@@ -15,8 +15,8 @@ Issue #17. Runs side by side on one machine, interleaved (`--reps`, default 3):
 Every HTTP run is `wrk -t2 -c8 -d<duration>s --latency` (4 sync workers each). Printed per
 target: req/s, p50, p99, non-2xx answers, CPU per request of the gunicorn workers and of the
 PostgreSQL backends serving them (utime+stime from /proc before and after), statements per
-transition (counted in this process with Django's CaptureQueriesContext on the same settings;
-BEGIN/COMMIT are not statements Django sends, so not counted), medians over the reps and the
+transition (counted in this process with Django's CaptureQueriesContext on the same settings,
+BEGIN and COMMIT left out), medians over the reps and the
 ratios to the peer and to pgbench.
 
 Baselines: `--baselines` (default `../shared/baselines` beside the repository). gunicorn:
@@ -52,6 +52,8 @@ sys.path.insert(0, str(REPO))
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 KINERJA_PORT, NAIVE_PORT = 8811, 8801
 TRANSITIONS = ("submit_plan", "approve_plan")
+# Django on psycopg 3 logs these too; they are not counted as statements.
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT")
 
 
 # -- environment ---------------------------------------------------------------
@@ -255,7 +257,7 @@ def kinerja_statements(name: str, batch: list[tuple[int, str]]) -> list[int]:
             )
         if r.status_code != 200:
             raise SystemExit(f"{name} on {pk}: {r.status_code} {r.content[:300]!r}")
-        counts.append(len(ctx.captured_queries))
+        counts.append(sum(q["sql"] not in TRANSACTION_CONTROL for q in ctx.captured_queries))
     connection.close()
     return counts
 
@@ -451,7 +453,7 @@ def naive_statements(naive_dir: Path, env: dict) -> dict[str, int]:
         "for name, view, pk in views:\n"
         "    with CaptureQueriesContext(connection) as ctx:\n"
         "        view(RequestFactory().post(f'/{name}/{pk}/'), pk=pk)\n"
-        "    out[name] = len(ctx.captured_queries)\n"
+        "    out[name] = sum(q['sql'] not in ('BEGIN', 'COMMIT') for q in ctx.captured_queries)\n"
         "print(json.dumps(out))\n"
     )
     out = subprocess.run(
