@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 from django.conf import settings
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Length, Substr
 
 from workflow import calendar
 from workflow.text import Text
@@ -56,6 +58,24 @@ def agency_zone(unit: Unit | None) -> ZoneInfo:
         cached = (unit.time_zone, ZoneInfo(_zone_name(unit)))
         unit._agency_zone = cached
     return cached[1]
+
+
+def zone_subquery(path_ref: str) -> Subquery:
+    """The zone name `_zone_name` finds for the unit whose path is at `path_ref` (e.g.
+    "unit__path" of an appraisal), as a subquery of the caller's statement: the nearest unit
+    up the tree, itself included, with a zone set; NULL when none has one."""
+    ancestors = (
+        Unit.objects.filter(path=Substr(OuterRef(path_ref), 1, Length("path")))
+        .exclude(time_zone="")
+        .order_by(Length("path").desc())
+        .values("time_zone")[:1]
+    )
+    return Subquery(ancestors)
+
+
+def zone_remember(unit: Unit, name: str | None) -> None:
+    """Give `unit` its zone, read with it by `zone_subquery` (no query later)."""
+    unit._agency_zone = (unit.time_zone, ZoneInfo(name or settings.TIME_ZONE))
 
 
 def zone_abbreviation(tz: dt.tzinfo) -> str:

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Count, Exists, OuterRef, Q
+
 from workflow.definition import ANY_STATE, Context, Guard, Transition, Workflow, register
 from workflow.text import Text
 
 from . import clock, effects, payloads
-from .models import IssuedDocument
+from .models import Indicator, IssuedDocument
 from .policies import HISTORY_READERS, SYSTEM, appraisal_roles
 from .selectors.appraisals import APPRAISAL_RELATED
 from .selectors.calibration import curve_blocks_issue
@@ -35,13 +37,27 @@ __all__ = ["APPRAISAL_WORKFLOW", "STATE_CHOICES", "STATES", "TRANSITIONS", "Appr
 # -- conditions (about the appraisal; unmet -> 400 with the reason) ---------
 
 
+def _plan_facts(a, ctx: Context) -> dict[str, int]:
+    """How many result items the plan has, how many lack an indicator with a target and how
+    many lack a perspective: one query for the plan's three conditions, once per attempt."""
+    key = ("plan_facts", a.pk)
+    if key not in ctx.memo:
+        measured = Indicator.objects.filter(item=OuterRef("pk"), target__gt="")
+        ctx.memo[key] = a.plan_items.aggregate(
+            items=Count("pk"),
+            unmeasured=Count("pk", filter=~Exists(measured)),
+            without_perspective=Count("pk", filter=Q(perspective="")),
+        )
+    return ctx.memo[key]
+
+
 def _has_items(a, ctx: Context) -> bool:
-    return a.plan_items.exists()
+    return _plan_facts(a, ctx)["items"] > 0
 
 
 def _items_measured(a, ctx: Context) -> bool:
     # Every result item needs at least one indicator with a target.
-    return not a.plan_items.exclude(indicators__target__gt="").exists()
+    return _plan_facts(a, ctx)["unmeasured"] == 0
 
 
 def _curve_achievable(a, ctx: Context) -> bool:
@@ -62,7 +78,7 @@ def _jpt_items_have_perspective(a, ctx: Context) -> bool:
     # JPT plans are organised by perspective (PermenPANRB 6/2022 annex).
     if not a.employee.position_id or a.employee.position.kind != "jpt":
         return True
-    return not a.plan_items.filter(perspective="").exists()
+    return _plan_facts(a, ctx)["without_perspective"] == 0
 
 
 def _annual_follows_last_period(a, ctx: Context) -> bool:
@@ -480,6 +496,7 @@ APPRAISAL_WORKFLOW = register(
         # Served by the generic API and pages (workflow.api, workflow.web).
         route="appraisals",
         visible="appraisals.selectors.appraisal_get_visible",
+        visible_locked="appraisals.selectors.appraisal_lock_visible",
         serializer="appraisals.api.serializers.AppraisalSerializer",
         related=APPRAISAL_RELATED,
         history_readers=HISTORY_READERS,

@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import CharField, Q, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from .models import (
@@ -55,7 +56,8 @@ def is_system_user(user) -> bool:
 def profile_of(user) -> Profile:
     """The user's employee and assigned scopes, cached on the user object.
 
-    Two small queries per request at most, whatever the data size.
+    One small query per request at most, whatever the data size: the employee's id and
+    the assigned scopes come back together (UNION ALL), each row marked by its kind.
     """
     cached = getattr(user, "_kinerja_profile", None)
     if cached is not None:
@@ -65,18 +67,34 @@ def profile_of(user) -> Profile:
     elif is_system_user(user):
         profile = Profile(user_id=user.pk, employee_id=None, scopes=(), is_system=True)
     else:
-        today = timezone.localdate()
-        employee_id = (
-            Employee.objects.filter(user=user, active=True).values_list("id", flat=True).first()
-        )
-        scopes = tuple(
-            RoleAssignment.objects.filter(valid_on(today), user=user).values_list(
-                "role", "unit__path"
-            )
-        )
-        profile = Profile(user_id=user.pk, employee_id=employee_id, scopes=scopes)
+        employee_ids, scopes = [], []
+        for role, value in _profile_rows(user, timezone.localdate()):
+            if role == _EMPLOYEE_ROW:
+                employee_ids.append(int(value))
+            else:
+                scopes.append((role, value))
+        # The lowest id when several were ever linked, as before (ordered by id, first).
+        employee_id = min(employee_ids) if employee_ids else None
+        profile = Profile(user_id=user.pk, employee_id=employee_id, scopes=tuple(scopes))
     user._kinerja_profile = profile
     return profile
+
+
+# No role is empty: the row of the user's own employee record is marked so.
+_EMPLOYEE_ROW = ""
+
+
+def _profile_rows(user, today) -> list[tuple[str, str]]:
+    """(role, unit path) of each assigned scope and ("", employee id) of the active employee
+    record, in one statement."""
+    text = CharField()
+    scopes = RoleAssignment.objects.filter(valid_on(today), user=user).values_list(
+        "role", "unit__path"
+    )
+    employee = Employee.objects.filter(user=user, active=True).values_list(
+        Value(_EMPLOYEE_ROW, output_field=text), Cast("id", output_field=text)
+    )
+    return list(scopes.order_by().union(employee.order_by(), all=True))
 
 
 def forget_profile(user) -> None:

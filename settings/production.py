@@ -64,3 +64,18 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# psycopg 3 server-side binding: a statement run `DATABASE_PREPARE_THRESHOLD` times on a
+# connection (default 5) is prepared, so PostgreSQL plans it once per connection, not per
+# request (issue #17: planning the transition's joins cost more than running them). Off
+# unless DATABASE_PREPARED=1: prepared statements live in one server connection, so behind
+# PgBouncer in transaction mode they need PgBouncer >= 1.21 with max_prepared_statements
+# set (older versions, or statement mode, fail with "prepared statement does not exist");
+# a direct connection or session mode is fine. Django also documents server-side binding
+# as refusing a few queries whose parameters stand in GROUP BY: turn it on after a run of
+# the suite against it.
+if env_bool("DATABASE_PREPARED", False):  # noqa: F405
+    DATABASES["default"].setdefault("OPTIONS", {}).update(  # noqa: F405
+        server_side_binding=True,
+        prepare_threshold=int(os.environ.get("DATABASE_PREPARE_THRESHOLD", "5")),
+    )

@@ -30,6 +30,9 @@ class Context:
     now: dt.datetime
     payload: Mapping[str, Any] = field(default_factory=dict)
     reason: str = ""
+    # Facts several guards of one attempt share (e.g. one query for three conditions),
+    # read by the first that needs them: it lives as long as this attempt's context.
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,10 @@ class Workflow:
     # `f(*, user, pk)` returning the object `user` may see, else raising
     # workflow.errors.NotFound. Default: any object `user` holds a role on.
     visible: str = ""
+    # `f(*, user, pk)` as `visible`, returning the object read with SELECT ... FOR UPDATE
+    # (its own row) in the caller's transaction, with `related` loaded: a transition
+    # then reads its row once. Default: `visible`, then the row locked by id.
+    visible_locked: str = ""
     # The DRF serializer of the object after a transition (its response).
     # Default: id, state, version and the transitions open to the caller.
     serializer: str = ""

@@ -176,19 +176,26 @@ def _perform(
     expected_version: int | None = None,
     idempotency_key: str | None = None,
     render=None,
+    locked: bool = False,
 ) -> Outcome:
     """Fire transition `name` on `obj` as `actor`. See the module docstring.
 
     `render(obj)`, if given, builds the response inside the transaction; it is
-    what an idempotent retry replays.
+    what an idempotent retry replays. `locked=True` says the caller already holds
+    `obj`'s row lock, taken in its own open transaction by reading `obj` with
+    SELECT ... FOR UPDATE (`lock_visible`): the row is then read once, and `obj`
+    itself is the instance checked, changed and rendered.
     """
     workflow = definition.for_model(type(obj))
     t = _transition(workflow, name)
     payload = dict(payload or {})
     reason = (reason or "").strip()
+    if locked and not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("perform(locked=True) needs the transaction that took the lock")
 
-    with transaction.atomic():
-        locked = _lock(obj)
+    # Inside the caller's transaction no savepoint is needed: a refusal rolls it back whole.
+    with transaction.atomic(savepoint=not locked):
+        locked = obj if locked else _lock(obj)
         fingerprint = _fingerprint(locked, name, payload, reason) if idempotency_key else ""
         earlier = _replay(actor, idempotency_key, fingerprint)
         if earlier is not None:

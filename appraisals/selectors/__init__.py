@@ -10,6 +10,7 @@ from .appraisals import (
     appraisal_get_for,
     appraisal_get_visible,
     appraisal_list_visible,
+    appraisal_lock_visible,
 )
 from .cycles import cycle_list_managed
 from .jobs import JOB_NOT_FOUND, bulk_job_get_visible
@@ -30,6 +31,7 @@ __all__ = [
     "appraisal_get_for",
     "appraisal_get_visible",
     "appraisal_list_visible",
+    "appraisal_lock_visible",
     "bulk_job_get_visible",
     "cycle_list_managed",
     "employee_get_for",

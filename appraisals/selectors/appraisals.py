@@ -12,6 +12,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from workflow.errors import ActionForbidden, NotFound
 from workflow.text import Text
 
+from .. import clock
 from ..models import Appeal, Appraisal, Cycle, Unit
 from ..policies import appraisal_roles, appraisal_visibility
 
@@ -35,6 +36,25 @@ def appraisal_get_visible(*, user, pk) -> Appraisal:
         return appraisal_list_visible(user=user).get(pk=pk)
     except (Appraisal.DoesNotExist, ValueError, TypeError):
         raise NotFound(APPRAISAL_NOT_FOUND) from None
+
+
+def appraisal_lock_visible(*, user, pk) -> Appraisal:
+    """The appraisal if `user` may see it (else 404), read with SELECT ... FOR UPDATE of its
+    own row in the caller's transaction, with what a transition checks and shows: the
+    people, cycle and unit, the employee's position, the agency's zone. The table's
+    `visible_locked`: a transition reads the row once (issue #17)."""
+    try:
+        appraisal = (
+            Appraisal.objects.filter(appraisal_visibility(user))
+            .select_related(*APPRAISAL_RELATED, "employee__position")
+            .annotate(unit_zone=clock.zone_subquery("unit__path"))
+            .select_for_update(of=("self",))
+            .get(pk=pk)
+        )
+    except (Appraisal.DoesNotExist, ValueError, TypeError):
+        raise NotFound(APPRAISAL_NOT_FOUND) from None
+    clock.zone_remember(appraisal.unit, appraisal.unit_zone)
+    return appraisal
 
 
 def appraisal_get_for(*, user, pk, role: str, refusal: Text) -> Appraisal:

@@ -15,7 +15,7 @@ and every event still moves the version by one (a deleted tail shows).
 from __future__ import annotations
 
 from ..documents import Stamp, document_render, sha256_of, verification_code, verify_url
-from ..models import Appraisal, IssuedDocument
+from ..models import Appraisal, Cycle, Employee, IssuedDocument, Unit
 from ..selectors.documents import document_current_of
 from ..states import STATES
 
@@ -37,6 +37,20 @@ def document_stamp(
     )
 
 
+def _people_and_places(appraisal: Appraisal) -> None:
+    """Load what every form prints beside the record in two queries, not one per person: the
+    units and positions of the employee, appraiser and appeal reviewer, and the agency."""
+    people = [p for p in (appraisal.employee, appraisal.appraiser, appraisal.appeal_reviewer) if p]
+    loaded = Employee.objects.select_related("unit", "position").in_bulk([p.pk for p in people])
+    for person in people:
+        if person.pk in loaded:
+            person.unit = loaded[person.pk].unit
+            person.position = loaded[person.pk].position
+    cycle = appraisal.cycle
+    if not Cycle.instansi.field.is_cached(cycle):
+        cycle.instansi = Unit.objects.get(pk=cycle.instansi_id)
+
+
 def document_issue(
     *,
     appraisal: Appraisal,
@@ -51,6 +65,7 @@ def document_issue(
     changes for the audit event that issues it. Inside the caller's transaction, the
     appraisal's row locked (a transition's effect)."""
     stamp = document_stamp(appraisal=appraisal, kind=kind, period=period, at=at, version=version)
+    _people_and_places(appraisal)
     data = document_render(appraisal, kind, stamp=stamp, period=period)
     digest = sha256_of(data)
     previous = document_current_of(appraisal=appraisal, kind=kind, period=period)

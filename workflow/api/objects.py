@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.db import transaction
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -65,6 +66,30 @@ def object_get_visible(workflow: Workflow, *, user, pk) -> Any:
     if isinstance(pk, int) and 0 < pk <= MAX_ID:
         found = model._default_manager.filter(pk=pk).first()
     if found is None or not workflow.roles_of(found, user):
+        raise NotFound(NOT_FOUND)
+    return found
+
+
+def object_lock_visible(workflow: Workflow, *, user, pk) -> Any:
+    """The object if `user` may see it (else 404, as `object_get_visible`), its row locked
+    until the caller's transaction ends and its `related` rows loaded: one read serves the
+    checks, the change and the response of a transition (`services.perform(locked=True)`).
+
+    The table's own `visible_locked` selector when it names one (it filters by visibility
+    in the locking statement, so no row an actor cannot see is ever locked by them);
+    otherwise the table's `visible`, then the lock; otherwise the row locked by id, seen by
+    whoever holds a role on it.
+    """
+    if workflow.visible_locked:
+        return resolve(workflow.visible_locked)(user=user, pk=pk)
+    model = definition.model_of(workflow.name)
+    if workflow.visible:
+        pk = resolve(workflow.visible)(user=user, pk=pk).pk
+    found = None
+    if isinstance(pk, int) and 0 < pk <= MAX_ID:
+        rows = model._default_manager.select_related(*workflow.related)
+        found = rows.select_for_update(of=("self",)).filter(pk=pk).first()
+    if found is None or (not workflow.visible and not workflow.roles_of(found, user)):
         raise NotFound(NOT_FOUND)
     return found
 
@@ -125,9 +150,15 @@ def serializer_of(workflow: Workflow) -> type:
     return resolve(workflow.serializer) if workflow.serializer else WorkflowObjectSerializer
 
 
+def related_loaded(obj, related: tuple[str, ...]) -> bool:
+    """Whether `obj` already holds its `related` rows (read with them, e.g. when locked)."""
+    return all(obj._meta.get_field(name.split("__")[0]).is_cached(obj) for name in related)
+
+
 def object_render(workflow: Workflow, obj, request) -> dict:
-    """The object as the API shows it (with its related rows in one query, if declared)."""
-    if workflow.related:
+    """The object as the API shows it (with its related rows in one query, if declared and
+    not already loaded)."""
+    if workflow.related and not related_loaded(obj, workflow.related):
         obj = type(obj)._default_manager.select_related(*workflow.related).get(pk=obj.pk)
     return serializer_of(workflow)(obj, context={"request": request}).data
 
@@ -149,7 +180,13 @@ class _WorkflowView(APIView):
 class TransitionView(_WorkflowView):
     def post(self, request, pk: int, name: str):
         workflow = self.workflow
-        obj = object_get_visible(workflow, user=request.user, pk=pk)
+        # The row is read once, locked and with what the response shows; the body is
+        # judged after who may see it, as before.
+        with transaction.atomic():
+            obj = object_lock_visible(workflow, user=request.user, pk=pk)
+            return self._perform(request, workflow, obj, name)
+
+    def _perform(self, request, workflow: Workflow, obj, name: str):
         if not isinstance(request.data, dict):
             raise PayloadInvalid(
                 Text(
@@ -182,6 +219,7 @@ class TransitionView(_WorkflowView):
             expected_version=expected_version(request),
             idempotency_key=key,
             render=lambda changed: object_render(workflow, changed, request),
+            locked=True,
         )
         response = Response(outcome.response, status=status.HTTP_200_OK)
         if outcome.replayed:

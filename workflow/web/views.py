@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,7 +24,7 @@ from audit.selectors import audit_events_page
 from audit.services import read_access_record
 
 from .. import definition, services
-from ..api.objects import history_readable, object_get_visible
+from ..api.objects import history_readable, object_get_visible, object_lock_visible
 from ..definition import ANY_STATE, Workflow
 from ..errors import NotFound, VersionMismatch, WorkflowError
 from ..hooks import resolve
@@ -73,6 +74,13 @@ class ObjectPages:
     def get_object(self, request, pk: int):
         try:
             return object_get_visible(self.workflow, user=request.user, pk=pk)
+        except NotFound:
+            raise Http404 from None
+
+    def get_locked_object(self, request, pk: int):
+        """The object for a transition: read once, its row locked in the caller's transaction."""
+        try:
+            return object_lock_visible(self.workflow, user=request.user, pk=pk)
         except NotFound:
             raise Http404 from None
 
@@ -159,21 +167,26 @@ class ObjectPages:
 
     def transition_page(self, request, pk: int, name: str):
         """The form of one transition: its reason and payload, errors inline, input kept."""
-        obj = self.get_object(request, pk)
         t = self.workflow.transition(name)
+        if request.method == "POST" and t is not None:
+            return self.transition_post(request, pk, t)
+        obj = self.get_object(request, pk)
         if t is None:
             raise Http404
         form = self.form_for(request, t, obj)
         errors = PageErrors()
-        if request.method != "POST":
-            open_now = {
-                tt.name for tt, _unmet in services.transitions_open_to(obj, actor=request.user)
-            }
-            if t.name not in open_now:
-                errors.add(self.not_open_message())
-                errors.status = 403
-        else:
-            try:
+        open_now = {tt.name for tt, _unmet in services.transitions_open_to(obj, actor=request.user)}
+        if t.name not in open_now:
+            errors.add(self.not_open_message())
+            errors.status = 403
+        return self.transition_form(request, obj, t, form, errors)
+
+    def transition_post(self, request, pk: int, t):
+        """Fire `t`: the row read once, locked, for the checks and the change (issue #17)."""
+        try:
+            with transaction.atomic():
+                obj = self.get_locked_object(request, pk)
+                form = self.form_for(request, t, obj)
                 services.perform(
                     obj,
                     t.name,
@@ -181,16 +194,21 @@ class ObjectPages:
                     payload=form.payload(),
                     reason=form.reason(),
                     expected_version=form.version(),
+                    locked=True,
                 )
-            except WorkflowError as error:
-                errors = PageErrors.of(error)
-                form.with_errors(errors.fields)
-                if isinstance(error, VersionMismatch):
-                    obj.refresh_from_db()
-                    form.stale = True
-            else:
-                messages.success(request, _("Done: %(action)s.") % {"action": t.label})
-                return redirect(self.object_url(obj))
+        except WorkflowError as error:
+            # Rolled back: the form is drawn again on the object as it stands.
+            obj = self.get_object(request, pk)
+            form = self.form_for(request, t, obj)
+            errors = PageErrors.of(error)
+            form.with_errors(errors.fields)
+            if isinstance(error, VersionMismatch):
+                form.stale = True
+            return self.transition_form(request, obj, t, form, errors)
+        messages.success(request, _("Done: %(action)s.") % {"action": t.label})
+        return redirect(self.object_url(obj))
+
+    def transition_form(self, request, obj, t, form, errors):
         # Deciding beside the record: the history next to the form, for those who may read it
         # and may act here (a refusal shows the refusal only); each reading is recorded.
         events = None
