@@ -31,7 +31,12 @@ from ..policies import SYSTEM, appraisal_roles, holders_filter, plan_author_role
 from ..predicate import MATRIX
 from ..selectors import appraisal_get_visible, appraisal_list_visible
 from ..selectors.acting import timeline_capacities
-from ..selectors.appraisals import appraisal_list_search, appraisal_state_counts, appraisal_with_due
+from ..selectors.appraisals import (
+    appraisal_filter_choices,
+    appraisal_list_search,
+    appraisal_state_counts,
+    appraisal_with_due,
+)
 from ..selectors.documents import document_list_of
 from ..selectors.feedback import peer_feedback_requests_open
 from ..selectors.periods import annual_from_periodic, periodic_evaluation_list_of
@@ -128,8 +133,17 @@ def home(request):
 def appraisal_list(request):
     state = request.GET.get("state", "")
     query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
+    # Only the cycles and units of the user's own appraisals are offered, and only they
+    # filter: another id is ignored (the list stays scoped by the user either way).
+    cycles, units = appraisal_filter_choices(user=request.user)
+    cycle = next((c for c in cycles if str(c.pk) == request.GET.get("cycle", "")), None)
+    unit = next((u for u in units if str(u.pk) == request.GET.get("unit", "")), None)
     visible = appraisal_list_search(
-        user=request.user, state=state if state in STATE_LABELS else "", query=query
+        user=request.user,
+        state=state if state in STATE_LABELS else "",
+        query=query,
+        cycle=cycle,
+        unit=unit,
     )
     page = Paginator(visible, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [(a, task_labels(a, request.user)) for a in page]
@@ -148,7 +162,22 @@ def appraisal_list(request):
             "state": state,
             "query": query,
             "approvable": approvable,
-            "pager_query": urlencode({k: v for k, v in (("q", query), ("state", state)) if v}),
+            "cycles": cycles,
+            "units": units,
+            "cycle": cycle,
+            "unit": unit,
+            "pager_query": urlencode(
+                {
+                    k: v
+                    for k, v in (
+                        ("q", query),
+                        ("state", state),
+                        ("cycle", cycle.pk if cycle else ""),
+                        ("unit", unit.pk if unit else ""),
+                    )
+                    if v
+                }
+            ),
         },
     )
 
