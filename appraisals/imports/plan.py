@@ -55,7 +55,9 @@ class Plan:
             Person("new", r.nip, r.name, unit=unit_name.get(r.unit_code, r.unit_code))
             for r in self.employees_new
         ]
-        changed = {employee["nip"]: (employee, r, set(f)) for employee, r, f in self.employees_changed}
+        changed = {
+            employee["nip"]: (employee, r, set(f)) for employee, r, f in self.employees_changed
+        }
         for nip in self.supervisor_changed:
             if nip in changed:
                 changed[nip][2].add("supervisor")

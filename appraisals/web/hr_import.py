@@ -31,12 +31,12 @@ from workflow.web.errors import PageErrors, whole_number
 from .. import imports
 from ..imports.columns import DESCRIPTIONS, LABELS, REQUIRED
 from ..imports.uploads import upload_path, uploads_sweep
+from ..selectors.cycles import cycle_list_awaiting_appraisals
 from ..services.import_jobs import (
     import_is_large,
     organisation_import_job_apply,
     organisation_import_job_start,
 )
-from ..selectors.cycles import cycle_list_awaiting_appraisals
 from .hr import hr_scopes
 
 SESSION_KEY = "hr_import"
