@@ -411,21 +411,33 @@ def _import_job_context(request, bulk: BulkJob) -> dict:
 # -- unit dashboard ------------------------------------------------------------------------
 
 
-def _dashboard_cycle(request, unit: Unit, cycle_pk=None) -> tuple[Cycle | None, list[Cycle]]:
-    """The cycle asked for (?cycle=), else the latest with appraisals in the unit."""
+def _dashboard_cycle(
+    request, unit: Unit, cycle_pk=None
+) -> tuple[Cycle | None, list[tuple[Cycle, str]]]:
+    """The cycle asked for (?cycle=), else the latest with appraisals in the unit; and
+    every cycle of the unit's instansi with where it stands here (for the picker)."""
     choices = cycle_list_of_unit(unit=unit)
+    filled = cycles_with_appraisals_in(cycles=choices, unit=unit) if choices else set()
+    phases = [
+        (
+            c,
+            "closed"
+            if c.status == Cycle.Status.CLOSED
+            else ("running" if c.pk in filled else "draft"),
+        )
+        for c in choices
+    ]
     raw = str(cycle_pk) if cycle_pk is not None else request.GET.get("cycle", "")
     if raw:
         chosen = next((c for c in choices if str(c.pk) == raw), None)
         if chosen is None:
             raise Http404
-        return chosen, choices
-    # The latest cycle with appraisals here (a new, still empty cycle would show nothing),
-    # else the latest open one, else the latest.
-    filled = cycles_with_appraisals_in(cycles=choices, unit=unit) if choices else set()
+        return chosen, phases
+    # A new, still empty cycle would show nothing: the latest with appraisals here comes
+    # first, else the latest open one, else the latest.
     with_appraisals = [c for c in choices if c.pk in filled]
     open_ = [c for c in choices if c.status == Cycle.Status.OPEN]
-    return (with_appraisals or open_ or choices or [None])[0], choices
+    return (with_appraisals or open_ or choices or [None])[0], phases
 
 
 def _dashboard_page(

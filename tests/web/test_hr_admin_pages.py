@@ -138,6 +138,10 @@ def test_the_dashboard_opens_on_the_latest_cycle_with_appraisals_and_offers_the_
     picker = html.split('id="cycle-picker"', 1)[1].split("</form>", 1)[0]
     assert f'<option value="{org.cycle.pk}" selected>' in picker
     assert f'<option value="{newer.pk}">' in picker
+    options = dict(re.findall(r'<option value="(\d+)"[^>]*>([^<]+)</option>', picker))
+    assert options[str(org.cycle.pk)] == f"{org.cycle.name} — Berjalan"
+    assert options[str(newer.pk)] == f"{newer.name} — belum ada penilaian di sini"
+    assert "Dibuka" not in picker
     assert re.search(r'id="state-total">1<', html)
     # Asked for, the empty cycle is shown.
     url = reverse("web:hr-unit", args=[org.dinas.pk]) + f"?cycle={newer.pk}"
