@@ -68,7 +68,8 @@ def test_hr_admin_reads_the_cycles_imports_and_filters_the_list(
     assert page.locator("#import-columns-table tbody tr").count() == 11
     assert page.locator("#import-template").is_visible()
     page.set_input_files(
-        "#i-file", files=[{"name": "pegawai.csv", "mimeType": "text/csv", "buffer": _changed_file()}]
+        "#i-file",
+        files=[{"name": "pegawai.csv", "mimeType": "text/csv", "buffer": _changed_file()}],
     )
     page.click("#import-check")
     people = page.wait_for_selector("#import-people")
