@@ -381,3 +381,20 @@ def test_the_opening_jobs_link_leads_to_that_cycles_appraisals(
     job = BulkJob.objects.get(cycle=org.cycle)
     html = html_of(client, org.users["hr_admin"], reverse("web:hr-job", args=[job.pk]))
     assert f"{reverse('web:appraisals')}?cycle={org.cycle.pk}" in html
+
+
+def test_a_large_imports_job_page_names_who_changed_and_offers_the_appraisals(client, org):
+    cycle_open(cycle=org.cycle, actor=system_actor())
+    report = run(base_rows(), actor=org.users["hr_admin"])
+    job = BulkJob.objects.create(
+        kind=BulkJob.Kind.ORGANISATION_IMPORT,
+        status=BulkJob.Status.DONE,
+        total=5,
+        done=5,
+        requested_by=org.users["hr_admin"],
+        report=report.as_dict(),
+    )
+    html = html_of(client, org.users["hr_admin"], reverse("web:hr-job", args=[job.pk]))
+    assert set(_people(html)) == {r["NIP"] for r in base_rows()}
+    notice = html.split(f'id="awaiting-{org.cycle.pk}"', 1)[1].split("</form>", 1)[0]
+    assert "5 pegawai baru belum punya penilaian" in text(notice)
