@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from appraisals.models import Employee, Position
+from workflow.text import Text
 
 # The canonical field names, in the order a template shows them, with their labels.
 LABELS = {
@@ -98,6 +99,7 @@ MAX_LENGTH = {
     "golongan": Employee._meta.get_field("grade").max_length,
 }
 
+
 _PUNCTUATION = re.compile(r"[^0-9a-z]+")
 
 
@@ -180,3 +182,58 @@ STATUSES = {
     "pindah keluar": False,
 }
 STATUS_HINT = "aktif, nonaktif, pensiun, meninggal, diberhentikan, CLTN"
+
+
+# What each column holds, with an example: the import page's column list and template.
+DESCRIPTIONS: dict[str, tuple[Text, str]] = {
+    "nip": (
+        Text("NIP baru pegawai, 18 angka.", "The employee's NIP, 18 digits."),
+        "198001012005011001",
+    ),
+    "nama": (Text("Nama lengkap pegawai.", "The employee's full name."), "Siti Rahmawati"),
+    "kode_unit": (
+        Text(
+            "Kode unit kerja tempat pegawai bertugas (mis. ID UNOR SIASN).",
+            "Code of the employee's unit (e.g. the SIASN UNOR id).",
+        ),
+        "DISDIK-SD",
+    ),
+    "nama_unit": (Text("Nama unit kerja itu.", "That unit's name."), "Bidang Pembinaan SD"),
+    "kode_unit_induk": (
+        Text(
+            "Kode unit di atasnya; kosong hanya untuk instansi (puncak pohon).",
+            "Code of the unit above it; blank only for the instansi (the tree's top).",
+        ),
+        "DISDIK",
+    ),
+    "jabatan": (
+        Text(
+            "Nama jabatan pegawai; kosong berarti tanpa jabatan.",
+            "The employee's position; blank means none.",
+        ),
+        "Kepala Seksi Kurikulum",
+    ),
+    "jenis_jabatan": (
+        Text(
+            "JPT, Administrator, Pengawas, Pelaksana atau Fungsional (juga eselon I–IV, JFU, JFT).",
+            "JPT, Administrator, Pengawas, Pelaksana or Fungsional (also eselon I–IV, JFU, JFT).",
+        ),
+        "Pengawas",
+    ),
+    "golongan": (Text("Golongan ruang.", "Rank (golongan ruang)."), "III/c"),
+    "nip_atasan": (
+        Text(
+            "NIP atasan langsung, yang menjadi pejabat penilai; kosong berarti tanpa atasan.",
+            "NIP of the direct superior, who appraises; blank means none.",
+        ),
+        "197501012000031002",
+    ),
+    "status_kepegawaian": (Text("PNS, CPNS atau PPPK.", "PNS, CPNS or PPPK."), "PNS"),
+    "status": (
+        Text(
+            f"Kedudukan pegawai: {STATUS_HINT}. Selain aktif, pegawai menjadi nonaktif.",
+            f"The employee's standing: {STATUS_HINT}. Anything but aktif makes them inactive.",
+        ),
+        "aktif",
+    ),
+}

@@ -14,11 +14,13 @@ from appraisals.models.organisation import path_ids
 
 from .checks import Tree
 from .records import Record
-from .report import ImportReport
+from .report import PEOPLE_KEPT, ImportReport, Person
 from .state import Row, State
 
 # Everything whose change may concern an open appraisal (see changes.py).
 CARRIED_FIELDS = {"unit", "active", "supervisor"}
+# An employee's compared fields, in the order a report lists them.
+PERSON_FIELDS = ("name", "unit", "position", "grade", "kind", "active", "supervisor")
 
 
 @dataclass
@@ -42,6 +44,39 @@ class Plan:
     relations_unchanged: int = 0
     # Existing employees whose unit, status or supervisor changes.
     carried: set[int] = field(default_factory=set)
+    # NIPs of existing employees whose supervisor changes.
+    supervisor_changed: set[str] = field(default_factory=set)
+
+    def people_into(self, report: ImportReport, *, tree: Tree, state: State) -> None:
+        """Who changes, by name: the new employees, those who move to another unit, those
+        whose other fields change (the first PEOPLE_KEPT; `people_total` counts them all)."""
+        unit_name = {u.code: u.name for u in state.units.values()} | tree.name
+        people = [
+            Person("new", r.nip, r.name, unit=unit_name.get(r.unit_code, r.unit_code))
+            for r in self.employees_new
+        ]
+        changed = {
+            employee["nip"]: (employee, r, set(f)) for employee, r, f in self.employees_changed
+        }
+        for nip in self.supervisor_changed:
+            if nip in changed:
+                changed[nip][2].add("supervisor")
+            else:
+                employee = state.employees[nip]
+                changed[nip] = (employee, None, {"supervisor"})
+        moved, other = [], []
+        for nip, (employee, r, fields) in sorted(changed.items()):
+            was = state.units_by_id[employee["unit_id"]].name
+            unit = unit_name.get(r.unit_code, r.unit_code) if r is not None else was
+            name = r.name if r is not None else employee["name"]
+            ordered = [f for f in PERSON_FIELDS if f in fields]
+            if "unit" in fields:
+                moved.append(Person("moved", nip, name, unit=unit, was=was, fields=ordered))
+            else:
+                other.append(Person("changed", nip, name, unit=unit, fields=ordered))
+        people += moved + other
+        report.people_total = len(people)
+        report.people = people[:PEOPLE_KEPT]
 
     def count_into(self, report: ImportReport) -> None:
         report.units.created = len(self.units_new)
@@ -162,6 +197,7 @@ def _supervisors(plan: Plan, wanted: dict[str, str], state: State) -> None:
         if supervisor_nip:
             plan.relations_new.append((nip, supervisor_nip))
         plan.carried.add(employee["id"])
+        plan.supervisor_changed.add(nip)
 
 
 def plan_build(

@@ -40,6 +40,26 @@ class RowProblem:
         }
 
 
+# A report names this many people (new, moved, changed); `people_total` counts them all.
+PEOPLE_KEPT = 200
+
+
+@dataclass(frozen=True)
+class Person:
+    """One employee the import adds or changes: `change` is "new", "moved" or "changed";
+    `fields` the changed ones (PERSON_FIELDS' names); `was` the unit they leave."""
+
+    change: str
+    nip: str
+    name: str
+    unit: str = ""
+    was: str = ""
+    fields: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
 @dataclass
 class Counts:
     created: int = 0
@@ -75,6 +95,8 @@ class ImportReport:
     errors: list[RowProblem] = field(default_factory=list)
     warnings: list[Text] = field(default_factory=list)
     committed: bool = False
+    people: list[Person] = field(default_factory=list)
+    people_total: int = 0
 
     @property
     def ok(self) -> bool:
@@ -119,6 +141,8 @@ class ImportReport:
             ],
             "warnings": [w.as_dict() for w in self.warnings],
             "committed": self.committed,
+            "people": [p.as_dict() for p in self.people],
+            "people_total": self.people_total,
         }
 
     @classmethod
@@ -137,6 +161,9 @@ class ImportReport:
             ],
             warnings=[Text(**w) for w in data["warnings"]],
             committed=data["committed"],
+            # Reports of jobs run before the list have none.
+            people=[Person(**p) for p in data.get("people", [])],
+            people_total=data.get("people_total", 0),
         )
 
     def errors_write_csv(self, out: TextIO) -> None:

@@ -92,6 +92,7 @@ def organisation_import(
             return report
         plan = plan_build(records=records, tree=tree, kinds=kinds, wanted=wanted, state=state)
         plan.count_into(report)
+        plan.people_into(report, tree=tree, state=state)
         affected = _with_open_appraisals(plan)
         report.warnings += _open_appraisals_warning(affected, state)
         if commit and report.changes:

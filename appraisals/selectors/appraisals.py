@@ -69,16 +69,37 @@ def appraisal_get_for(*, user, pk, role: str, refusal: Text) -> Appraisal:
     return appraisal
 
 
-def appraisal_list_search(*, user, state: str = "", query: str = "") -> QuerySet[Appraisal]:
-    """Visible appraisals, in `state` if given, whose employee's name or NIP matches `query`."""
+def appraisal_list_search(
+    *,
+    user,
+    state: str = "",
+    query: str = "",
+    cycle: Cycle | None = None,
+    unit: Unit | None = None,
+) -> QuerySet[Appraisal]:
+    """Visible appraisals, in `state` if given, whose employee's name or NIP matches `query`,
+    of `cycle` and of `unit` or the units below it when given."""
     visible = appraisal_list_visible(user=user)
     if state:
         visible = visible.filter(state=state)
+    if cycle is not None:
+        visible = visible.filter(cycle=cycle)
+    if unit is not None:
+        visible = visible.filter(unit__path__startswith=unit.path)
     if query:
         visible = visible.filter(
             Q(employee__name__icontains=query) | Q(employee__nip__startswith=query)
         )
     return visible
+
+
+def appraisal_filter_choices(*, user) -> tuple[list[Cycle], list[Unit]]:
+    """The cycles and units among `user`'s visible appraisals: the list's filters offer
+    these and no others (HR sees all its units, an appraiser those of their staff)."""
+    visible = Appraisal.objects.filter(appraisal_visibility(user)).order_by()
+    cycles = Cycle.objects.filter(pk__in=visible.values("cycle_id")).order_by("-year", "-id")
+    units = Unit.objects.filter(pk__in=visible.values("unit_id")).order_by("path")
+    return list(cycles), list(units)
 
 
 def appraisal_with_due(queryset: QuerySet[Appraisal]) -> QuerySet[Appraisal]:

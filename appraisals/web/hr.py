@@ -41,9 +41,13 @@ from ..selectors.calibration import (
     unit_get_visible,
 )
 from ..selectors.cycles import (
+    cycle_appraisal_count,
     cycle_get_managed,
+    cycle_last_job,
     cycle_list_managed_with_progress,
     cycle_list_of_unit,
+    cycle_missing_appraisals,
+    cycles_with_appraisals_in,
     phase_deadline_map,
 )
 from ..selectors.organisation import unit_list_instansi_choices, unit_list_with_children
@@ -134,17 +138,35 @@ def _cycle_form(request, paths: list[str]) -> dict:
     }
 
 
+def cycle_phase(cycle: Cycle, *, appraisals: int, job_status: str | None = None) -> str:
+    """Where a cycle stands, as the pages say it: the model knows only open and closed.
+
+    "draft": open but no appraisal made yet (it waits for "Open the cycle");
+    "opening": its opening job is queued or running; "running": it has appraisals;
+    "closed": nothing in it moves until HR reopens it.
+    """
+    if cycle.status == Cycle.Status.CLOSED:
+        return "closed"
+    if job_status in (BulkJob.Status.QUEUED, BulkJob.Status.RUNNING):
+        return "opening"
+    return "running" if appraisals else "draft"
+
+
 def _cycles_page(request, *, errors: PageErrors | None = None, status: int = 200):
     paths = hr_scopes(request.user)
     profile = profile_of(request.user)
     cycles = cycle_list_managed_with_progress(user=request.user)
     page = Paginator(cycles, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
-        (
-            cycle,
-            cycle.status == Cycle.Status.OPEN
+        {
+            "cycle": cycle,
+            "phase": cycle_phase(
+                cycle, appraisals=cycle.appraisal_count, job_status=cycle.last_job_status
+            ),
+            # Only HR of the instansi itself opens its cycle (services.jobs).
+            "can_open": cycle.status == Cycle.Status.OPEN
             and "hr_admin" in profile.holds_in(cycle.instansi.path),
-        )
+        }
         for cycle in page
     ]
     # The units an HR admin looks after and their direct children: the dashboards' way in.
@@ -291,11 +313,19 @@ def cycle_detail(request, pk: int):
 
 def _cycle_detail_page(request, cycle: Cycle, *, errors: PageErrors, posted=None, reason=""):
     can_edit = "hr_admin" in profile_of(request.user).holds_in(cycle.instansi.path)
+    count = cycle_appraisal_count(cycle=cycle)
+    last_job = cycle_last_job(cycle=cycle)
     return render(
         request,
         "web/hr_cycle.html",
         {
             "cycle": cycle,
+            "count": count,
+            "phase": cycle_phase(
+                cycle, appraisals=count, job_status=last_job.status if last_job else None
+            ),
+            "last_job": last_job,
+            "missing": cycle_missing_appraisals(cycle=cycle) if can_edit else 0,
             "can_edit": can_edit,
             "closed": cycle.status == Cycle.Status.CLOSED,
             "reason": reason,
@@ -354,21 +384,21 @@ def job(request, pk: int):
         "max": maximum,
     }
     if bulk.kind == BulkJob.Kind.ORGANISATION_IMPORT:
-        context |= _import_job_context(bulk)
+        context |= _import_job_context(request, bulk)
     context["recap"] = bulk.kind == BulkJob.Kind.RECAP
     template = "web/_job.html" if request.headers.get("HX-Request") else "web/hr_job.html"
     return render(request, template, context)
 
 
-def _import_job_context(bulk: BulkJob) -> dict:
+def _import_job_context(request, bulk: BulkJob) -> dict:
     """An import job's report, as the import page shows a dry run's, with its apply button."""
     # hr_import.py imports this module (the HR admin's scopes).
-    from .hr_import import ERRORS_SHOWN
+    from .hr_import import ERRORS_SHOWN, report_context
 
     if not bulk.report:
         return {"importing": True}
     report = ImportReport.from_dict(bulk.report)
-    return {
+    return report_context(request, report) | {
         "importing": True,
         "report": report,
         "problems": report.errors[:ERRORS_SHOWN],
@@ -381,17 +411,33 @@ def _import_job_context(bulk: BulkJob) -> dict:
 # -- unit dashboard ------------------------------------------------------------------------
 
 
-def _dashboard_cycle(request, unit: Unit, cycle_pk=None) -> tuple[Cycle | None, list[Cycle]]:
-    """The cycle asked for (?cycle=), else the latest open one, among the unit's instansi's."""
+def _dashboard_cycle(
+    request, unit: Unit, cycle_pk=None
+) -> tuple[Cycle | None, list[tuple[Cycle, str]]]:
+    """The cycle asked for (?cycle=), else the latest with appraisals in the unit; and
+    every cycle of the unit's instansi with where it stands here (for the picker)."""
     choices = cycle_list_of_unit(unit=unit)
+    filled = cycles_with_appraisals_in(cycles=choices, unit=unit) if choices else set()
+    phases = [
+        (
+            c,
+            "closed"
+            if c.status == Cycle.Status.CLOSED
+            else ("running" if c.pk in filled else "draft"),
+        )
+        for c in choices
+    ]
     raw = str(cycle_pk) if cycle_pk is not None else request.GET.get("cycle", "")
     if raw:
         chosen = next((c for c in choices if str(c.pk) == raw), None)
         if chosen is None:
             raise Http404
-        return chosen, choices
+        return chosen, phases
+    # A new, still empty cycle would show nothing: the latest with appraisals here comes
+    # first, else the latest open one, else the latest.
+    with_appraisals = [c for c in choices if c.pk in filled]
     open_ = [c for c in choices if c.status == Cycle.Status.OPEN]
-    return (open_ or choices or [None])[0], choices
+    return (with_appraisals or open_ or choices or [None])[0], phases
 
 
 def _dashboard_page(

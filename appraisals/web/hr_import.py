@@ -19,16 +19,19 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workflow.errors import WorkflowError
+from workflow.text import Text
 from workflow.web.errors import PageErrors, whole_number
 
 from .. import imports
+from ..imports.columns import DESCRIPTIONS, LABELS, REQUIRED
 from ..imports.uploads import upload_path, uploads_sweep
+from ..selectors.cycles import cycle_list_awaiting_appraisals
 from ..services.import_jobs import (
     import_is_large,
     organisation_import_job_apply,
@@ -39,6 +42,59 @@ from .hr import hr_scopes
 SESSION_KEY = "hr_import"
 # A report lists this many problems; the command's --errors-out gives them all.
 ERRORS_SHOWN = 500
+# An employee's changed fields as the report names them (imports.plan.PERSON_FIELDS).
+FIELD_LABELS = {
+    "name": Text("nama", "name"),
+    "unit": Text("unit", "unit"),
+    "position": Text("jabatan", "position"),
+    "grade": Text("golongan", "rank"),
+    "kind": Text("status kepegawaian", "employment"),
+    "active": Text("status aktif", "active status"),
+    "supervisor": Text("atasan", "supervisor"),
+}
+TEMPLATE_NAME = "templat-impor-organisasi.csv"
+
+
+def import_columns() -> list[dict]:
+    """The file's columns for the page: header, required or not, what it holds, an example."""
+    return [
+        {
+            "header": header,
+            "required": key in REQUIRED,
+            "description": DESCRIPTIONS[key][0],
+            "example": DESCRIPTIONS[key][1],
+        }
+        for key, header in LABELS.items()
+    ]
+
+
+def report_context(request, report) -> dict:
+    """What the import page and an import job's page show beside a report."""
+    if report is None:
+        return {}
+    people = [
+        (person, ", ".join(str(FIELD_LABELS[f]) for f in person.fields if f in FIELD_LABELS))
+        for person in report.people
+    ]
+    context = {
+        "people": people,
+        "hidden_people": max(report.people_total - len(report.people), 0),
+    }
+    if report.committed:
+        # Appraisals are made when a cycle opens: those who joined since have none yet.
+        context["awaiting"] = cycle_list_awaiting_appraisals(user=request.user)
+    return context
+
+
+@login_required
+def import_template(request):
+    """The CSV template: the header row as the import reads it (UTF-8, ';' as Excel saves)."""
+    hr_scopes(request.user)
+    response = HttpResponse(
+        "\ufeff" + ";".join(LABELS.values()) + "\r\n", content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{TEMPLATE_NAME}"'
+    return response
 
 
 def _file_of(token: str) -> Path:
@@ -177,6 +233,8 @@ def organisation_import(request):
             "hidden_problems": max(len(report.errors) - ERRORS_SHOWN, 0) if report else 0,
             "effective_date": request.POST.get("effective_date", "")
             or timezone.localdate().isoformat(),
+            "columns": import_columns(),
+            **report_context(request, report),
         },
         status=status,
     )

@@ -94,6 +94,7 @@ urlpatterns = [
         name="hr-curve-flag-acknowledge",
     ),
     path("hr/import/", hr_import.organisation_import, name="hr-import"),
+    path("hr/import/template.csv", hr_import.import_template, name="hr-import-template"),
     path("hr/acting/", hr_acting.acting, name="hr-acting"),
     path("hr/acting/<int:pk>/end/", hr_acting.acting_end_page, name="hr-acting-end"),
     path("hr/calendar/", hr_calendar.calendar_home, name="hr-calendar-home"),

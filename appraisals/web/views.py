@@ -35,6 +35,7 @@ from ..selectors import appraisal_get_visible, appraisal_list_visible
 from ..selectors.acting import timeline_capacities
 from ..selectors.appraisals import (
     MergedParts,
+    appraisal_filter_choices,
     appraisal_list_search,
     appraisal_state_counts,
     appraisal_with_due,
@@ -228,8 +229,17 @@ def home(request):
 def appraisal_list(request):
     state = request.GET.get("state", "")
     query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
+    # Only the cycles and units of the user's own appraisals are offered, and only they
+    # filter: another id is ignored (the list stays scoped by the user either way).
+    cycles, units = appraisal_filter_choices(user=request.user)
+    cycle = next((c for c in cycles if str(c.pk) == request.GET.get("cycle", "")), None)
+    unit = next((u for u in units if str(u.pk) == request.GET.get("unit", "")), None)
     visible = appraisal_list_search(
-        user=request.user, state=state if state in STATE_LABELS else "", query=query
+        user=request.user,
+        state=state if state in STATE_LABELS else "",
+        query=query,
+        cycle=cycle,
+        unit=unit,
     )
     asked = request.GET.get("page")
     page = WindowPaginator(visible, PAGE_SIZE, asked=asked).get_page(asked)
@@ -249,7 +259,22 @@ def appraisal_list(request):
             "state": state,
             "query": query,
             "approvable": approvable,
-            "pager_query": urlencode({k: v for k, v in (("q", query), ("state", state)) if v}),
+            "cycles": cycles,
+            "units": units,
+            "cycle": cycle,
+            "unit": unit,
+            "pager_query": urlencode(
+                {
+                    k: v
+                    for k, v in (
+                        ("q", query),
+                        ("state", state),
+                        ("cycle", cycle.pk if cycle else ""),
+                        ("unit", unit.pk if unit else ""),
+                    )
+                    if v
+                }
+            ),
         },
     )
 
