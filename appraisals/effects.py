@@ -85,7 +85,11 @@ def appeal_deadline_for(appraisal, *, received_at: dt.datetime) -> dt.datetime:
 def file_appeal(appraisal, ctx: Context) -> dict:
     # PP 30/2019 Pasal 59: the appraiser's superior as of the filing date
     # decides; never the appraiser, never the appellant.
-    reviewer = appeal_reviewer_resolve(appraisal=appraisal, on=ctx.now.date())
+    # The filing date is the agency's local day (issue #14), not UTC's: at 01:00 WIB the
+    # UTC date is still yesterday.
+    reviewer = appeal_reviewer_resolve(
+        appraisal=appraisal, on=clock.local_date(ctx.now, appraisal.unit)
+    )
     appraisal.appeal_reviewer = reviewer
     appeal = appraisal.appeals.model(
         appraisal=appraisal,

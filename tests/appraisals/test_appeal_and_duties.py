@@ -112,6 +112,35 @@ def test_system_accepts_only_after_window(org, at_state):
     assert outcome.event.actor_username == "system"
 
 
+@pytest.mark.parametrize("utc_hour", [3, 18])
+def test_the_filing_date_is_the_agencys_day_not_utcs(org, at_state, api, utc_hour):
+    """At 01:00 WIB (18:00 UTC the day before) the superior of the agency's day decides.
+
+    The filing date was taken as UTC's date, so between 17:00 and 24:00 UTC the superior
+    who had just left still decided: the test above failed at those hours (seen 2026-12-03).
+    """
+    appraisal = at_state("result_issued")
+    new_head = org.other_appraiser
+    moment = dt.datetime(2026, 12, 3, utc_hour, 0, tzinfo=dt.UTC)
+    local_day = timezone.localdate(moment)
+    assert (local_day == moment.date()) == (utc_hour == 3)
+    SupervisorRelation.objects.filter(employee=org.appraiser).update(
+        valid_until=local_day - dt.timedelta(days=1)
+    )
+    SupervisorRelation.objects.create(
+        employee=org.appraiser, supervisor=new_head, valid_from=local_day
+    )
+    with mock.patch("django.utils.timezone.now", lambda: moment):
+        response = api(org.users["employee"]).post(
+            f"/api/appraisals/{appraisal.pk}/transitions/file_appeal/",
+            {"grounds": "x"},
+            format="json",
+        )
+    assert response.status_code == 200, response.content
+    appraisal.refresh_from_db()
+    assert appraisal.appeal_reviewer_id == new_head.pk
+
+
 def test_reviewer_resolved_on_filing_date(org, at_state, api):
     """The appraiser's superior changed after the appraisal opened: the new one decides."""
     appraisal = at_state("result_issued")
