@@ -5,6 +5,7 @@ from django import template
 from workflow.templatetags import workflow_pages
 
 from ..selectors.waiting import person_name
+from ..web.history import timeline_rows as timeline_rows_of
 from ..web.labels import label as label_of
 from ..web.labels import period_name as period_name_of
 
@@ -38,6 +39,4 @@ def person(user) -> str:
 def timeline_rows(events, appraisal):
     """The appraisal's audit events in words (appraisals/web/history.py): sentences, labels,
     local times; the employee's timeline and the decision forms read these, not the codes."""
-    from ..web.history import timeline_rows as rows
-
-    return rows(events, appraisal)
+    return timeline_rows_of(events, appraisal)

@@ -33,8 +33,6 @@ def test_without_a_replica_every_read_stays_on_the_primary(db):
 
 @pytest.fixture
 def replica():
-    if "replica" not in settings.DATABASES:
-        pytest.skip("no DATABASE_REPLICA_URL (.ci/run starts a streaming replica on CI)")
     standby = connections["replica"]
     yield standby
     with standby.cursor() as cursor:
@@ -55,6 +53,10 @@ def caught_up(standby, seconds: float = 30) -> None:
     raise AssertionError("the replica did not catch up")
 
 
+@pytest.mark.skipif(
+    "replica" not in settings.DATABASES,
+    reason="no DATABASE_REPLICA_URL (.ci/run starts a streaming replica on CI)",
+)
 @pytest.mark.django_db(databases=["default", "replica"], transaction=True)
 @override_settings(KINERJA_REPLICA_ROUTES=["appraisals"])
 def test_heavy_page_reads_the_replica_and_a_writer_reads_its_own_write(org, at_state, replica):
