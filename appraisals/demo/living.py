@@ -28,9 +28,8 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from appraisals.curve import EMPLOYEE_PREDICATES, OrganisationPredicate, evaluate
+from appraisals.curve import BP, EMPLOYEE_PREDICATES, SB, SK, B, K, OrganisationPredicate, evaluate
 from appraisals.models import Appraisal, BehaviourValue, Cycle, PlanItem, Unit
-from appraisals.predicate import Predicate
 from appraisals.selectors.periods import periods_of
 from appraisals.services.calibration import unit_predicate_set
 from appraisals.services.checkins import check_in_record
@@ -45,13 +44,6 @@ from .people import Person
 ADMIN_USERNAME = "admin"
 ADMIN_NAME = "Administrator Sistem"
 
-SB, B, BP, K, SK = (
-    Predicate.SANGAT_BAIK.value,
-    Predicate.BAIK.value,
-    Predicate.BUTUH_PERBAIKAN.value,
-    Predicate.KURANG.value,
-    Predicate.SANGAT_KURANG.value,
-)
 # The ratings (result, behaviour) that give each predicate (predicate.MATRIX).
 RATINGS = {
     SB: ("above", "above"),

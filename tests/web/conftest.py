@@ -13,6 +13,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(os.environ.get("KINERJA_SCREENSHOTS", "ci-artifacts/screenshots"))
@@ -104,3 +107,24 @@ def passwords(org):
         user.set_password(PASSWORD)
         user.save(update_fields=["password"])
     return PASSWORD
+
+
+@pytest.fixture
+def pages(org):
+    """pages("employee") -> a Django test client signed in as that persona (None: anonymous),
+    in `language` when given (the language cookie)."""
+
+    def client_for(persona: str | None = None, language: str | None = None) -> Client:
+        client = Client()
+        if language is not None:
+            client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        if persona is not None:
+            client.force_login(org.users[persona])
+        return client
+
+    return client_for
+
+
+def url(name: str, *args) -> str:
+    """A page's address by its name in the web UI's URLconf."""
+    return reverse(f"web:{name}", args=args)

@@ -5,28 +5,12 @@ names, evidence and appeal attachments."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
-from django.urls import reverse
 
 from appraisals.models import Appraisal
 from tests.flow import add_plan_item
+from tests.web.conftest import url
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def pages(org):
-    def client_for(persona: str | None = None) -> Client:
-        client = Client()
-        if persona is not None:
-            client.force_login(org.users[persona])
-        return client
-
-    return client_for
-
-
-def url(name: str, *args) -> str:
-    return reverse(f"web:{name}", args=args)
 
 
 def _version(appraisal: Appraisal) -> int:

@@ -7,7 +7,6 @@ import datetime as dt
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 from django.utils import timezone
 
 from appraisals.models import Appraisal, BehaviourValue
@@ -16,27 +15,11 @@ from appraisals.services.cycles import cycle_open
 from audit.models import AuditEvent
 from tests.factories import EmployeeFactory, supervise
 from tests.flow import add_plan_item, advance
+from tests.web.conftest import url
 from workflow.actors import system_actor
 from workflow.services import perform
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def pages(org):
-    """pages("employee") -> a client signed in as that persona (None: anonymous)."""
-
-    def client_for(persona: str | None = None) -> Client:
-        client = Client()
-        if persona is not None:
-            client.force_login(org.users[persona])
-        return client
-
-    return client_for
-
-
-def url(name: str, *args) -> str:
-    return reverse(f"web:{name}", args=args)
 
 
 def fire(client: Client, appraisal: Appraisal, name: str, **fields):

@@ -8,12 +8,11 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.test import Client
-from django.urls import reverse
 
 from appraisals.models import IssuedDocument, PeriodicEvaluation
 from audit.models import AuditEvent
 from tests.flow import advance, valid_body
+from tests.web.conftest import url
 from workflow.services import perform
 
 pytestmark = pytest.mark.django_db
@@ -26,20 +25,6 @@ def cycle_of_2026(org):
     org.cycle.year = 2026
     org.cycle.starts_on, org.cycle.ends_on = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
     org.cycle.save()
-
-
-@pytest.fixture
-def pages(org):
-    def client_for(persona: str) -> Client:
-        client = Client()
-        client.force_login(org.users[persona])
-        return client
-
-    return client_for
-
-
-def url(name: str, *args) -> str:
-    return reverse(f"web:{name}", args=args)
 
 
 def rate(client, appraisal, period=1, **fields):

@@ -9,14 +9,12 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.conf import settings
-from django.test import Client
-from django.urls import reverse
 from django.utils import translation
 
 from appraisals.models import Cycle
 from appraisals.web.labels import period_name
 from tests.flow import advance, valid_body
+from tests.web.conftest import url
 from workflow.services import perform
 
 from .review_world import (
@@ -29,21 +27,6 @@ from .review_world import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def pages(org):
-    def client_for(persona: str, language: str = "id") -> Client:
-        client = Client()
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-        client.force_login(org.users[persona])
-        return client
-
-    return client_for
-
-
-def url(name: str, *args) -> str:
-    return reverse(f"web:{name}", args=args)
 
 
 def text_of(html: str, element_id: str) -> str:
