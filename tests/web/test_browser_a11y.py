@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from .page_tour import build, set_language, signed_in, visit
+from .page_tour import MARKUP_ONLY, build, set_language, signed_in, visit
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, MARKUP_ONLY]
 
 AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
 BLOCKING = ("serious", "critical")

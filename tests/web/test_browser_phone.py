@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from .page_tour import build, signed_in, visit
+from .page_tour import MARKUP_ONLY, build, signed_in, visit
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, MARKUP_ONLY]
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
