@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from notifications.models.deadlines import PHASE_STATES
 from workflow import calendar
+from workflow.api.fields import TextField
 from workflow.errors import ActionForbidden, NotFound
 from workflow.text import Text
 
@@ -190,7 +191,8 @@ CYCLE_NOT_FOUND = Text("Siklus tidak ditemukan.", "Cycle not found.")
 
 
 class CycleStatusIn(serializers.Serializer):
-    reason = serializers.CharField(
+    # Text only: DRF's CharField would take a number as its digits (schemathesis found it).
+    reason = TextField(
         max_length=2000, required=False, allow_blank=True, default="", trim_whitespace=True
     )
 

@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers
 from rest_framework.parsers import MultiPartParser
 from rest_framework.views import APIView
@@ -25,8 +30,13 @@ from ..signatures.services import KINDS, document_sign, document_sign_check
 KIND_NOT_FOUND = Text(id="Jenis dokumen tidak dikenal.", en="Unknown document kind.")
 
 
+@extend_schema_field({"type": "string", "format": "binary", "minLength": 1})
+class NonEmptyFileField(serializers.FileField):
+    """A file of at least one byte, and the schema says so (an empty upload is no file)."""
+
+
 class SignatureInSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="The PDF to sign: a document Kinerja issued for it")
+    file = NonEmptyFileField(help_text="The PDF to sign: a document Kinerja issued for it")
     role = serializers.ChoiceField(
         choices=sorted(FIELD_NAMES),
         required=False,

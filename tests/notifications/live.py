@@ -165,6 +165,8 @@ class LiveCelery:
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "settings.test",
             "DATABASE_URL": database_url(),
+            # The workers read and write the primary only (no replica alias in their settings).
+            "DATABASE_REPLICA_URL": "",
             "CELERY_TASK_ALWAYS_EAGER": "false",
             "CELERY_QUEUE_PREFIX": self.prefix,
             "TEST_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",

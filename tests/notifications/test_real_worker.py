@@ -65,7 +65,9 @@ def test_a_transition_reaches_the_inbox_and_a_real_smtp_server(org, at_state, wi
     assert mail["To"] == appraiser.email
     assert mail["Subject"] == item.subject
     assert mail["Message-ID"] == f"<{email.pk}@kinerja>"
-    assert "submitted their performance plan" in mail.get_payload()
+    # Plain text and HTML alternatives (issue #16: links clickable in the e-mail too).
+    [text] = [p for p in mail.walk() if p.get_content_type() == "text/plain"]
+    assert "submitted their performance plan" in text.get_payload(decode=True).decode()
     assert wait_for(all_final, timeout=10)
     assert set(Message.objects.values_list("status", flat=True)) == {"delivered"}
 
