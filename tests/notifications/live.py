@@ -103,6 +103,9 @@ class Worker:
                 "settings",
                 "worker",
                 "--pool=solo",
+                # One task reserved at a time: a worker blocked on a row lock must not hold
+                # in its prefetch buffer the task meant to race it in the other worker.
+                "--prefetch-multiplier=1",
                 "-Q",
                 queues,
                 "-n",

@@ -3,6 +3,7 @@
 Run in CI's PostgreSQL pass (CELERY_BROKER_URL set); skipped elsewhere.
 """
 
+import datetime as dt
 import os
 from unittest import mock
 
@@ -194,3 +195,51 @@ def test_two_workers_racing_on_one_email_send_it_once(org, appraisal, with_email
     assert live.sink.message_ids() == [f"<{email.pk}@kinerja>"]
     outcomes = "".join(line for w in live.workers for line in w.output)
     assert "'delivered'" in outcomes and "'duplicate'" in outcomes
+
+
+@pytest.mark.postgres
+def test_two_workers_polling_at_once_act_on_a_deadline_once(org, appraisal, live):
+    """Beat's poll handed to two workers at the same moment (two beats by mistake, a
+    redelivered task): both find the same overdue deadline; both wait for the appraisal's
+    row lock, which this test holds. Released, one escalates; the other finds nothing due."""
+    from audit.models import AuditEvent
+    from notifications.deadlines import deadlines_sync
+    from notifications.models import Deadline, PhaseDeadline
+
+    now = timezone.now()
+    PhaseDeadline.objects.create(
+        cycle=org.cycle,
+        state="plan_submitted",
+        due_on=timezone.localdate(now) - dt.timedelta(days=2),
+        remind_days=[],
+    )
+    with mock.patch.object(tasks.relay, "apply_async"):  # no worker relays meanwhile
+        advance(appraisal, "plan_submitted", users=org.users)
+    # The deadline opened before its day had passed (a week ago); now it is overdue.
+    deadlines_sync(now=now - dt.timedelta(days=7))
+    deadline = Deadline.objects.get(subject_id=appraisal.pk, closed_at__isnull=True)
+    assert deadline.on_due == "escalate" and deadline.next_action_at < now
+    live.start_worker()
+    live.start_worker()
+
+    with transaction.atomic():
+        Appraisal.objects.select_for_update().get(pk=appraisal.pk)
+        tasks.deadlines_poll.delay()
+        tasks.deadlines_poll.delay()
+        assert wait_for(lambda: _waiting_on_locks() >= 2, timeout=30), [
+            w.output[-5:] for w in live.workers
+        ]
+    assert wait_for(lambda: _finished(live) == 2, timeout=30), [w.output for w in live.workers]
+    assert all(any("succeeded in" in line for line in w.output) for w in live.workers)
+
+    outcomes = "".join(line for w in live.workers for line in w.output)
+    assert outcomes.count("'escalated': 1") == 1, outcomes
+    assert OutboxEvent.objects.filter(kind="deadline.escalation").count() == 1
+    escalations = AuditEvent.objects.filter(
+        subject_id=str(appraisal.pk), action="deadline.escalated"
+    )
+    assert escalations.count() == 1
+    # Relayed (beat's part, kicked here), the superior is told once.
+    told = InboxItem.objects.filter(kind="deadline.escalation")
+    assert wait_for(lambda: told.exists() and all_final(), timeout=30, kick=tasks.relay.delay)
+    assert list(told.values_list("user__username", flat=True)) == ["superior"]
