@@ -11,6 +11,7 @@ from workflow import calendar
 
 from ..predicate import Predicate, Rating
 from ..states import INITIAL, STATE_CHOICES
+from ..storage import evidence_storage
 from .organisation import Employee, Unit
 
 DAY_COUNTS = [(calendar.CALENDAR, "Hari kalender"), (calendar.WORKING, "Hari kerja")]
@@ -214,7 +215,8 @@ class Appeal(models.Model):
     appraisal = models.ForeignKey(Appraisal, on_delete=models.CASCADE, related_name="appeals")
     grounds = models.TextField()
     # An optional document beside the grounds, checked and stored as evidence is.
-    attachment = models.FileField(upload_to="appeals/%Y/%m/", blank=True)
+    # Named by content as evidence is (appeals/ab/cd/<sha256>.pdf).
+    attachment = models.FileField(upload_to="appeals/", storage=evidence_storage, blank=True)
     attachment_name = models.CharField(max_length=255, blank=True)
     attachment_type = models.CharField(max_length=100, blank=True)
     attachment_size = models.PositiveIntegerField(default=0)

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from ..storage import evidence_storage
 from .appraisal import Appraisal, Cycle, Indicator
 from .organisation import Employee, Unit
 
@@ -117,7 +118,9 @@ class Evidence(models.Model):
     )
     kind = models.CharField(max_length=5, choices=Kind.choices)
     name = models.CharField(max_length=255)
-    file = models.FileField(upload_to="evidence/%Y/%m/", blank=True)
+    # Named by the SHA-256 of its bytes (evidence/ab/cd/<sha256>.pdf, shared by identical
+    # uploads); rows from before keep their random names under evidence/%Y/%m/.
+    file = models.FileField(upload_to="evidence/", storage=evidence_storage, blank=True)
     url = models.URLField(max_length=2000, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
     size = models.PositiveIntegerField(default=0)

@@ -1,12 +1,10 @@
 """An appeal's attachment: a document the employee files beside the grounds.
 
 Checked as evidence is (size limit, type recognised by content, the name's extension
-fitting it), stored under a random name, and recorded on the appraisal's chain.
+fitting it), stored under its SHA-256 (appraisals.storage), and recorded on the appraisal's chain.
 """
 
 from __future__ import annotations
-
-import uuid
 
 from django.core.files.base import File
 
@@ -17,7 +15,7 @@ from workflow.text import Text
 
 from ..models import Appraisal
 from ..policies import appraisal_roles
-from .evidence import FILE_KINDS, InspectedFile, evidence_file_inspect
+from .evidence import FILE_KINDS, InspectedFile, evidence_file_inspect, stored_as_inspected
 
 ONLY_APPELLANT = Text(
     id="Hanya pegawai yang mengajukan keberatan yang dapat melampirkan berkas.",
@@ -51,7 +49,8 @@ def appeal_attachment_add(
         if locked.state != "appealed" or appeal is None:
             raise StateConflict(NO_OPEN_APPEAL)
         content_type, extensions = FILE_KINDS[inspected.kind]
-        appeal.attachment.save(f"{uuid.uuid4().hex}{extensions[0]}", File(upload), save=False)
+        appeal.attachment.save(f"upload{extensions[0]}", File(upload), save=False)
+        stored_as_inspected(appeal.attachment.name, inspected.sha256)
         appeal.attachment_name = inspected.name[:255]
         appeal.attachment_type = content_type
         appeal.attachment_size = inspected.size

@@ -2,14 +2,14 @@
 
 Files are typed by magic bytes (PDF, PNG, JPEG; DOCX/XLSX by their package
 manifest), never by the client's Content-Type; the name's extension must fit
-the content. The audit event carries name, size and sha256.
+the content. The audit event carries name, size and sha256, and the file is stored under
+that sha256 (appraisals.storage).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import uuid
 import zipfile
 from dataclasses import dataclass
 
@@ -24,6 +24,7 @@ from workflow.text import Text
 
 from ..models import Appraisal, Evidence
 from ..selectors.checkins import check_in_get
+from ..storage import content_hash_of
 from .checkins import evidence_writable_check, indicator_of, invalid
 
 _OOXML = "application/vnd.openxmlformats-officedocument."
@@ -135,6 +136,13 @@ def evidence_file_inspect(upload) -> InspectedFile:
     return InspectedFile(name=name, kind=kind, size=size, sha256=digest.hexdigest())
 
 
+def stored_as_inspected(name: str, sha256: str) -> None:
+    """The stored name must prove the digest we record and audit; if the upload changed
+    between the inspection and the write, the whole change rolls back."""
+    if content_hash_of(name) != sha256:
+        raise RuntimeError(f"stored {name!r}, but the upload inspected hashed to {sha256}")
+
+
 def evidence_add(
     *,
     appraisal: Appraisal,
@@ -168,8 +176,10 @@ def evidence_add(
             evidence.kind, evidence.content_type = Evidence.Kind.FILE, content_type
             evidence.name = (name.strip() or inspected.name)[:255]
             evidence.size, evidence.sha256 = inspected.size, inspected.sha256
-            # Stored under a random name: the client's name is only a label.
-            evidence.file.save(f"{uuid.uuid4().hex}{extensions[0]}", File(upload), save=False)
+            # The storage names the file by its bytes' SHA-256 (keeping only the extension
+            # given here); the client's name is only the label.
+            evidence.file.save(f"upload{extensions[0]}", File(upload), save=False)
+            stored_as_inspected(evidence.file.name, inspected.sha256)
             record |= {"content_type": content_type, "size": inspected.size}
             record |= {"sha256": inspected.sha256}
         else:

@@ -31,7 +31,7 @@ def test_a_genuine_pdf_is_accepted_with_its_sha256(org, check_in, api):
     assert data["size"] == len(PDF) and data["sha256"] == digest
     assert data["uploaded_by"]["username"] == "employee"
     row = Evidence.objects.get(pk=data["id"])
-    assert not row.file.name.endswith("laporan.pdf")  # stored under a random name
+    assert not row.file.name.endswith("laporan.pdf")  # stored under its content hash
     event = AuditEvent.objects.filter(subject_id=str(check_in.pk)).order_by("-seq").first()
     assert event.action == "evidence.added"
     recorded = event.changes[f"evidence[{row.pk}]"][1]

@@ -3,11 +3,14 @@
 Runs deploy/backup and deploy/restore as an operator would (subprocesses, pg_dump and
 pg_restore), on PostgreSQL only. Then a restored copy whose audit rows were altered (as a
 superuser, triggers off) must fail verification against the checkpoints exported with the
-backup, naming the subject; and a changed or missing evidence file must fail the evidence check.
+backup, naming the subject. Evidence files are stored by content hash: the drill proves every
+row's file comes back and hashes to its name, and that a changed or missing file after the
+restore fails the evidence check, naming the row and its appraisal.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -22,8 +25,9 @@ from django.db import connection
 from appraisals.models import Evidence, Indicator
 from appraisals.services.checkins import check_in_record
 from appraisals.services.evidence import evidence_add
+from appraisals.storage import content_hash_of
 
-from ..appraisals.checking import PDF
+from ..appraisals.checking import PDF, PNG
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -89,6 +93,8 @@ def run(command: str, *args: str, database: str, media: Path) -> subprocess.Comp
 
 
 def test_backup_restore_keeps_the_proof(org, at_state, scratch_databases, tmp_path, settings):
+    # A media folder of its own: the test settings share one across the whole run.
+    settings.MEDIA_ROOT = str(tmp_path / "media")
     appraisal = at_state("in_progress")
     employee = org.users["employee"]
     indicator = Indicator.objects.filter(item__appraisal=appraisal).first()
@@ -100,16 +106,25 @@ def test_backup_restore_keeps_the_proof(org, at_state, scratch_databases, tmp_pa
         entries=[{"indicator": indicator.pk, "realisation": "3 sekolah"}],
     )
     appraisal.refresh_from_db()
-    evidence_add(
-        appraisal=appraisal,
-        actor=employee,
-        period=1,
-        upload=SimpleUploadedFile("bukti.pdf", PDF, content_type="application/pdf"),
-        name="Bukti",
-    )
-    evidence = Evidence.objects.get()
+    # Two rows sharing one blob (the same bytes uploaded twice) and one of their own.
+    for label, name, content in (
+        ("Bukti", "bukti.pdf", PDF),
+        ("Bukti lagi", "salinan.pdf", PDF),
+        ("Foto", "foto.png", PNG),
+    ):
+        evidence_add(
+            appraisal=appraisal,
+            actor=employee,
+            period=1,
+            upload=SimpleUploadedFile(name, content),
+            name=label,
+        )
+    rows = list(Evidence.objects.order_by("pk"))
+    evidence, copy, photo = rows
+    assert evidence.file.name == copy.file.name != photo.file.name
     source_media = Path(settings.MEDIA_ROOT)
-    assert (source_media / evidence.file.name).exists()
+    source_files = media_files(source_media)
+    assert set(source_files) == {evidence.file.name, photo.file.name}
 
     backup = tmp_path / "backup"
     done = run("backup", str(backup), database=connection.settings_dict["NAME"], media=source_media)
@@ -130,8 +145,15 @@ def test_backup_restore_keeps_the_proof(org, at_state, scratch_databases, tmp_pa
     assert done.returncode == 0, done.stdout + done.stderr
     assert "== restored and verified" in done.stdout
     report = json.loads(done.stdout.split("== verifying the evidence files\n")[1].split("\n==")[0])
-    assert report == {"ok": True, "checked": 1, "problems": []}
-    assert (restored_media / evidence.file.name).read_bytes() == PDF
+    assert report == {"ok": True, "checked": 3, "problems": []}
+    # No file lost or changed: the restored media hold the same blobs, and every row's file
+    # is there and hashes to its name (checked here too, not only by the command).
+    assert media_files(restored_media) == source_files
+    for row in rows:
+        stored = restored_media / row.file.name
+        assert stored.is_file(), row.file.name
+        digest = hashlib.sha256(stored.read_bytes()).hexdigest()
+        assert digest == row.sha256 == content_hash_of(row.file.name)
 
     # The same backup restored, then its audit rows altered by a superuser: caught, by subject.
     altered = scratch_databases("altered")
@@ -161,15 +183,24 @@ def test_backup_restore_keeps_the_proof(org, at_state, scratch_databases, tmp_pa
     assert problems
     assert {p.get("subject") for p in problems} == {f"appraisals.appraisal:{appraisal.pk}"}
 
-    # And an evidence file changed on disk after the restore: named by the evidence check.
+    # And after the restore, one blob changed on disk and another gone: the evidence check
+    # names each row it touches (both rows sharing the changed blob) and its appraisal.
     (restored_media / evidence.file.name).write_bytes(PDF + b"%")
+    (restored_media / photo.file.name).unlink()
     done = run("verify_evidence", database=scratch_databases_name, media=restored_media)
     assert done.returncode == 1
-    assert json.loads(done.stdout)["problems"] == [
-        {
-            "evidence": evidence.pk,
-            "appraisal": appraisal.pk,
-            "problem": "changed",
-            "file": evidence.file.name,
-        }
+    report = json.loads(done.stdout)
+    assert report["ok"] is False and report["checked"] == 3
+    assert report["problems"] == [
+        {"evidence": row.pk, "appraisal": appraisal.pk, "problem": problem, "file": row.file.name}
+        for row, problem in ((evidence, "changed"), (copy, "changed"), (photo, "missing"))
     ]
+
+
+def media_files(root: Path) -> dict[str, str]:
+    """Every file under a media folder, by its relative name, with the SHA-256 of its bytes."""
+    return {
+        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
