@@ -33,6 +33,13 @@ loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 # code while the old ones finish their requests. Preloading in the master would save some
 # memory but HUP would keep serving the old code until a full restart.
 preload_app = False
+# gunicorn (>= 25.1) opens a control socket for `gunicornc` at $XDG_RUNTIME_DIR/gunicorn.ctl or
+# ~/.gunicorn/gunicorn.ctl: one path per user, so two instances on one host (the smoke test's
+# pair, a blue/green switch) take each other's, and the service user's home may not be
+# writable. Reloads go through signals (systemctl reload: HUP); to use gunicornc, give this
+# instance a socket of its own in GUNICORN_CONTROL_SOCKET.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+control_socket_disable = not control_socket
 
 
 # Prometheus (settings/metrics.py): with PROMETHEUS_MULTIPROC_DIR set, each worker writes its
