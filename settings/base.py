@@ -350,7 +350,7 @@ def redis_cache(url: str) -> dict:
     """The cache on Redis, failing fast: a request never waits long for a Redis that is away
     (appraisals/throttling.py then counts in memory)."""
     return {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "settings.redis_cache.RedisCache",
         "LOCATION": url,
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
     }
