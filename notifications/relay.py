@@ -1,6 +1,7 @@
 """The relay: outbox events become messages, and messages go to the broker by id.
 
-Run by beat every few seconds and triggered after each transition commits.
+Run by beat every few seconds and triggered after transitions commit (at most one
+nudge per NOTIFICATIONS_NUDGE_WINDOW per process, none later than that window).
 Rows are claimed with SELECT ... FOR UPDATE SKIP LOCKED, so several relays
 never block each other or hand out the same row twice at once. Publishing is
 at least once (a crash between publish and commit publishes again); delivery
@@ -11,6 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
+import threading
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -47,12 +51,28 @@ def message_id_for(event_id: int, user_id: int, channel: str) -> uuid.UUID:
 
 
 def relay_trigger() -> None:
-    """Ask a worker to relay now. If the broker is down, beat's relay catches up later.
+    """Ask a worker to relay now: at once, or folded into the nudge at the window's end.
 
-    Called after commit: the change is already saved and must not fail now, nor wait
-    for a broker that is away. One attempt, no retries; after a failure the breaker
-    skips the nudge for a pause (the outbox keeps every event; beat relays them).
+    Called after each commit. Beat relays every few seconds anyway; the nudge only makes a
+    notification leave sooner. A publish costs a few ms of the request, so this process
+    sends at most one per NOTIFICATIONS_NUDGE_WINDOW seconds (issue #17): the first
+    commit after a quiet window nudges at once, as before; commits within the window are
+    covered by one more nudge at its end, so none waits longer than the window (plus the
+    relay) for what beat would otherwise do. In eager mode (demo, tests) the nudge is the
+    relay itself, with no broker to spare: every commit runs it.
     """
+    from .tasks import relay
+
+    if relay.app.conf.task_always_eager:
+        _nudge()
+    else:
+        coalescer.trigger()
+
+
+def _nudge() -> None:
+    """One attempt, no retries: the change is saved and must not fail now, nor wait for a
+    broker that is away. After a failure the breaker skips the nudge for a pause (the
+    outbox keeps every event; beat relays them)."""
     from .tasks import relay
 
     if not breaker.closed():
@@ -63,6 +83,54 @@ def relay_trigger() -> None:
         breaker.trip(exc)
     except Exception as exc:  # noqa: BLE001 - the outbox keeps the event either way
         logger.warning("notifications: relay not triggered (%s); beat will pick it up", type(exc))
+
+
+class Coalescer:
+    """At most one call of `send` per window in this process, none later than the window.
+
+    The first trigger after a quiet window sends at once; later ones within it arm one
+    timer for the window's end (one thread, daemon), which sends once for all of them.
+    """
+
+    def __init__(self, send) -> None:
+        self._send = send
+        self._lock = threading.Lock()
+        self._last = -math.inf
+        self._timer: threading.Timer | None = None
+
+    def trigger(self) -> None:
+        window = float(getattr(settings, "NOTIFICATIONS_NUDGE_WINDOW", 0))
+        with self._lock:
+            now = time.monotonic()
+            if self._timer is not None:
+                return  # the nudge at the window's end comes after this commit: it covers it
+            if now - self._last >= window:
+                self._last = now
+                send_now = True
+            else:
+                self._timer = threading.Timer(self._last + window - now, self._at_window_end)
+                self._timer.daemon = True
+                self._timer.start()
+                send_now = False
+        if send_now:
+            self._send()
+
+    def _at_window_end(self) -> None:
+        with self._lock:
+            self._timer = None
+            self._last = time.monotonic()
+        self._send()
+
+    def reset(self) -> None:
+        """Forget the window (tests); a pending nudge is cancelled."""
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer = None
+            self._last = -math.inf
+
+
+coalescer = Coalescer(_nudge)
 
 
 def outbox_relay(*, now: dt.datetime | None = None, limit: int | None = None) -> RelayResult:

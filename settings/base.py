@@ -350,7 +350,7 @@ def redis_cache(url: str) -> dict:
     """The cache on Redis, failing fast: a request never waits long for a Redis that is away
     (appraisals/throttling.py then counts in memory)."""
     return {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "settings.redis_cache.RedisCache",
         "LOCATION": url,
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
     }
@@ -387,6 +387,10 @@ NOTIFICATIONS_RETRY_BACKOFF_MAX = float(os.environ.get("NOTIFICATIONS_RETRY_BACK
 # A queued message not delivered within this many seconds is published again.
 NOTIFICATIONS_LEASE_SECONDS = float(os.environ.get("NOTIFICATIONS_LEASE_SECONDS", "300"))
 NOTIFICATIONS_RELAY_BATCH = int(os.environ.get("NOTIFICATIONS_RELAY_BATCH", "500"))
+# After a commit the relay is nudged at once, then at most once more per this many seconds
+# per web process (the commits in between wait at most this long; beat relays anyway).
+# 0: every commit nudges (issue #17: a nudge is a broker publish of a few ms).
+NOTIFICATIONS_NUDGE_WINDOW = float(os.environ.get("NOTIFICATIONS_NUDGE_WINDOW", "0.2"))
 # Reminders N days before a phase deadline, and before the appeal window closes.
 DEADLINES_REMINDER_DAYS = [int(d) for d in env_list("DEADLINES_REMINDER_DAYS", "3,1")]
 DEADLINES_APPEAL_REMINDER_DAYS = [int(d) for d in env_list("DEADLINES_APPEAL_REMINDER_DAYS", "3")]

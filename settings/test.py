@@ -29,6 +29,9 @@ REST_FRAMEWORK = {
         "verify": "100000/min",
     },
 }
+# Every commit nudges the relay, as the broker tests count; coalescing the nudges has its
+# own test (tests/notifications/test_nudge_window.py), which sets a window.
+NOTIFICATIONS_NUDGE_WINDOW = 0
 # Uploaded evidence goes to a throwaway directory per test process.
 MEDIA_ROOT = tempfile.mkdtemp(prefix="kinerja-media-")
 atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)

@@ -32,6 +32,11 @@ def failed(guards: tuple[Guard, ...], obj: Any, ctx: Context) -> list[Problem]:
     ]
 
 
+def holds(guards: tuple[Guard, ...], obj: Any, ctx: Context) -> bool:
+    """Whether every guard holds: `not failed(...)`, asking in order and only until one fails."""
+    return all(g.check(obj, ctx) for g in guards)
+
+
 def forbidden(t: Transition, obj: Any, ctx: Context) -> list[Problem]:
     """Why the actor may not fire `t` (no role it names, or a restriction): empty if they may."""
     if not ctx.roles & t.roles:

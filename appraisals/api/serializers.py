@@ -1,3 +1,5 @@
+import copy
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -17,13 +19,34 @@ RULE_SCHEMA = {
 }
 
 
-class EmployeeBriefSerializer(serializers.ModelSerializer):
+class FieldsBuiltOnce:
+    """A ModelSerializer whose fields are derived from the model once per class, not per use.
+
+    DRF's ModelSerializer introspects the model and builds every field again for each
+    serializer it makes: for a transition's response (the appraisal and three people)
+    that was most of the response's cost (issue #17). The fields are built once, then
+    each serializer gets fresh copies, as DRF itself does for declared fields
+    (`Serializer.get_fields`), so no state is shared between requests or threads.
+    Only for serializers whose fields depend on nothing but their class (no
+    `get_fields` or `__init__` reading the context).
+    """
+
+    def get_fields(self):
+        cls = type(self)
+        built = cls.__dict__.get("_fields_built")
+        if built is None:
+            built = super().get_fields()
+            cls._fields_built = built
+        return copy.deepcopy(built)
+
+
+class EmployeeBriefSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     class Meta:
         model = Employee
         fields = ["id", "nip", "name"]
 
 
-class AppraisalListSerializer(serializers.ModelSerializer):
+class AppraisalListSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     employee_detail = EmployeeBriefSerializer(source="employee", read_only=True)
     predicate = serializers.SerializerMethodField()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Count, QuerySet
 
 from workflow.errors import NotFound
@@ -10,6 +12,7 @@ from workflow.text import Text
 from ..curve import CurveReport, evaluate
 from ..models import Appraisal, CurveFlag, CurveOverride, Cycle, Unit, UnitPredicate
 from ..models.organisation import path_ids
+from .appraisals import appraisal_state_counts_in
 from .organisation import unit_get_for
 
 CALIBRATION_READERS = {"authority", "panel", "hr_admin", "inspector"}
@@ -91,7 +94,52 @@ def curve_flag_list(*, unit: Unit, cycle: Cycle | int) -> QuerySet[CurveFlag]:
     """Flags raised on the curve the unit's calibration shows (its governing unit's)."""
     cycle_id = cycle if isinstance(cycle, int) else cycle.pk
     governing = governing_predicate(unit_path=unit.path, cycle_id=cycle_id)
+    return _flags_in(scope=governing.unit if governing else unit, cycle_id=cycle_id)
+
+
+@dataclass(frozen=True)
+class UnitFigures:
+    """What the unit dashboard shows of a cycle: appraisals per state in the unit's subtree,
+    the curve it is calibrated against (its governing unit's) and that curve's flags."""
+
+    states: dict[str, int]
+    report: CurveReport
+    governing: UnitPredicate | None
+    flags: QuerySet[CurveFlag]
+
+
+def unit_figures(*, unit: Unit, cycle: Cycle) -> UnitFigures:
+    """The dashboard's figures with the governing predicate asked once (it was asked three
+    times) and, when the unit governs its own curve, states and predicates counted in one
+    pass over the subtree's appraisals instead of two (issue #17). The same figures as
+    `appraisal_state_counts_in`, `curve_report` and `curve_flag_list`."""
+    governing = governing_predicate(unit_path=unit.path, cycle_id=cycle.pk)
     scope = governing.unit if governing else unit
+    if scope.pk == unit.pk:
+        rows = (
+            Appraisal.objects.filter(cycle_id=cycle.pk, unit__path__startswith=unit.path)
+            .order_by()
+            .values_list("state", "predicate")
+            .annotate(n=Count("id"))
+        )
+        states: dict[str, int] = {}
+        predicates: dict[str, int] = {}
+        for state, predicate, n in rows:
+            states[state] = states.get(state, 0) + n
+            if state != "cancelled":  # as _predicate_counts
+                predicates[predicate] = predicates.get(predicate, 0) + n
+    else:
+        states = appraisal_state_counts_in(cycle=cycle, unit=unit)
+        predicates = _predicate_counts(scope=scope, cycle_id=cycle.pk)
+    return UnitFigures(
+        states=states,
+        report=_report(governing, predicates),
+        governing=governing,
+        flags=_flags_in(scope=scope, cycle_id=cycle.pk),
+    )
+
+
+def _flags_in(*, scope: Unit, cycle_id: int) -> QuerySet[CurveFlag]:
     return (
         CurveFlag.objects.filter(cycle_id=cycle_id, unit__path__startswith=scope.path)
         .select_related("unit", "cycle", "acknowledged_by", "appraisal__employee")

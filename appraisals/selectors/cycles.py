@@ -94,12 +94,17 @@ def cycle_appraisal_count(*, cycle: Cycle) -> int:
 
 
 def cycles_with_appraisals_in(*, cycles: list[Cycle], unit: Unit) -> set[int]:
-    """Which of `cycles` have an appraisal in `unit`'s subtree (one query)."""
+    """Which of `cycles` have an appraisal in `unit`'s subtree (one query).
+
+    Asked per cycle with EXISTS, which stops at the first appraisal found: the unit
+    dashboard asks it on every view, and a DISTINCT over the subtree's appraisals read
+    every one of them (for an agency's top unit, all its appraisals; issue #17).
+    """
+    here = Appraisal.objects.filter(cycle=OuterRef("pk"), unit__path__startswith=unit.path)
     return set(
-        Appraisal.objects.filter(cycle__in=cycles, unit__path__startswith=unit.path)
-        .order_by()
-        .values_list("cycle_id", flat=True)
-        .distinct()
+        Cycle.objects.filter(pk__in=[c.pk for c in cycles])
+        .filter(Exists(here))
+        .values_list("pk", flat=True)
     )
 
 

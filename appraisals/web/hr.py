@@ -32,12 +32,9 @@ from ..lifecycle import APPRAISAL_WORKFLOW
 from ..models import BulkJob, Cycle, Unit
 from ..policies import profile_of
 from ..selectors import bulk_job_get_visible
-from ..selectors.appraisals import appraisal_state_counts_in
 from ..selectors.calibration import (
     curve_flag_get_of,
-    curve_flag_list,
-    curve_report,
-    governing_predicate,
+    unit_figures,
     unit_get_visible,
 )
 from ..selectors.cycles import (
@@ -453,10 +450,9 @@ def _dashboard_page(
         "posted_reason": request.POST.get("reason", "") if failed_flag else "",
     }
     if cycle is not None:
-        counts = appraisal_state_counts_in(cycle=cycle, unit=unit)
+        figures = unit_figures(unit=unit, cycle=cycle)
+        counts, report, governing = figures.states, figures.report, figures.governing
         total = sum(counts.values())
-        report = curve_report(unit=unit, cycle=cycle)
-        governing = governing_predicate(unit_path=unit.path, cycle_id=cycle.pk)
         bands = predicate_bands(report)
         profile = profile_of(request.user)
         context.update(
@@ -477,7 +473,7 @@ def _dashboard_page(
                     flag,
                     not flag.acknowledged and "authority" in profile.holds_in(flag.unit.path),
                 )
-                for flag in curve_flag_list(unit=unit, cycle=cycle)
+                for flag in figures.flags
             ],
         )
     status = errors.status if errors else 200

@@ -1,17 +1,19 @@
 """Queries per transition are pinned and do not grow with the history's length."""
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from appraisals.models import Appraisal
+from appraisals.models import Appraisal, Cycle
 from appraisals.policies import forget_profile
 from appraisals.services.cycles import cycle_open
 from audit.services import audit_event_append
 from workflow.actors import system_actor
 
 from ..factories import EmployeeFactory, supervise
-from ..flow import add_plan_item, advance
+from ..flow import add_plan_item, advance, valid_body
 
 pytestmark = pytest.mark.django_db
 
@@ -148,3 +150,28 @@ def test_the_web_transition_reads_the_row_once_and_as_few_statements(org):
         counts.append(len(ctx.captured_queries))
     few, many = counts
     assert few == many
+
+
+# The appraiser records the discussion before the period's end: the frame (profile, lock,
+# update, history, chain head, event, outbox: 7), the discussion and its history row (2).
+# The response offers nothing more to the appraiser yet, and since #17 asks no further
+# than the first unmet guard: issuing the result waits for the period's end, so the curve
+# (the governing predicate) is not read. Was 2 + 10.
+MAX_QUERIES_RECORD_DISCUSSION = 2 + 9
+
+
+def test_record_discussion_before_the_period_ends_reads_no_curve(org, api, at_state):
+    appraisal = at_state("reviewed")
+    later = dt.date.today() + dt.timedelta(days=400)
+    Cycle.objects.filter(pk=appraisal.cycle_id).update(ends_on=later, issue_early_days=0)
+    user = org.users["appraiser"]
+    body = valid_body("record_discussion", appraisal)
+    forget_profile(user)
+    url = f"/api/appraisals/{appraisal.pk}/transitions/record_discussion/"
+    with CaptureQueriesContext(connection) as ctx:
+        r = api(user).post(url, body, format="json")
+    assert r.status_code == 200, r.json()
+    assert r.json()["state"] == "discussed"
+    assert len(ctx.captured_queries) <= MAX_QUERIES_RECORD_DISCUSSION, [
+        q["sql"][:80] for q in ctx.captured_queries
+    ]
