@@ -8,6 +8,7 @@ import json
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.utils import translation
 
 from audit.canonical import GENESIS, chain_hash
 from audit.checkpoints import _seal_batch, checkpoint_seal, signing_key
@@ -72,8 +73,10 @@ def test_heads_go_to_the_inspectorate_by_email(
     histories, settings, django_capture_on_commit_callbacks
 ):
     settings.AUDIT_PUBLISH_EMAIL = "inspektorat@example.go.id, arsip@example.go.id"
-    [cp] = seal_and_publish(django_capture_on_commit_callbacks)
+    with translation.override("id"):
+        [cp] = seal_and_publish(django_capture_on_commit_callbacks)
     [message] = mail.outbox
+    assert message.subject == f"Kepala pohon audit bertanda tangan, checkpoint {cp.number}"
     assert message.to == ["inspektorat@example.go.id", "arsip@example.go.id"]
     body = json.loads(message.body)
     assert body["tree_root"] == cp.tree_root and "entries" not in body
