@@ -42,6 +42,44 @@ from .seals import (
 _BATCH = 500
 
 
+class _Proofs:
+    """Inclusion proofs against one signed root, many at a time.
+
+    The tree is walked level by level as it is built (merkle.levels: a node without
+    a sibling is carried up), so each computed node has a place (level, index). A
+    proof that verifies makes every node it computed known; a later proof stops at
+    the first known place it reaches: equal, it holds; different, it fails. Heads
+    spread over a checkpoint share their upper levels, so this saves most of them.
+    """
+
+    def __init__(self, root: bytes, size: int) -> None:
+        self.root, self.size = root, size
+        self.known: dict[tuple[int, int], bytes] = {}
+
+    def holds(self, leaf: bytes, index: int, path: list[bytes]) -> bool:
+        if not 0 <= index < self.size:
+            return False
+        node, width, level, computed = leaf, self.size, 0, []
+        path = iter(path)
+        while width > 1:
+            sibling = index ^ 1
+            if sibling < width:
+                other = next(path, None)
+                if other is None:
+                    return False
+                node = merkle.node_hash(other, node) if index & 1 else merkle.node_hash(node, other)
+            index, width, level = index >> 1, (width + 1) >> 1, level + 1
+            place = (level, index)
+            seen = self.known.get(place)
+            if seen is not None:
+                return seen == node
+            computed.append((place, node))
+        if next(path, None) is not None or node != self.root:
+            return False
+        self.known.update(computed)
+        return True
+
+
 class CannotStart(ValueError):
     """The starting checkpoint cannot anchor an incremental verification."""
 
@@ -64,7 +102,7 @@ def _heads(subjects: list[str], number: int, report: Report, key) -> dict[str, t
             "entries", "frontier", "consistency"
         ):
             signed = key is None or signature_valid(statement_of(cp), cp.signature, key)
-            roots[cp.number] = (bytes.fromhex(cp.root), cp.size) if signed else None
+            roots[cp.number] = _Proofs(bytes.fromhex(cp.root), cp.size) if signed else None
             if not signed:
                 report.add("checkpoint_signature", checkpoint=cp.number)
     starts = {}
@@ -76,7 +114,7 @@ def _heads(subjects: list[str], number: int, report: Report, key) -> dict[str, t
             leaf = leaf_hash(unhex(hash_))
         except ValueError:
             root = None
-        if root is None or not merkle.verify_inclusion(leaf, index, root[1], path, root[0]):
+        if root is None or not root.holds(leaf, index, path):
             report.add("checkpoint_head", subject=subject, seq=seq, checkpoint=head_number)
         # Used even when unproved: the chain is then checked from the head it claims.
         starts[subject] = (seq, hash_)

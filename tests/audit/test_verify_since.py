@@ -13,6 +13,7 @@ from audit.checkpoints import checkpoint_seal, leaf_hashes
 from audit.models import AuditEvent, Checkpoint, CheckpointHead
 from audit.services import audit_event_append
 from audit.verify import CannotStart, verify_audit, verify_since
+from audit.verify.since import _Proofs
 
 from .tamper import raw
 from .test_tampering import located, subject_of
@@ -165,3 +166,25 @@ def test_command_since(grown, capsys):
         call_command("verify_audit", "--since", "2")
     assert exit_.value.code == 1
     assert Checkpoint.objects.count() == 2
+
+
+@pytest.mark.parametrize("size", [1, 2, 3, 5, 8, 13, 40])
+def test_batched_inclusion_proofs_agree_with_one_at_a_time(size):
+    leaves = [merkle.leaf_hash(f"e{i}".encode()) for i in range(size)]
+    tree = merkle.levels(leaves)
+    root = tree[-1][0]
+    proofs = _Proofs(root, size)
+    order = list(range(size))[::-1] + list(range(size))  # a warm cache the second time
+    for i in order:
+        path = merkle.inclusion_path(tree, i)
+        assert merkle.verify_inclusion(leaves[i], i, size, path, root)
+        assert proofs.holds(leaves[i], i, path)
+        forged = merkle.leaf_hash(b"forged")
+        assert not proofs.holds(forged, i, path)
+        if size > 1:
+            assert not proofs.holds(leaves[i], (i + 1) % size, path)
+        if i ^ 1 < size:  # the first step uses the sibling (a carried leaf may stop earlier)
+            bent = [bytes(32)] + path[1:]
+            assert not proofs.holds(leaves[i], i, bent)
+        assert not proofs.holds(leaves[i], size, path)
+    assert not _Proofs(bytes(32), size).holds(leaves[0], 0, merkle.inclusion_path(tree, 0))
