@@ -25,7 +25,7 @@ from __future__ import annotations
 from .. import merkle
 from ..checkpoints import digest, signature_valid, statement_of, tree_head_of
 from ..models import AuditEvent, Checkpoint, CheckpointHead
-from . import reader
+from . import reader, snapshot
 from .chains import Context, Sealed, check_chains
 from .records import check_head, stateful_model, stateful_types
 from .report import Report
@@ -209,26 +209,29 @@ def verify_since(*, checkpoint: int, exported: dict | None = None, chunk_size: i
     if start is None:
         raise CannotStart(f"there is no checkpoint {checkpoint}")
     report = Report()
-    key = _key()
-    sealed, through = _checkpoints(start, report, key, _exported_docs(exported))
-    subjects = _subjects_after(start.last_event_id)
-    starts = _heads(subjects, start.number, report, key)
-    types = {s.partition(":")[0] for s in subjects}
-    ctx = Context(
-        report,
-        sealed=sealed,
-        sealed_through=through,
-        head_types=stateful_types(types),
-        after=start.last_event_id,
-        starts=starts,
-    )
-    # A chain with no recorded head starts at GENESIS; one whose recorded head failed
-    # its proof is checked from it all the same (the checkpoint_head problem says why).
-    where = '"id" > %s'
-    heads = check_chains(
-        reader.stream(where=where, params=[start.last_event_id], chunk_size=chunk_size), ctx
-    )
-    _check_records(heads, report)
+    # One snapshot on PostgreSQL: events committed meanwhile are neither half-read
+    # nor taken for unsealed ones.
+    with snapshot.consistent_reads():
+        key = _key()
+        sealed, through = _checkpoints(start, report, key, _exported_docs(exported))
+        subjects = _subjects_after(start.last_event_id)
+        starts = _heads(subjects, start.number, report, key)
+        types = {s.partition(":")[0] for s in subjects}
+        ctx = Context(
+            report,
+            sealed=sealed,
+            sealed_through=through,
+            head_types=stateful_types(types),
+            after=start.last_event_id,
+            starts=starts,
+        )
+        # A chain with no recorded head starts at GENESIS; one whose recorded head failed
+        # its proof is checked from it all the same (the checkpoint_head problem says why).
+        where = '"id" > %s'
+        heads = check_chains(
+            reader.stream(where=where, params=[start.last_event_id], chunk_size=chunk_size), ctx
+        )
+        _check_records(heads, report)
     report.problems.sort(
         key=lambda p: (p.get("subject", ""), p.get("seq", 0), p.get("checkpoint") or 0)
     )
