@@ -72,7 +72,10 @@ class _Proofs:
             place = (level, index)
             seen = self.known.get(place)
             if seen is not None:
-                return seen == node
+                if seen != node:
+                    return False
+                self.known.update(computed)
+                return True
             computed.append((place, node))
         if next(path, None) is not None or node != self.root:
             return False

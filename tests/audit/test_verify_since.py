@@ -187,4 +187,6 @@ def test_batched_inclusion_proofs_agree_with_one_at_a_time(size):
             bent = [bytes(32)] + path[1:]
             assert not proofs.holds(leaves[i], i, bent)
         assert not proofs.holds(leaves[i], size, path)
+    # Every node was computed once and remembered: later proofs stopped at known ones.
+    assert len(proofs.known) == sum(len(level) for level in tree[1:])
     assert not _Proofs(bytes(32), size).holds(leaves[0], 0, merkle.inclusion_path(tree, 0))
