@@ -10,6 +10,14 @@ The leaves (RFC 9162 leaf hashes of the raw 32-byte event hashes) are the
 events with ids in (previous last_event_id, last_event_id], ordered by subject
 (as text, code point order) and sequence. Exported statements, kept outside
 the database, are what expose a cut-off tail or a rewritten suffix later.
+
+Since migration 0006 each checkpoint also heads one growing RFC 9162 tree over
+every event sealed so far (the checkpoints' leaves one after another): its size
+and root are signed as a *tree head* (tree_head_of), it carries a consistency
+proof from the previous checkpoint's tree, and the chain heads it sealed
+(CheckpointHead, each with its inclusion path). That is what lets
+verify_audit --since check only what is new. The first checkpoint sealed after
+the migration builds the tree over every older checkpoint's leaves once.
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ import hashlib
 import hmac
 import json
 from collections.abc import Iterable, Sequence
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -27,9 +36,10 @@ from django.utils import timezone
 
 from . import merkle
 from .canonical import GENESIS, format_time
-from .models import AuditEvent, Checkpoint
+from .models import AuditEvent, Checkpoint, CheckpointHead
 
 STATEMENT_VERSION = 1
+TREE_HEAD_KIND = "kinerja-audit-tree-head/1"
 EXPORT_FORMAT = "kinerja-audit-checkpoints/1"
 # An arbitrary constant: serialises sealers on PostgreSQL (pg_advisory_xact_lock).
 _SEALER_LOCK = 0x6B696E65
@@ -85,6 +95,27 @@ def signature_valid(doc: dict, signature: str, key: bytes) -> bool:
     return hmac.compare_digest(sign(doc, key), signature)
 
 
+def tree_head_doc(*, number: int, tree_size: int, tree_root: str, statement: str) -> dict:
+    """What a checkpoint's tree signature signs: the whole log's size and root, bound
+    to the checkpoint's statement (its digest)."""
+    return {
+        "kind": TREE_HEAD_KIND,
+        "number": number,
+        "tree_size": tree_size,
+        "tree_root": tree_root,
+        "statement": statement,
+    }
+
+
+def tree_head_of(cp: Checkpoint) -> dict:
+    return tree_head_doc(
+        number=cp.number,
+        tree_size=cp.tree_size,
+        tree_root=cp.tree_root,
+        statement=digest(statement_of(cp)),
+    )
+
+
 # -- leaves -------------------------------------------------------------------------
 
 
@@ -120,6 +151,48 @@ def leaf_index(entries: Sequence[list], subject: str, seq: int) -> int | None:
     return None
 
 
+def heads_of(number: int, entries: Sequence[list], tree: list[list[bytes]]) -> list:
+    """Each subject's last sealed event in a checkpoint, with its inclusion path."""
+    last: dict[str, tuple[int, str, int]] = {}
+    offset = 0
+    for subject, first, hexes in entries:
+        n = len(hexes) // 64
+        last[subject] = (first + n - 1, hexes[-64:], offset + n - 1)
+        offset += n
+    return [
+        CheckpointHead(
+            number=number,
+            subject=subject,
+            seq=seq,
+            hash=hash_,
+            leaf_index=index,
+            path="".join(p.hex() for p in merkle.inclusion_path(tree, index)),
+        )
+        for subject, (seq, hash_, index) in last.items()
+    ]
+
+
+def _tree_before(prev: Checkpoint | None) -> tuple[int, list[bytes]]:
+    """(size, frontier) of the whole log's tree up to `prev`.
+
+    Checkpoints sealed before the tree existed have none: their leaves are read
+    once, and their chain heads recorded, so the tree starts complete.
+    """
+    if prev is None:
+        return 0, []
+    if prev.tree_size is not None:
+        return prev.tree_size, [bytes.fromhex(h) for h in prev.frontier]
+    size, frontier, heads = 0, [], []
+    for old in Checkpoint.objects.filter(number__lte=prev.number).order_by("number"):
+        hashed = leaf_hashes(old.entries)
+        frontier = merkle.frontier_append(frontier, size, hashed)
+        size += len(hashed)
+        if not CheckpointHead.objects.filter(number=old.number).exists():
+            heads += heads_of(old.number, old.entries, merkle.levels(hashed))
+    CheckpointHead.objects.bulk_create(heads, batch_size=2000)
+    return size, frontier
+
+
 # -- sealing -------------------------------------------------------------------------
 
 
@@ -153,15 +226,25 @@ def _seal_batch(*, up_to: int, max_events: int, key: bytes, at: dt.datetime):
         if not rows:
             return None
         entries = entries_of((f"{t}:{s}", seq, h) for _id, t, s, seq, h in rows)
+        hashed = leaf_hashes(entries)
+        tree = merkle.levels(hashed)
         doc = statement_doc(
             number=prev.number + 1 if prev else 1,
             at=format_time(at),
             last_event_id=rows[-1][0],
             size=len(rows),
-            root=merkle.root(leaf_hashes(entries)).hex(),
+            root=tree[-1][0].hex(),
             prev=digest(statement_of(prev)) if prev else GENESIS,
         )
-        return Checkpoint.objects.create(
+        old_size, old_frontier = _tree_before(prev)
+        frontier = merkle.frontier_append(old_frontier, old_size, hashed)
+        head = tree_head_doc(
+            number=doc["number"],
+            tree_size=old_size + len(hashed),
+            tree_root=merkle.frontier_root(frontier).hex(),
+            statement=digest(doc),
+        )
+        cp = Checkpoint.objects.create(
             number=doc["number"],
             at=at,
             last_event_id=doc["last_event_id"],
@@ -170,7 +253,18 @@ def _seal_batch(*, up_to: int, max_events: int, key: bytes, at: dt.datetime):
             prev=doc["prev"],
             signature=sign(doc, key),
             entries=entries,
+            tree_size=head["tree_size"],
+            tree_root=head["tree_root"],
+            tree_signature=sign(head, key),
+            frontier=[h.hex() for h in frontier],
+            consistency=[h.hex() for h in merkle.consistency_proof(old_size, old_frontier, hashed)],
         )
+        CheckpointHead.objects.bulk_create(heads_of(cp.number, entries, tree), batch_size=2000)
+        # Published only once committed: a head that a rollback undid must not be out there.
+        from .publish import checkpoint_publish
+
+        transaction.on_commit(partial(checkpoint_publish, checkpoint_id=cp.pk))
+        return cp
 
 
 def checkpoint_seal(*, max_events: int | None = None) -> list[Checkpoint]:

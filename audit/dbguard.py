@@ -28,7 +28,12 @@ END
 $$;
 """
 
-AUDIT_TABLES = ("audit_auditevent", "audit_checkpoint", "audit_readaccess")
+AUDIT_TABLES = (
+    "audit_auditevent",
+    "audit_checkpoint",
+    "audit_checkpointhead",
+    "audit_readaccess",
+)
 
 
 def _trigger_sql(quoted_table: str) -> str:

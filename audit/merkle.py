@@ -89,3 +89,128 @@ def verify_inclusion(
         fn >>= 1
         sn >>= 1
     return sn == 0 and r == expected_root
+
+
+# -- growing trees and consistency proofs (RFC 9162 2.1.4) ----------------------------
+#
+# A tree of `size` leaves is summarised by its *frontier*: the roots of the perfect
+# subtrees that its size's binary digits cut it into, largest (leftmost) first. The
+# frontier is enough to append leaves, to compute the root, and to prove consistency
+# with any larger tree: every node a proof needs lies either wholly among the old
+# leaves (and is then built from frontier nodes) or wholly among the new ones.
+
+
+def _spans(size: int) -> list[tuple[int, int]]:
+    """[start, end) of each frontier node of a tree of `size` leaves, left to right."""
+    spans, start = [], 0
+    for bit in range(size.bit_length() - 1, -1, -1):
+        if size >> bit & 1:
+            spans.append((start, start + (1 << bit)))
+            start += 1 << bit
+    return spans
+
+
+def frontier_root(frontier: Sequence[bytes]) -> bytes:
+    """MTH of the tree the frontier summarises (its nodes folded from the right)."""
+    if not frontier:
+        return EMPTY_ROOT
+    r = frontier[-1]
+    for node in reversed(frontier[:-1]):
+        r = node_hash(node, r)
+    return r
+
+
+def frontier_append(frontier: Sequence[bytes], size: int, leaf_hashes: Sequence[bytes]) -> list:
+    """The frontier after appending `leaf_hashes` to a tree of `size` leaves."""
+    if len(frontier) != bin(size).count("1"):
+        raise ValueError(f"a frontier of {len(frontier)} nodes cannot summarise {size} leaves")
+    stack = [(node, hi - lo) for node, (lo, hi) in zip(frontier, _spans(size), strict=True)]
+    for leaf in leaf_hashes:
+        node, width = leaf, 1
+        while stack and stack[-1][1] == width:
+            left, _ = stack.pop()
+            node, width = node_hash(left, node), width * 2
+        stack.append((node, width))
+    return [node for node, _ in stack]
+
+
+def _subtree(lo: int, hi: int, old: int, frontier: Sequence[bytes], new: Sequence[bytes]) -> bytes:
+    """MTH(D[lo:hi]) from the old tree's frontier (hi <= old) or the new leaves (lo >= old)."""
+    if lo >= old:
+        return root(new[lo - old : hi - old])
+    if hi > old:
+        raise ValueError(f"[{lo}, {hi}) straddles the old tree's end {old}")
+    nodes = [n for n, (a, b) in zip(frontier, _spans(old), strict=True) if lo <= a and b <= hi]
+    covered = [(a, b) for a, b in _spans(old) if lo <= a and b <= hi]
+    if not covered or covered[0][0] != lo or covered[-1][1] != hi:
+        raise ValueError(f"[{lo}, {hi}) is not made of frontier nodes of {old}")
+    return frontier_root(nodes)
+
+
+def consistency_proof(
+    old_size: int, frontier: Sequence[bytes], new_leaves: Sequence[bytes]
+) -> list[bytes]:
+    """PROOF(m, D[n]) of RFC 9162 2.1.4.1, m = old_size, n = m + len(new_leaves).
+
+    Needs only the old tree's frontier and the appended leaves, never the old leaves.
+    """
+    m, n = old_size, old_size + len(new_leaves)
+    if not 0 < m <= n:
+        return []  # nothing to prove from an empty tree (RFC: 0 < m < n)
+    proof: list[bytes] = []
+
+    def subproof(lo: int, hi: int, m: int, complete: bool) -> None:
+        # SUBPROOF(m, D[lo:hi], b) with m counted from lo.
+        size = hi - lo
+        if m == size:
+            if not complete:
+                proof.append(_subtree(lo, hi, old_size, frontier, new_leaves))
+            return
+        k = 1 << ((size - 1).bit_length() - 1)  # the largest power of two < size
+        if m <= k:
+            subproof(lo, lo + k, m, complete)
+            proof.append(_subtree(lo + k, hi, old_size, frontier, new_leaves))
+        else:
+            subproof(lo + k, hi, m - k, False)
+            proof.append(_subtree(lo, lo + k, old_size, frontier, new_leaves))
+
+    if m < n:
+        subproof(0, n, m, True)
+    return proof
+
+
+def verify_consistency(
+    old_size: int, new_size: int, old_root: bytes, new_root: bytes, proof: Sequence[bytes]
+) -> bool:
+    """RFC 9162 2.1.4.2: does `proof` show the tree of old_size is a prefix of new_size's?"""
+    if not 0 <= old_size <= new_size:
+        return False
+    if old_size == new_size:
+        return not proof and old_root == new_root
+    if old_size == 0:
+        return not proof  # the empty tree is a prefix of every tree
+    proof = list(proof)
+    if old_size & (old_size - 1) == 0:  # a power of two: the old root is itself a node
+        proof.insert(0, old_root)
+    if not proof:
+        return False
+    fn, sn = old_size - 1, new_size - 1
+    while fn & 1:
+        fn >>= 1
+        sn >>= 1
+    fr = sr = proof[0]
+    for c in proof[1:]:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            fr = node_hash(c, fr)
+            sr = node_hash(c, sr)
+            if not fn & 1:
+                while fn and not fn & 1:
+                    fn >>= 1
+                    sn >>= 1
+        else:
+            sr = node_hash(sr, c)
+        fn >>= 1
+        sn >>= 1
+    return sn == 0 and fr == old_root and sr == new_root

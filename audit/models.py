@@ -120,12 +120,47 @@ class Checkpoint(AppendOnlyModel):
     prev = models.CharField(max_length=64)
     signature = models.CharField(max_length=64)
     entries = models.JSONField(default=list)
+    # The log as one growing RFC 9162 tree: every event sealed so far, checkpoint after
+    # checkpoint (each one's leaves in `entries` order). Signed apart from the statement
+    # (see checkpoints.tree_head), so statements, bundles and exports keep their form;
+    # null on checkpoints sealed before the tree existed.
+    tree_size = models.BigIntegerField(null=True, blank=True)
+    tree_root = models.CharField(max_length=64, blank=True, default="")
+    tree_signature = models.CharField(max_length=64, blank=True, default="")
+    # The tree's frontier (merkle.frontier_append): enough to grow it without its leaves.
+    frontier = models.JSONField(default=list, blank=True)
+    # RFC 9162 consistency proof from the previous checkpoint's tree to this one's.
+    consistency = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["number"]
 
     def __str__(self) -> str:
         return f"checkpoint {self.number} ({self.size} events)"
+
+
+class CheckpointHead(AppendOnlyModel):
+    """A chain's head as a checkpoint sealed it: the subject's last event in that checkpoint.
+
+    Incremental verification (verify_audit --since) continues each chain from its head
+    at the starting checkpoint without reading older events; `path` (concatenated hex)
+    proves the head's hash is leaf `leaf_index` of the checkpoint's signed `root`.
+    """
+
+    number = models.PositiveIntegerField()  # the checkpoint's
+    subject = models.CharField(max_length=165)
+    seq = models.PositiveIntegerField()
+    hash = models.CharField(max_length=64)
+    leaf_index = models.PositiveIntegerField()
+    path = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["subject", "number"], name="audit_head_subject_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject}#{self.seq} at checkpoint {self.number}"
 
 
 class ReadAccess(AppendOnlyModel):

@@ -20,6 +20,15 @@ Prints each run, the medians, events/s and the ratio to hashlib (the issue
 aims for >= 0.3), and the CPU time this process spent verifying (PostgreSQL's
 own CPU time to produce the rows comes on top, and full-parallel's worker
 processes are not counted: their time shows in the wall time).
+
+With --incremental, instead: N sealed events (--events), then --new events
+appended one to each of as many existing chains (continuing from their heads,
+as new transitions do) and sealed in one more checkpoint; per run it times the
+full verification against verify_since(the last checkpoint before the new
+events) and prints the ratio (issue #21 aims for >= 50x at 1M sealed + 10k new):
+
+    .venv/bin/python benchmarks/audit_verify.py --incremental --events 100000 --new 1000
+    .venv/bin/python benchmarks/audit_verify.py --incremental --events 1000000 --new 10000
 """
 
 from __future__ import annotations
@@ -137,6 +146,110 @@ def generate(n: int, chain: int, seed: int = 7) -> list[bytes]:
     return inputs
 
 
+def extend(n: int, chain: int, seed: int = 11) -> int:
+    """Append one event to each of the first n subjects, continuing its chain; returns n."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from audit.bulk import insert_rows
+    from audit.canonical import canonical_bytes, normalise
+    from audit.models import AuditEvent
+
+    rng = random.Random(seed)
+    heads = {}
+    ids = [str(s + 1) for s in range(n)]
+    for i in range(0, len(ids), 500):
+        qs = AuditEvent.objects.filter(
+            subject_type="bench.appraisal", subject_id__in=ids[i : i + 500]
+        )
+        for sid, seq, hash_ in qs.order_by("subject_id", "seq").values_list(
+            "subject_id", "seq", "hash"
+        ):
+            heads[sid] = (seq, hash_)  # the last seq wins
+    if len(heads) < n:
+        raise SystemExit(f"--new {n} needs as many subjects; there are {len(heads)}")
+    now = timezone.now()
+    rows = []
+    for s, sid in enumerate(ids):
+        seq, prev = heads[sid][0] + 1, heads[sid][1]
+        scope = f"/1/{s % 37 + 2}/"
+        changes = normalise({"version": [seq - 1, seq], "catatan": f"tambahan {rng.randint(1, 9)}"})
+        fields = {
+            "subject": f"bench.appraisal:{sid}",
+            "seq": seq,
+            "at": now,
+            "actor": f"pegawai{s % 5000}",
+            "actor_name": f"Pegawai Nomor {s % 5000}",
+            "action": "note.added",
+            "from_state": "final",
+            "to_state": "final",
+            "reason": rng.choice(REASONS),
+            "changes": changes,
+            "scope": scope,
+        }
+        digest = hashlib.sha256(bytes.fromhex(prev) + canonical_bytes(**fields)).hexdigest()
+        rows.append(
+            {
+                "subject_type": "bench.appraisal",
+                "subject_id": sid,
+                "seq": seq,
+                "at": now,
+                "actor_id": None,
+                "actor_username": fields["actor"],
+                "actor_name": fields["actor_name"],
+                "action": "note.added",
+                "from_state": "final",
+                "to_state": "final",
+                "reason": fields["reason"],
+                "changes": changes,
+                "request_id": "",
+                "scope": scope,
+                "prev_hash": prev,
+                "hash": digest,
+            }
+        )
+    _flush(connection, AuditEvent, rows, insert_rows)
+    return n
+
+
+def incremental(args) -> None:
+    """Full verification against verify_since, 'sealed' + 'new' events."""
+    from audit.checkpoints import checkpoint_seal
+    from audit.verify import verify_audit, verify_since
+
+    t = time.perf_counter()
+    generate(args.events, args.chain)
+    print(f"generated {args.events} in {time.perf_counter() - t:.1f} s")
+    t = time.perf_counter()
+    sealed = checkpoint_seal()
+    print(f"sealed {len(sealed)} checkpoints in {time.perf_counter() - t:.1f} s")
+    start = sealed[-1].number
+    t = time.perf_counter()
+    extend(args.new, args.chain)
+    more = checkpoint_seal()
+    print(
+        f"{args.new} new events, {len(more)} more checkpoint(s) in {time.perf_counter() - t:.1f} s"
+    )
+    total = args.events + args.new
+    full, since = [], []
+    for run in range(args.runs):
+        t = time.perf_counter()
+        report = verify_audit()
+        full.append(time.perf_counter() - t)
+        assert report.ok and report.checked == total, report.problems[:5]
+        t = time.perf_counter()
+        report = verify_since(checkpoint=start)
+        since.append(time.perf_counter() - t)
+        assert report.ok and report.checked == args.new, report.problems[:5]
+        print(f"run {run + 1}: full {full[-1]:.3f} s, since checkpoint {start} {since[-1]:.3f} s")
+    f, i = statistics.median(full), statistics.median(since)
+    print(
+        f"median full: {f:.3f} s ({total / f:,.0f} events/s); "
+        f"median incremental: {i:.3f} s ({args.new / i:,.0f} new events/s)"
+    )
+    print(f"incremental is {f / i:.1f}x faster than full (issue #21 aims for >= 50x at 1M + 10k)")
+
+
 def _flush(connection, model, rows, insert_rows):
     from django.db import transaction
 
@@ -163,6 +276,14 @@ def main() -> None:
     parser.add_argument(
         "--workers", type=int, default=0, help="processes for full-parallel (0: one per CPU)"
     )
+    parser.add_argument(
+        "--incremental",
+        action="store_true",
+        help="time full verification against verify_audit --since instead",
+    )
+    parser.add_argument(
+        "--new", type=int, default=1000, help="with --incremental: events after the checkpoint"
+    )
     args = parser.parse_args()
 
     import django
@@ -183,6 +304,10 @@ def main() -> None:
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
+        if args.incremental:
+            print(f"database: {connection.vendor}, sealed: {args.events}, new: {args.new}")
+            incremental(args)
+            return
         workers = parallel.workers_wanted(args.workers)
         alone = "; ".join(parallel.obstacles(workers))
         print(

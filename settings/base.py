@@ -456,6 +456,13 @@ AUDIT_CHECKPOINT_KEY = os.environ.get("AUDIT_CHECKPOINT_KEY", "") or (
 )
 AUDIT_CHECKPOINT_INTERVAL = float(os.environ.get("AUDIT_CHECKPOINT_INTERVAL", "600"))
 AUDIT_CHECKPOINT_MAX_EVENTS = int(os.environ.get("AUDIT_CHECKPOINT_MAX_EVENTS", "100000"))
+# Each checkpoint's signed tree head is published, once committed, where the database
+# cannot rewrite it (audit/publish.py): files in this directory (verify_audit compares
+# with them automatically), with the sealed leaves unless AUDIT_PUBLISH_ENTRIES=0, and/or
+# an e-mail to the inspectorate (comma-separated addresses).
+AUDIT_PUBLISH_DIR = os.environ.get("AUDIT_PUBLISH_DIR", "")
+AUDIT_PUBLISH_ENTRIES = os.environ.get("AUDIT_PUBLISH_ENTRIES", "1") not in ("0", "false", "")
+AUDIT_PUBLISH_EMAIL = os.environ.get("AUDIT_PUBLISH_EMAIL", "")
 # Processes for `manage.py verify_audit`'s chain pass on PostgreSQL (0: one per CPU).
 AUDIT_VERIFY_WORKERS = int(os.environ.get("AUDIT_VERIFY_WORKERS", "0"))
 CELERY_BEAT_SCHEDULE["audit-checkpoint"] = {

@@ -23,9 +23,18 @@ from .chains import Context, check_chains
 from .records import check_records, stateful_types
 from .report import KINDS, Report
 from .seals import check_checkpoints
+from .since import CannotStart, verify_since
 from .subject import verify_subject
 
-__all__ = ["KINDS", "Report", "verify_audit", "verify_chains", "verify_subject"]
+__all__ = [
+    "KINDS",
+    "CannotStart",
+    "Report",
+    "verify_audit",
+    "verify_chains",
+    "verify_since",
+    "verify_subject",
+]
 
 
 def _ordered(report: Report) -> Report:
@@ -61,7 +70,15 @@ def verify_chains(*, chunk_size: int = 10000, workers: int = 1) -> Report:
 def verify_audit(
     *, exported: dict | None = None, chunk_size: int = 10000, workers: int = 1
 ) -> Report:
-    """Everything; `workers` processes for the chain pass (0: one per CPU), where usable."""
+    """Everything; `workers` processes for the chain pass (0: one per CPU), where usable.
+
+    `exported`: checkpoints kept outside the database (an export, or the published
+    heads); when not given, the heads published to AUDIT_PUBLISH_DIR, if any.
+    """
+    if exported is None:
+        from ..publish import published_default
+
+        exported = published_default()
     report = Report()
     sealed, through = check_checkpoints(report, exported=exported)
     types = AuditEvent.objects.order_by().values_list("subject_type", flat=True).distinct()

@@ -94,6 +94,10 @@ class Context:
     sealed_through: int = 0
     head_types: frozenset[str] = frozenset()
     cache: dict = field(default_factory=dict)
+    # Incremental verification (since.py): only events with ids above `after` are
+    # read, and a chain continues from its head at that point, (seq, hash).
+    after: int = 0
+    starts: dict[str, tuple[int, str]] = field(default_factory=dict)
 
 
 def changes_of(text: str, cache: dict) -> tuple[str, object, int]:
@@ -118,7 +122,7 @@ def changes_of(text: str, cache: dict) -> tuple[str, object, int]:
 def _pass_one(chunks: Iterable[list[tuple]], ctx: Context) -> dict[str, _Subject]:
     sha, unhex, exact = hashlib.sha256, bytes.fromhex, canonical_text
     fix_at = reader.at_fixer()
-    cache, sealed, through = ctx.cache, ctx.sealed, ctx.sealed_through
+    cache, sealed, through, starts = ctx.cache, ctx.sealed, ctx.sealed_through, ctx.starts
     add = ctx.report.add
     subjects: dict[str, _Subject] = {}
     heads_wanted = bool(ctx.head_types)
@@ -146,6 +150,8 @@ def _pass_one(chunks: Iterable[list[tuple]], ctx: Context) -> dict[str, _Subject
             st = subjects.get(subject)
             if st is None:
                 st = subjects[subject] = _Subject(sealed.pop(subject, None))
+                if starts:
+                    st.last_seq, st.last_hash = starts.get(subject, (0, GENESIS))
             # The hash, on its own. Spliced verbatim into the template, the values
             # are canonical when none needs JSON escaping: no quote beyond the
             # template's and the changes', no backslash, nothing unprintable (a
@@ -235,10 +241,11 @@ def _pass_two(subject: str, st: _Subject, ctx: Context) -> None:
     """A disordered subject, again, in sequence order."""
     stype, _, sid = subject.partition(":")
     st.problems = []
-    expected, prev = 1, GENESIS
+    start_seq, prev = ctx.starts.get(subject, (0, GENESIS))
+    expected = start_seq + 1
     seal, sealed_bad = st.sealed, False
     st.version = NO_VERSION
-    for row in reader.subject_rows(stype, sid):
+    for row in reader.subject_rows(stype, sid, after=ctx.after):
         eid, seq, to_state, changes, prev_hash, hash_ = (
             row[0],
             row[3],

@@ -68,11 +68,11 @@ def stream(*, where: str = "", params: Sequence = (), chunk_size: int = 10000) -
         cursor.close()
 
 
-def subject_rows(subject_type: str, subject_id: str) -> list[tuple]:
-    """Rows (COLUMNS order) of one subject, in chain order."""
+def subject_rows(subject_type: str, subject_id: str, *, after: int = 0) -> list[tuple]:
+    """Rows (COLUMNS order) of one subject with ids above `after`, in chain order."""
     with connection.cursor() as cursor:
         cursor.execute(
-            _select('"subject_type" = %s AND "subject_id" = %s', '"seq", "id"'),
-            [subject_type, subject_id],
+            _select('"subject_type" = %s AND "subject_id" = %s AND "id" > %s', '"seq", "id"'),
+            [subject_type, subject_id, after],
         )
         return cursor.fetchall()

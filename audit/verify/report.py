@@ -22,6 +22,9 @@ KINDS = {
     "checkpoint_missing": "an exported checkpoint is not in the database",
     "checkpoint_differs": "an exported checkpoint differs from the database's",
     "checkpoint_key_missing": "no key to check checkpoint signatures with",
+    "checkpoint_tree": "the tree head (size, root, signature) does not follow from the leaves",
+    "checkpoint_consistency": "the consistency proof from the previous tree head does not verify",
+    "checkpoint_head": "a recorded chain head is not a leaf of its checkpoint's signed root",
 }
 
 

@@ -3,16 +3,86 @@ the per-subject index of sealed hashes that the chain pass compares against."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.conf import settings
 
 from .. import merkle
 from ..canonical import GENESIS
-from ..checkpoints import digest, leaf_hashes, signature_valid, statement_doc, statement_of
+from ..checkpoints import (
+    digest,
+    leaf_hashes,
+    signature_valid,
+    statement_doc,
+    statement_of,
+    tree_head_of,
+)
 from ..models import Checkpoint
 from .chains import Sealed
 from .report import Report
 
 STATEMENT_KEYS = ("number", "at", "last_event_id", "size", "root", "prev")
+TREE_KEYS = ("tree_size", "tree_root", "tree_signature")
+
+
+@dataclass
+class Tree:
+    """The whole log's tree as verification grew it: size, frontier, root."""
+
+    size: int = 0
+    frontier: list[bytes] = field(default_factory=list)
+
+    @property
+    def root(self) -> bytes:
+        return merkle.frontier_root(self.frontier)
+
+    @classmethod
+    def stored(cls, cp: Checkpoint) -> Tree | None:
+        """The tree `cp` recorded, if its frontier folds to its root (which is signed)."""
+        try:
+            frontier = [bytes.fromhex(h) for h in cp.frontier]
+        except (TypeError, ValueError):
+            return None
+        tree = cls(cp.tree_size or 0, frontier)
+        if len(frontier) != bin(tree.size).count("1") or tree.root.hex() != cp.tree_root:
+            return None
+        return tree
+
+
+def check_tree(
+    report: Report, cp: Checkpoint, leaves: list[bytes] | None, before: Tree | None, key
+) -> Tree | None:
+    """`cp`'s tree head against the tree before it grown by its leaves, and its
+    consistency proof from the previous head; returns the tree after `cp`.
+
+    `leaves` None: they did not hash to the signed root (reported elsewhere), so
+    the tree goes on from what `cp` recorded. Checkpoints sealed before the tree
+    existed carry no head: their leaves only grow it.
+    """
+    grown = None
+    if before is not None and leaves is not None:
+        grown = Tree(
+            before.size + len(leaves), merkle.frontier_append(before.frontier, before.size, leaves)
+        )
+    if cp.tree_size is None:
+        return grown
+    where = {"checkpoint": cp.number}
+    signed = key is None or signature_valid(tree_head_of(cp), cp.tree_signature, key)
+    if not signed or (
+        grown is not None and (grown.size != cp.tree_size or grown.root.hex() != cp.tree_root)
+    ):
+        report.add("checkpoint_tree", **where)
+    if before is not None and before.size:
+        try:
+            proof = [bytes.fromhex(h) for h in cp.consistency]
+            new_root = bytes.fromhex(cp.tree_root)
+        except (TypeError, ValueError):
+            proof, new_root = None, b""
+        if proof is None or not merkle.verify_consistency(
+            before.size, cp.tree_size, before.root, new_root, proof
+        ):
+            report.add("checkpoint_consistency", **where)
+    return grown if grown is not None else Tree.stored(cp)
 
 
 def _key() -> bytes | None:
@@ -20,12 +90,35 @@ def _key() -> bytes | None:
     return key.encode("utf-8") if key else None
 
 
-def _leaves_match(entries, doc: dict) -> bool:
+def matching_leaves(entries, doc: dict) -> list[bytes] | None:
+    """The leaf hashes of `entries` if they make the signed root, else None."""
     try:
         leaves = leaf_hashes(entries)
     except (TypeError, ValueError):
-        return False
-    return len(leaves) == doc["size"] and merkle.root(leaves).hex() == doc["root"]
+        return None
+    if len(leaves) == doc["size"] and merkle.root(leaves).hex() == doc["root"]:
+        return leaves
+    return None
+
+
+def _leaves_match(entries, doc: dict) -> bool:
+    return matching_leaves(entries, doc) is not None
+
+
+def published_differs(cp: Checkpoint, doc: dict, kept: dict) -> list[str]:
+    """The fields in which the database's checkpoint differs from a published one."""
+    kept_doc = statement_doc(**{k: kept.get(k) for k in STATEMENT_KEYS})
+    differ = [k for k in STATEMENT_KEYS if kept_doc[k] != doc[k]]
+    if kept.get("signature") != cp.signature:
+        differ.append("signature")
+    if "tree_root" in kept:
+        ours = {
+            "tree_size": cp.tree_size,
+            "tree_root": cp.tree_root,
+            "tree_signature": cp.tree_signature,
+        }
+        differ += [k for k in TREE_KEYS if kept.get(k) != ours[k]]
+    return differ
 
 
 def _index(sealed: dict[str, Sealed], entries, number: int) -> None:
@@ -63,6 +156,7 @@ def check_checkpoints(report: Report, *, exported: dict | None = None):
     if key is None and (rows or outside):
         report.add("checkpoint_key_missing")
     seen = set()
+    tree: Tree | None = Tree()
     for cp in rows:
         doc = statement_of(cp)
         seen.add(cp.number)
@@ -74,18 +168,27 @@ def check_checkpoints(report: Report, *, exported: dict | None = None):
         if key is not None and not signature_valid(doc, cp.signature, key):
             report.add("checkpoint_signature", **where)
         kept = outside.get(cp.number)
-        if kept is not None:
-            kept_doc = statement_doc(**{k: kept.get(k) for k in STATEMENT_KEYS})
-            if kept_doc != doc or kept.get("signature") != cp.signature:
-                report.add("checkpoint_differs", **where)
         entries = cp.entries
-        if not _leaves_match(entries, doc):
+        leaves = matching_leaves(entries, doc)
+        if leaves is None:
             report.add("checkpoint_entries", **where)
+        if kept is not None and (differ := published_differs(cp, doc, kept)):
+            report.add("checkpoint_differs", **where, fields=differ)
+            # What left the database stands: its leaves, signed, are what the events
+            # must match, so the chain pass names the subjects that changed.
+            kept_doc = statement_doc(**{k: kept.get(k) for k in STATEMENT_KEYS})
+            kept_signed = key is None or signature_valid(kept_doc, kept.get("signature", ""), key)
+            if kept_signed and "entries" in kept and _leaves_match(kept["entries"], kept_doc):
+                entries = kept["entries"]
+            elif leaves is None:
+                entries = []
+        elif leaves is None:
             # The export's entries, if they verify against the export's root, still locate.
             if kept is not None and "entries" in kept and _leaves_match(kept["entries"], doc):
                 entries = kept["entries"]
             else:
                 entries = []
+        tree = check_tree(report, cp, leaves, tree, key)
         _index(sealed, entries, cp.number)
         through = max(through, cp.last_event_id)
         prev_doc = doc
