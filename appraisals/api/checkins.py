@@ -108,9 +108,32 @@ class FeedbackInSerializer(serializers.Serializer):
     feedback = serializers.CharField(max_length=20000)
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "format": "uri",
+        "pattern": "^(https?|ftps?)://",
+        "maxLength": 2000,
+        "description": "A web address (http, https, ftp or ftps) with a valid host name;"
+        " refused otherwise with code url_not_web.",
+    }
+)
+class WebAddressField(serializers.URLField):
+    """A URL as Django's validator reads it, refused with its own code: RFC 3986 (the
+    schema's `format: uri`) admits any scheme and host, evidence links only web ones."""
+
+    def run_validators(self, value):
+        try:
+            super().run_validators(value)
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError(
+                self.error_messages["invalid"], code="url_not_web"
+            ) from exc
+
+
 class EvidenceLinkInSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=[("link", "link")])
-    url = serializers.URLField(max_length=2000)
+    url = WebAddressField(max_length=2000)
     name = serializers.CharField(required=False, allow_blank=True, max_length=255, default="")
     indicator = serializers.IntegerField(
         required=False, allow_null=True, default=None, min_value=1, max_value=MAX_ID

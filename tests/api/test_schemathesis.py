@@ -108,6 +108,12 @@ ACCEPTED_REFUSALS = {
     # plan's stored set-by date: the cycle's dates are data (the schema says the rule).
     "phase_date_out_of_bounds",
     "phase_order",
+    # A perspective on a plan whose position is no senior executive's (JPT): the
+    # position's type is data (the field's description says the rule).
+    "perspective_not_jpt",
+    # An evidence link that RFC 3986 admits but Django's URL validator does not (a host
+    # name's rules have no JSON Schema keyword; the schema's pattern says the schemes).
+    "url_not_web",
     # A periodic evaluation of a period that has not ended yet: today's date is data
     # (the period's description says so in words).
     "period_not_ended",

@@ -108,7 +108,10 @@ def test_link_evidence(org, check_in, api):
         {**link, "url": "javascript:alert(1)"},
         format="json",
     )
-    assert r.status_code == 400
+    assert r.status_code == 400 and r.json()["problems"][0]["code"] == "url_not_web"
+    # A URI by RFC 3986, not a web address: refused with the code the schema names.
+    r = client.post(url(check_in, "1/evidence/"), {**link, "url": "web:appraisal"}, format="json")
+    assert r.status_code == 400 and r.json()["problems"][0]["code"] == "url_not_web"
     r = client.post(url(check_in, "1/evidence/"), {**link, "indicator": 10**9}, format="json")
     assert r.status_code == 400 and r.json()["problems"][0]["code"] == "indicator_outside_plan"
 
