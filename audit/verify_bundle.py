@@ -1,6 +1,7 @@
 """Verify a Kinerja audit evidence bundle, on any machine, with Python's standard library.
 
     python -m audit.verify_bundle BUNDLE.json [--key-file KEY] [--checkpoints EXPORT.json]
+                                  [--published DIR]
     python verify_bundle.py BUNDLE.json          # this one file, copied anywhere
 
 Exit status 0 when the bundle is genuine, 1 when it is not (each problem is
@@ -16,7 +17,14 @@ printed), 2 when it cannot be read. What is checked:
 4. the checkpoint statements are authentic: their HMAC-SHA256 signature under
    the key (--key-file, or the AUDIT_CHECKPOINT_KEY environment variable), or
    their identity with an export the inspectorate kept (--checkpoints). Without
-   either, the statements are only consistent, not authenticated: said so.
+   either, the statements are only consistent, not authenticated: said so;
+5. with --published DIR (the folder where the system published each checkpoint's
+   signed head, AUDIT_PUBLISH_DIR, or a copy of it, or one published file): every
+   checkpoint the bundle's events are proven under is identical to its published
+   head. This is what still holds against someone who controlled the whole
+   database and knew the signing key: they can rewrite events, re-chain them and
+   re-sign the checkpoints, and the key then vouches for the rewrite, but the
+   heads published before cannot be recalled, so the rewritten roots differ.
 
 Self-contained on purpose (no Django, nothing else from this project).
 """
@@ -201,8 +209,15 @@ def _shape(doc: dict) -> None:
 # -- checking --------------------------------------------------------------------
 
 
-def verify(data: bytes, *, key: bytes | None = None, kept: dict | None = None) -> dict:
-    """{"ok", "problems", "events", "sealed", "subjects", "authenticated"} of a bundle."""
+def verify(
+    data: bytes,
+    *,
+    key: bytes | None = None,
+    kept: dict | None = None,
+    published: dict | None = None,
+) -> dict:
+    """{"ok", "problems", "events", "sealed", "subjects", "authenticated", "published"}
+    of a bundle; `kept` and `published` map checkpoint numbers to their statements."""
     doc = load(data)
     _shape(doc)
     problems: list[str] = []
@@ -228,6 +243,15 @@ def verify(data: bytes, *, key: bytes | None = None, kept: dict | None = None) -
                 theirs.get(k) != cp[k] for k in STATEMENT_KEYS | {"signature"}
             ):
                 problems.append(f"checkpoint {number}: differs from the kept export")
+        if published is not None:
+            head = published.get(number)
+            if head is None:
+                problems.append(f"checkpoint {number}: its head was never published")
+            elif any(head.get(k) != cp[k] for k in STATEMENT_KEYS | {"signature"}):
+                problems.append(
+                    f"checkpoint {number}: differs from its published head "
+                    f"(root {cp['root'][:12]}... here, {str(head.get('root'))[:12]}... published)"
+                )
     events = sealed = 0
     for s in doc["subjects"]:
         subject, prev = s["subject"], GENESIS
@@ -263,7 +287,8 @@ def verify(data: bytes, *, key: bytes | None = None, kept: dict | None = None) -
         "subjects": len(doc["subjects"]),
         "events": events,
         "sealed": sealed,
-        "authenticated": key is not None or kept is not None,
+        "authenticated": key is not None or kept is not None or published is not None,
+        "published": published is not None,
     }
 
 
@@ -273,11 +298,34 @@ def _kept(path: str) -> dict:
     return {int(c["number"]): c for c in export.get("checkpoints", [])}
 
 
+def published_heads(path: str) -> dict:
+    """The heads published in folder `path` (checkpoint-NNNNNNNN.json files, as
+    audit/publish.py writes them), or in the one such file `path`, by number."""
+    if os.path.isdir(path):
+        names = sorted(
+            n for n in os.listdir(path) if n.startswith("checkpoint-") and n.endswith(".json")
+        )
+        files = [os.path.join(path, n) for n in names]
+    else:
+        files = [path]
+    heads = {}
+    for name in files:
+        with open(name, "rb") as f:
+            head = json.loads(f.read().decode("utf-8"))
+        if not isinstance(head, dict) or not _is_int(head.get("number")):
+            raise ValueError(f"{name} is not a published checkpoint head")
+        heads[head["number"]] = head
+    return heads
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Verify a Kinerja audit evidence bundle.")
     parser.add_argument("bundle", help="the bundle file (JSON)")
     parser.add_argument("--key-file", help="file holding the checkpoint signing key")
     parser.add_argument("--checkpoints", help="a checkpoint export kept by the inspectorate")
+    parser.add_argument(
+        "--published", help="the folder (or one file) of the checkpoint heads published"
+    )
     args = parser.parse_args(argv)
     key = None
     if args.key_file:
@@ -289,7 +337,8 @@ def main(argv: list[str] | None = None) -> int:
         with open(args.bundle, "rb") as f:
             data = f.read()
         kept = _kept(args.checkpoints) if args.checkpoints else None
-        result = verify(data, key=key, kept=kept)
+        published = published_heads(args.published) if args.published else None
+        result = verify(data, key=key, kept=kept, published=published)
     except (OSError, ValueError, KeyError, Invalid) as exc:
         print(f"REJECTED: {exc}")
         return 2 if isinstance(exc, OSError) else 1
@@ -300,7 +349,15 @@ def main(argv: list[str] | None = None) -> int:
         f"{result['events']} event(s), {result['sealed']} sealed under a checkpoint"
     )
     if result["ok"] and not result["authenticated"]:
-        print("NOTE: checkpoint statements not authenticated (give --key-file or --checkpoints)")
+        print(
+            "NOTE: checkpoint statements not authenticated "
+            "(give --published, --checkpoints or --key-file)"
+        )
+    if result["ok"] and not result["published"]:
+        print(
+            "NOTE: not compared with the published heads (--published DIR): the signing key "
+            "alone does not rule out a rewrite by someone who holds it"
+        )
     if result["ok"] and result["sealed"] < result["events"]:
         print(f"NOTE: {result['events'] - result['sealed']} event(s) not sealed yet")
     return 0 if result["ok"] else 1

@@ -4,12 +4,19 @@ a superuser has rewritten events, chains and checkpoints alike."""
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.core import mail
 from django.core.management import call_command
 from django.utils import translation
 
+from audit import verify_bundle
+from audit.bundle import bundle_build, bundle_bytes
 from audit.canonical import GENESIS, chain_hash
 from audit.checkpoints import _seal_batch, checkpoint_seal, signing_key
 from audit.models import AuditEvent, Checkpoint
@@ -151,3 +158,52 @@ def test_a_rewrite_of_events_chains_and_checkpoints_is_caught_by_the_published_h
     assert not out["ok"] and set(out) == {"ok", "checked", "checkpoints", "problems"}
     settings.AUDIT_PUBLISH_DIR = str(published)
     assert not verify_audit().ok
+
+
+def test_a_bundle_from_the_rewritten_database_fails_against_the_published_heads(
+    histories, published, django_capture_on_commit_callbacks, tmp_path
+):
+    """The evidence bundle proves each event under a checkpoint, and the standalone
+    verifier compares those checkpoints with the heads published before the rewrite."""
+    first, _ = histories
+    subject = subject_of(first)
+    seal_and_publish(django_capture_on_commit_callbacks)
+    genuine = bundle_bytes(bundle_build(subjects=[subject]))
+    result = verify_bundle.verify(genuine, published=verify_bundle.published_heads(published))
+    assert result["ok"] and result["sealed"] == result["events"] > 3, result["problems"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        rewrite_everything(str(first.pk), range(2, 4), "ditulis ulang")
+    forged = bundle_bytes(bundle_build(subjects=[subject]))
+    key = django_settings.AUDIT_CHECKPOINT_KEY.encode()
+    # The key vouches for the rewrite: whoever rewrote it held the key.
+    assert verify_bundle.verify(forged, key=key)["ok"]
+    heads = verify_bundle.published_heads(published)
+    problems = verify_bundle.verify(forged, key=key, published=heads)["problems"]
+    assert len(problems) == 1, problems
+    assert problems[0].startswith("checkpoint 1: differs from its published head (root ")
+    # One published file is enough when the bundle's events lie under it.
+    [one] = published.glob("checkpoint-*.json")
+    assert not verify_bundle.verify(forged, published=verify_bundle.published_heads(str(one)))["ok"]
+
+    # The verifier file alone, elsewhere, without Django: genuine passes, forged fails.
+    copy = tmp_path / "verify_bundle.py"
+    shutil.copy(Path(verify_bundle.__file__), copy)
+    for data, code, word in ((genuine, 0, "GENUINE"), (forged, 1, "REJECTED")):
+        path = tmp_path / "bundle.json"
+        path.write_bytes(data)
+        run = [sys.executable, "-I", "-S", str(copy), str(path), "--published", str(published)]
+        done = subprocess.run(run, capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
+        assert done.returncode == code and word in done.stdout, done.stdout + done.stderr
+    assert "differs from its published head" in done.stdout
+
+
+def test_a_checkpoint_never_published_is_named_by_the_verifier(histories, published):
+    first, _ = histories
+    checkpoint_seal()  # its publication never ran
+    data = bundle_bytes(bundle_build(subjects=[subject_of(first)]))
+    published.mkdir()
+    result = verify_bundle.verify(data, published=verify_bundle.published_heads(published))
+    assert result["problems"] == ["checkpoint 1: its head was never published"]
+    checkpoints_publish_missing()
+    assert verify_bundle.verify(data, published=verify_bundle.published_heads(published))["ok"]
