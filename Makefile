@@ -24,13 +24,14 @@ demo: $(STAMP)
 	@echo "Kinerja berjalan di / runs at http://127.0.0.1:8000/  (masuk / sign in: lihat daftar di atas / see the logins above; API: /api/docs/)"
 	SQLITE_PATH=var/demo.sqlite3 $(PY) manage.py runserver 127.0.0.1:8000
 
-# The whole suite; DATABASE_URL (PostgreSQL) switches from SQLite.
+# The whole suite; DATABASE_URL (PostgreSQL) switches from SQLite. Two processes
+# (pytest-xdist; TEST_WORKERS=0 runs it in this one): each has its own test database.
 test: $(STAMP)
 	$(PY) -m ruff check .
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run -v 0
 	$(PY) manage.py spectacular --fail-on-warn --validate --file /dev/null
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $${TEST_WORKERS:-2} $(PYTEST_ARGS)
 
 # The inner loop: the suite without the slow families (browser, schemathesis, property-based,
 # real workers, the exhaustive matrices); see the markers in pyproject.toml.
