@@ -1,7 +1,7 @@
 """Profile: the Python CPU of one transition request, in-process, on production settings.
 
-    .venv/bin/python benchmarks/transition_profile.py --db kin_prof --redis redis://127.0.0.1:6379/7 \
-        [--requests 400] [--profile out.prof] [--sort tottime] [--top 40]
+    .venv/bin/python benchmarks/transition_profile.py --db kin_prof \
+        --redis redis://127.0.0.1:6379/7 [--requests 400] [--profile out.prof] [--statements]
 
 Issue #17. Seeds an agency as `benchmarks/transitions.py` does (into `--db`, dropped and made
 anew), then POSTs `submit_plan` through Django's test `Client` (the whole middleware stack,
@@ -10,7 +10,9 @@ request on its own appraisal with its employee's token. Prints the median, mean 
 process CPU per request (`time.process_time`, which leaves out the database server's own
 work and most of the load of other processes), and with `--profile` a cProfile of the timed
 requests, sorted by `--sort`. The in-process CPU is close to a gunicorn worker's per request,
-without the WSGI server's own share.
+without the WSGI server's own share. Run it from outside the repository when comparing two
+checkouts: the Celery app puts the working directory first on the import path, so from inside
+one checkout the other's script would import this one's code.
 """
 
 from __future__ import annotations
