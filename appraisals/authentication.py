@@ -26,6 +26,7 @@ def token_ttl() -> dt.timedelta:
 
 
 def _token_query(_shape, digest):
+    # DRF may import this module while the settings load, before the models are ready.
     from .models import ApiToken
 
     tokens = ApiToken.objects.select_related("user").filter(digest=digest)
