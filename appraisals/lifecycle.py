@@ -13,11 +13,12 @@ import datetime as dt
 
 from django.db.models import Count, Exists, OuterRef, Q
 
+from workflow.compiled import Compiled
 from workflow.definition import ANY_STATE, Context, Guard, Transition, Workflow, register
 from workflow.text import Text
 
 from . import clock, effects, payloads
-from .models import Indicator, IssuedDocument
+from .models import Indicator, IssuedDocument, PlanItem
 from .policies import HISTORY_READERS, SYSTEM, appraisal_roles
 from .selectors.appraisals import APPRAISAL_RELATED
 from .selectors.calibration import curve_blocks_issue
@@ -37,17 +38,37 @@ __all__ = ["APPRAISAL_WORKFLOW", "STATE_CHOICES", "STATES", "TRANSITIONS", "Appr
 # -- conditions (about the appraisal; unmet -> 400 with the reason) ---------
 
 
+_PLAN_FACTS = ("items", "unmeasured", "without_perspective")
+
+
+def _plan_facts_query(_shape, appraisal_id):
+    """`plan_items.aggregate(...)` as a one-row values query: the same statement, which
+    workflow.compiled can keep compiled (an aggregate has no queryset to keep)."""
+    measured = Indicator.objects.filter(item=OuterRef("pk"), target__gt="")
+    rows = (
+        PlanItem.objects.filter(appraisal_id=appraisal_id)
+        .annotate(
+            items=Count("pk"),
+            unmeasured=Count("pk", filter=~Exists(measured)),
+            without_perspective=Count("pk", filter=Q(perspective="")),
+        )
+        .values_list(*_PLAN_FACTS)
+        .order_by()
+    )
+    rows.query.group_by = None  # aggregate() groups by nothing: one row, even for no items
+    return rows
+
+
+_PLAN_FACTS_READ = Compiled("plan facts", _plan_facts_query, (int,))
+
+
 def _plan_facts(a, ctx: Context) -> dict[str, int]:
     """How many result items the plan has, how many lack an indicator with a target and how
     many lack a perspective: one query for the plan's three conditions, once per attempt."""
     key = ("plan_facts", a.pk)
     if key not in ctx.memo:
-        measured = Indicator.objects.filter(item=OuterRef("pk"), target__gt="")
-        ctx.memo[key] = a.plan_items.aggregate(
-            items=Count("pk"),
-            unmeasured=Count("pk", filter=~Exists(measured)),
-            without_perspective=Count("pk", filter=Q(perspective="")),
-        )
+        (row,) = _PLAN_FACTS_READ.rows(None, [a.pk], model=PlanItem, instance=a)
+        ctx.memo[key] = dict(zip(_PLAN_FACTS, row, strict=True))
     return ctx.memo[key]
 
 

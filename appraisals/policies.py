@@ -15,6 +15,8 @@ from django.db.models import CharField, Q, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from workflow.compiled import Compiled
+
 from .models import (
     ActingAssignment,
     Appraisal,
@@ -84,17 +86,25 @@ def profile_of(user) -> Profile:
 _EMPLOYEE_ROW = ""
 
 
+def _profile_rows_query(today, user_id):
+    text = CharField()
+    scopes = RoleAssignment.objects.filter(valid_on(today), user_id=user_id).values_list(
+        "role", "unit__path"
+    )
+    employee = Employee.objects.filter(user_id=user_id, active=True).values_list(
+        Value(_EMPLOYEE_ROW, output_field=text), Cast("id", output_field=text)
+    )
+    return scopes.order_by().union(employee.order_by(), all=True)
+
+
+# Every request asks it: compiled once a day (the date is in its text), run per user.
+_PROFILE_ROWS = Compiled("profile rows", _profile_rows_query, (int,))
+
+
 def _profile_rows(user, today) -> list[tuple[str, str]]:
     """(role, unit path) of each assigned scope and ("", employee id) of the active employee
     record, in one statement."""
-    text = CharField()
-    scopes = RoleAssignment.objects.filter(valid_on(today), user=user).values_list(
-        "role", "unit__path"
-    )
-    employee = Employee.objects.filter(user=user, active=True).values_list(
-        Value(_EMPLOYEE_ROW, output_field=text), Cast("id", output_field=text)
-    )
-    return list(scopes.order_by().union(employee.order_by(), all=True))
+    return _PROFILE_ROWS.rows(today, [user.pk], model=RoleAssignment)
 
 
 def forget_profile(user) -> None:
@@ -137,11 +147,16 @@ def appraisal_visibility(user) -> Q:
     profile = profile_of(user)
     if profile.is_system:
         return Q()
+    return visibility_of(profile.employee_id, profile.scope_paths(SCOPED_READERS))
+
+
+def visibility_of(employee_id: int | None, paths) -> Q:
+    """The appraisals of, appraised or reviewed by `employee_id`, or under any of `paths`."""
     q = Q(pk__in=[])
-    if profile.employee_id is not None:
-        e = profile.employee_id
+    if employee_id is not None:
+        e = employee_id
         q |= Q(employee_id=e) | Q(appraiser_id=e) | Q(appeal_reviewer_id=e)
-    for path in profile.scope_paths(SCOPED_READERS):
+    for path in paths:
         q |= Q(unit__path__startswith=path)
     return q
 

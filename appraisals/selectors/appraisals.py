@@ -6,15 +6,23 @@ from collections.abc import Callable
 from functools import reduce
 from operator import or_
 
-from django.db import connections
+from django.db import connections, router
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.query import MAX_GET_RESULTS
 
+from workflow.compiled import Compiled
 from workflow.errors import ActionForbidden, NotFound
 from workflow.text import Text
 
 from .. import clock
 from ..models import Appeal, Appraisal, Cycle, Unit
-from ..policies import appraisal_roles, appraisal_visibility
+from ..policies import (
+    SCOPED_READERS,
+    appraisal_roles,
+    appraisal_visibility,
+    profile_of,
+    visibility_of,
+)
 
 # The people and places an appraisal is shown with; its table (lifecycle.py) declares
 # them as its `related` from here.
@@ -38,21 +46,58 @@ def appraisal_get_visible(*, user, pk) -> Appraisal:
         raise NotFound(APPRAISAL_NOT_FOUND) from None
 
 
+def _lock_read(shape, pk, *who):
+    """The locking read for one shape of visibility: (system?, with an employee?, number of
+    scope paths); `who` is the employee's id, if any, then the paths."""
+    is_system, has_employee, _paths = shape
+    if is_system:
+        visible = Q()
+    else:
+        visible = visibility_of(who[0] if has_employee else None, who[1:] if has_employee else who)
+    rows = (
+        Appraisal.objects.filter(visible)
+        .select_related(*APPRAISAL_RELATED, "employee__position")
+        .annotate(unit_zone=clock.zone_subquery("unit__path"))
+        .select_for_update(of=("self",))
+        .filter(pk=pk)
+        .order_by()
+    )
+    # As QuerySet.get() limits it: MultipleObjectsReturned must stay detectable.
+    if connections[router.db_for_write(Appraisal)].features.supports_select_for_update_with_limit:
+        rows = rows[:MAX_GET_RESULTS]
+    return rows
+
+
+def _lock_kinds(shape) -> tuple[type, ...]:
+    _is_system, has_employee, paths = shape
+    return (int, *([int] if has_employee else []), *([str] * paths))
+
+
+# Every transition sends it: compiled once per shape, run per request (workflow.compiled).
+_LOCK_READ = Compiled("appraisal lock read", _lock_read, _lock_kinds)
+
+
 def appraisal_lock_visible(*, user, pk) -> Appraisal:
     """The appraisal if `user` may see it (else 404), read with SELECT ... FOR UPDATE of its
     own row in the caller's transaction, with what a transition checks and shows: the
     people, cycle and unit, the employee's position, the agency's zone. The table's
     `visible_locked`: a transition reads the row once (issue #17)."""
+    profile = profile_of(user)
+    paths = [] if profile.is_system else profile.scope_paths(SCOPED_READERS)
+    has_employee = not profile.is_system and profile.employee_id is not None
+    if not (profile.is_system or has_employee or paths):
+        raise NotFound(APPRAISAL_NOT_FOUND)  # sees nothing: the ORM would not ask either
+    shape = (profile.is_system, has_employee, len(paths))
+    who = [profile.employee_id] if has_employee else []
     try:
-        appraisal = (
-            Appraisal.objects.filter(appraisal_visibility(user))
-            .select_related(*APPRAISAL_RELATED, "employee__position")
-            .annotate(unit_zone=clock.zone_subquery("unit__path"))
-            .select_for_update(of=("self",))
-            .get(pk=pk)
-        )
-    except (Appraisal.DoesNotExist, ValueError, TypeError):
+        rows = _LOCK_READ.rows(shape, [pk, *who, *paths], model=Appraisal, for_write=True)
+    except (ValueError, TypeError):
         raise NotFound(APPRAISAL_NOT_FOUND) from None
+    if not rows:
+        raise NotFound(APPRAISAL_NOT_FOUND)
+    if len(rows) > 1:
+        raise Appraisal.MultipleObjectsReturned(f"{len(rows)} appraisals with pk {pk!r}")
+    appraisal = rows[0]
     clock.zone_remember(appraisal.unit, appraisal.unit_zone)
     return appraisal
 
