@@ -66,6 +66,11 @@ class AppraisalTransitionForm(TransitionForm):
         for field in out:
             if field.name == "decision":
                 self._decision_choices(field)
+            elif field.choices is not None and not field.value and self.initial.get(field.name):
+                # A link may preset a choice (the talent pool's "propose": a promotion).
+                asked = str(self.initial[field.name])
+                if asked in [code for code, _shown in field.choices]:
+                    field.value = asked
         return out
 
     def _decision_choices(self, field) -> None:
@@ -79,14 +84,6 @@ class AppraisalTransitionForm(TransitionForm):
             asked = str(self.initial.get("decision", ""))
             codes = [code for code, _shown in field.choices]
             field.value = asked if asked in codes else (codes[0] if codes else "")
-
-    def payload(self) -> dict:
-        data = super().payload()
-        for field in self.fields:
-            # The select shows the chosen (or only) proposal: that is what is decided.
-            if field.name == "decision" and field.value and "decision" not in data:
-                data["decision"] = field.value
-        return data
 
     def choice_label(self, name: str, code: str, shown: str) -> str:
         return label(code)

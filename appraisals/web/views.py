@@ -170,9 +170,7 @@ def decided_result(appraisal: Appraisal, name: str, chosen: str = "") -> dict:
     """What a decision form decides on: the result, the appeal, the proposal being approved
     (the one `chosen` names, else the oldest waiting: several may wait, issue #18)."""
     proposal = (
-        decision_pending_of(appraisal=appraisal, chosen=chosen)
-        if name in SHOWS_PROPOSAL
-        else None
+        decision_pending_of(appraisal=appraisal, chosen=chosen) if name in SHOWS_PROPOSAL else None
     )
     # The proposal rests on the predicate history it was made with; a new one on today's.
     history = (
@@ -327,7 +325,9 @@ class AppraisalPages(ObjectPages):
     def form_for(self, request, t, obj):
         if request.method != "POST":
             # A link from a waiting proposal (`?decision=<id>`) picks it in the form.
-            return self.form_class(t, obj, initial={"decision": request.GET.get("decision", "")})
+            # The talent pool's link (`?kind=promotion`) presets the kind proposed.
+            initial = {name: request.GET.get(name, "") for name in ("decision", "kind")}
+            return self.form_class(t, obj, initial=initial)
         return self.form_class(t, obj, data=request.POST, files=request.FILES)
 
     def transition_page(self, request, pk: int, name: str):
