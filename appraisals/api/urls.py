@@ -7,6 +7,7 @@ from . import (
     calibration,
     content,
     cycles,
+    decisions,
     directory,
     documents,
     organisation,
@@ -124,6 +125,11 @@ urlpatterns = [
     path("acting-assignments/<int:pk>/", acting.ActingDetailView.as_view(), name="acting-detail"),
     path("acting-assignments/<int:pk>/end/", acting.ActingEndView.as_view(), name="acting-end"),
     path("appraisals/<int:pk>/handovers/", acting.HandoverListView.as_view(), name="handover-list"),
+    path(
+        "appraisals/<int:pk>/decisions/",
+        decisions.DecisionListView.as_view(),
+        name="decision-list",
+    ),
     path(
         "appraisals/<int:pk>/handover-note/",
         acting.HandoverNoteView.as_view(),

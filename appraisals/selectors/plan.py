@@ -47,7 +47,11 @@ def decision_latest_of(*, appraisal: Appraisal) -> Decision | None:
 
 def decision_list_of(*, appraisal: Appraisal) -> list[Decision]:
     """Every follow-up of the appraisal, oldest first (several per appraisal, issue #18)."""
-    return list(appraisal.decisions.select_related("proposed_by").order_by("proposed_at", "pk"))
+    return list(
+        appraisal.decisions.select_related("proposed_by", "decided_by").order_by(
+            "proposed_at", "pk"
+        )
+    )
 
 
 def decision_pending_of(*, appraisal: Appraisal, chosen: str = "") -> Decision | None:

@@ -237,6 +237,9 @@ POST   /api/acting-assignments/{id}/end/              foreign  403 403  403 403 
 # note is the previous appraiser's alone (nobody here handed an appraisal over: 403 if seen).
 GET    /api/appraisals/{id}/handovers/                own      403 ok   ok  404   ok    ok   ok   ok  404 404  401
 GET    /api/appraisals/{id}/handovers/                foreign  404 404  ok  ok    ok    ok   ok   ok  403 404  401
+# Follow-ups (issue #18): whoever sees the appraisal.
+GET    /api/appraisals/{id}/decisions/                own      ok  ok   ok  404   ok    ok   ok   ok  404 404  401
+GET    /api/appraisals/{id}/decisions/                foreign  404 404  ok  ok    ok    ok   ok   ok  ok  404  401
 POST   /api/appraisals/{id}/handover-note/            own      403 403  403 404   403   403  403  403 404 404  401
 POST   /api/appraisals/{id}/handover-note/            foreign  404 404  403 403   403   403  403  403 403 404  401
 # Audit: inspectors only, read only.

@@ -229,3 +229,21 @@ def test_two_panels_proposing_the_same_kind_at_once_one_wins(org, at_state):
         AuditEvent.objects.filter(subject_id=str(appraisal.pk), action="propose_decision").count()
         == 1
     )
+
+
+def test_the_follow_ups_are_listed_with_their_ids(org, at_state, api):
+    appraisal = at_state("decision_proposed")
+    _propose(api, org, appraisal, "development")
+    rows = api(org.users["authority"]).get(f"/api/appraisals/{appraisal.pk}/decisions/").json()
+    assert [(r["kind"], r["status"], r["proposed_by"]) for r in rows] == [
+        ("award", "proposed", "panel"),
+        ("development", "proposed", "panel"),
+    ]
+    development = rows[1]["id"]
+    assert _decide(api, org, appraisal, "approve_decision", decision=development).status_code == 200
+    rows = api(org.users["employee"]).get(f"/api/appraisals/{appraisal.pk}/decisions/").json()
+    assert rows[1]["status"] == "approved" and rows[1]["reference_number"] == "800/9/BKPSDM/2027"
+    assert (
+        api(org.users["outsider"]).get(f"/api/appraisals/{appraisal.pk}/decisions/").status_code
+        == 404
+    )

@@ -141,7 +141,7 @@ def test_the_files_list_the_pool(org, years, api):
     r = client.get(f"/api/units/{org.instansi.pk}/talent-pool/xlsx/")
     assert r.status_code == 200
     sheet = load_workbook(io.BytesIO(r.content)).active
-    values = [[c for c in row] for row in sheet.iter_rows(values_only=True)]
+    values = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert [star.nip, "'=Bintang"] in [row[:2] for row in values]
 
 
