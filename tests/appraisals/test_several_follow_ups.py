@@ -247,3 +247,36 @@ def test_the_follow_ups_are_listed_with_their_ids(org, at_state, api):
         api(org.users["outsider"]).get(f"/api/appraisals/{appraisal.pk}/decisions/").status_code
         == 404
     )
+
+
+def test_the_pages_show_every_follow_up_and_decide_the_one_picked(org, at_state):
+    from django.test import Client
+
+    appraisal = at_state("decision_proposed")
+    panel = Client()
+    panel.force_login(org.users["panel"])
+    form = panel.get(f"/appraisals/{appraisal.pk}/do/propose_decision/").content.decode()
+    assert 'id="follow-ups-so-far"' in form and "Penghargaan" in form
+    r = panel.post(
+        f"/appraisals/{appraisal.pk}/do/propose_decision/",
+        {"kind": "development", "details": "Pelatihan", "version": appraisal.version},
+    )
+    assert r.status_code == 302
+    development = appraisal.decisions.get(kind="development")
+    authority = Client()
+    authority.force_login(org.users["authority"])
+    page = authority.get(f"/appraisals/{appraisal.pk}/").content.decode()
+    assert page.count('class="decision"') == 2
+    link = f"/appraisals/{appraisal.pk}/do/approve_decision/?decision={development.pk}"
+    assert link in page
+    form = authority.get(link).content.decode()
+    assert f'<option value="{development.pk}" selected>' in form
+    appraisal.refresh_from_db()
+    r = authority.post(
+        f"/appraisals/{appraisal.pk}/do/reject_decision/",
+        {"decision": development.pk, "reason": "Belum perlu.", "version": appraisal.version},
+    )
+    assert r.status_code == 302
+    development.refresh_from_db()
+    appraisal.refresh_from_db()
+    assert development.status == "rejected" and appraisal.state == "decision_proposed"
