@@ -4,16 +4,24 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-class Migration(migrations.Migration):
+# Issue #18: several follow-ups per appraisal, one live (proposed or approved) per kind.
+# Rows from before hold it already: an appraisal had at most one proposal waiting and,
+# once one was approved, took no further proposal; rejected ones are not counted.
 
+
+class Migration(migrations.Migration):
     dependencies = [
-        ('appraisals', '0018_evidence_stored_by_content'),
+        ("appraisals", "0018_evidence_stored_by_content"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddConstraint(
-            model_name='decision',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ('proposed', 'approved'))), fields=('appraisal', 'kind'), name='decision_one_live_per_kind'),
+            model_name="decision",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ("proposed", "approved"))),
+                fields=("appraisal", "kind"),
+                name="decision_one_live_per_kind",
+            ),
         ),
     ]
