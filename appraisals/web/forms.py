@@ -75,11 +75,16 @@ class AppraisalTransitionForm(TransitionForm):
 
     def _decision_choices(self, field) -> None:
         """The proposal decided: one of those waiting (several may, issue #18), by kind."""
-        pending = self.appraisal.decisions.filter(status="proposed").order_by("proposed_at", "pk")
+        if getattr(self, "_pending", None) is None:
+            # Read once per form: the page draws the fields more than once.
+            pending = self.appraisal.decisions.filter(status="proposed").order_by(
+                "proposed_at", "pk"
+            )
+            self._pending = [
+                (str(d.pk), f"{label(d.kind)} ({d.proposed_at:%d-%m-%Y})") for d in pending
+            ]
         field.widget = "select"
-        field.choices = [
-            (str(d.pk), f"{label(d.kind)} ({d.proposed_at:%d-%m-%Y})") for d in pending
-        ]
+        field.choices = list(self._pending)
         if not field.value:
             asked = str(self.initial.get("decision", ""))
             codes = [code for code, _shown in field.choices]
