@@ -280,3 +280,14 @@ def test_the_pages_show_every_follow_up_and_decide_the_one_picked(org, at_state)
     development.refresh_from_db()
     appraisal.refresh_from_db()
     assert development.status == "rejected" and appraisal.state == "decision_proposed"
+
+
+def test_the_workflow_lists_every_state_a_decision_may_lead_to(org, api):
+    machines = api(org.users["panel"]).get("/api/workflows/").json()
+    appraisal = next(m for m in machines if m["name"] == "appraisal")
+    by_name = {t["name"]: t for t in appraisal["transitions"]}
+    assert by_name["approve_decision"]["target"] == "decided"  # the contract's
+    assert by_name["approve_decision"]["targets"] == ["decided", "decision_proposed"]
+    assert by_name["reject_decision"]["targets"] == ["final", "decision_proposed", "decided"]
+    assert set(by_name["propose_decision"]["source"]) == {"final", "decision_proposed", "decided"}
+    assert set(by_name["cancel"]["source"]) == set(appraisal["states"]) - {"decided", "cancelled"}
