@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import IntegrityError, transaction
+
 from workflow import calendar
 from workflow.definition import Context
+from workflow.errors import Problem, StateConflict
 from workflow.records import attribute
+from workflow.text import Text
 
 from . import clock
 from .follow_up import predicate_history, repeated_poor
 from .models import CurveFlag
+from .models.appraisal import LIVE_DECISION
 from .predicate import predicate_for
 from .selectors.calibration import curve_broken_by_revision
 from .services.documents import document_issue
@@ -152,22 +157,54 @@ def _flag_curve(appraisal, ctx: Context, before: str) -> dict | None:
     }
 
 
+KIND_LIVE = Text(
+    id="Tindak lanjut '{kind}' sudah diusulkan atau disetujui untuk penilaian ini: satu "
+    "usulan yang hidup per jenis. Usulkan jenis lain, atau tunggu usulan itu ditolak.",
+    en="A '{kind}' follow-up is already proposed or approved for this appraisal: one live "
+    "proposal per kind. Propose another kind, or wait until that one is rejected.",
+)
+
+
+def _kind_live(kind: str) -> StateConflict:
+    text = KIND_LIVE.format(kind=kind)
+    return StateConflict(text, [Problem(code="decision_kind_live", message=text, field="kind")])
+
+
 def propose_decision(appraisal, ctx: Context) -> dict:
+    """One more follow-up for the appraisal (issue #18: several per appraisal).
+
+    At most one live (proposed or approved) decision of a kind per appraisal: refused
+    here (409) under the appraisal's row lock, and by the database's partial unique
+    index (`decision_one_live_per_kind`, migration 0019) should a write ever bypass it.
+    """
+    kind = ctx.payload["kind"]
+    if appraisal.decisions.filter(kind=kind, status__in=LIVE_DECISION).exists():
+        raise _kind_live(kind)
     history = predicate_history(appraisal)
     decision = appraisal.decisions.model(
         evidence={"predicate_history": history, "repeated_poor": repeated_poor(history)},
         appraisal=appraisal,
-        kind=ctx.payload["kind"],
+        kind=kind,
         details=ctx.payload.get("details", ""),
         proposed_by=ctx.actor,
         proposed_at=ctx.now,
     )
-    attribute(decision, actor=ctx.actor, reason="propose_decision").save()
-    return {"decision.kind": [None, decision.kind], "decision.details": [None, decision.details]}
+    try:
+        with transaction.atomic():
+            attribute(decision, actor=ctx.actor, reason="propose_decision").save()
+    except IntegrityError as exc:
+        raise _kind_live(kind) from exc
+    return {
+        "decision.id": [None, decision.pk],
+        "decision.kind": [None, decision.kind],
+        "decision.details": [None, decision.details],
+    }
 
 
 def _close_decision(appraisal, ctx: Context, status: str) -> dict:
-    decision = appraisal.decisions.filter(status="proposed").latest("proposed_at")
+    # The payload names the proposal decided (payloads.DecisionChoicePayload: the only
+    # waiting one when the caller named none).
+    decision = appraisal.decisions.get(pk=ctx.payload["decision"], status="proposed")
     decision.status = status
     decision.decided_by = ctx.actor
     decision.decided_at = ctx.now
@@ -175,7 +212,7 @@ def _close_decision(appraisal, ctx: Context, status: str) -> dict:
     decision.reference_number = ctx.payload.get("reference_number", "")
     decision.effective_date = ctx.payload.get("effective_date")
     attribute(decision, actor=ctx.actor, reason=f"decision.{status}").save()
-    return {"decision.status": ["proposed", status]}
+    return {"decision.id": [decision.pk, decision.pk], "decision.status": ["proposed", status]}
 
 
 def approve_decision(appraisal, ctx: Context) -> dict:
@@ -184,6 +221,26 @@ def approve_decision(appraisal, ctx: Context) -> dict:
 
 def reject_decision(appraisal, ctx: Context) -> dict:
     return _close_decision(appraisal, ctx, "rejected")
+
+
+def after_decision(outcome: str):
+    """The appraisal's state once the authority decided one proposal (`settle`).
+
+    While another proposal waits it stays `decision_proposed`; once none waits it is
+    `decided` if any follow-up was approved (this one or an earlier), else `final`
+    (a rejection leaves the result ready for a new proposal, as before).
+    """
+
+    def settle(appraisal, ctx: Context) -> str:
+        chosen = ctx.payload.get("decision")
+        others = appraisal.decisions.exclude(pk=chosen)
+        if others.filter(status="proposed").exists():
+            return "decision_proposed"
+        if outcome == "approved" or others.filter(status="approved").exists():
+            return "decided"
+        return "final"
+
+    return settle
 
 
 def issuing(name: str, kind: str, effect=None):

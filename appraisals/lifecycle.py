@@ -14,7 +14,7 @@ import datetime as dt
 from django.db.models import Count, Exists, OuterRef, Q
 
 from workflow.compiled import Compiled
-from workflow.definition import ANY_STATE, Context, Guard, Transition, Workflow, register
+from workflow.definition import Context, Guard, Transition, Workflow, register
 from workflow.text import Text
 
 from . import clock, effects, payloads
@@ -458,9 +458,16 @@ TRANSITIONS = (
         effect=effects.issuing("decide_appeal", EVALUATION, effects.decide_appeal),
         audience=("employee", "appraiser"),
     ),
+    # Several follow-ups per appraisal (issue #18: an award and a development plan, say),
+    # at most one live of a kind (409 otherwise, effects.propose_decision). The appraisal
+    # is `decision_proposed` while any proposal waits for the authority, `decided` once
+    # none waits and one was approved, and `final` when every proposal was rejected: the
+    # panel may propose from each of these, and deciding one proposal settles the state
+    # from the others (effects.after_decision). With one proposal the contract's moves
+    # are as before: final -> decision_proposed -> decided, or back to final.
     Transition(
         "propose_decision",
-        ("final",),
+        ("final", "decision_proposed", "decided"),
         "decision_proposed",
         _roles("panel"),
         T("Usulkan tindak lanjut", "Propose follow-up"),
@@ -479,6 +486,8 @@ TRANSITIONS = (
         payload=payloads.DecisionApprovalPayload,
         effect=effects.issuing("approve_decision", EVALUATION, effects.approve_decision),
         audience=("employee", "hr_admin"),
+        also_to=("decision_proposed",),
+        settle=effects.after_decision("approved"),
     ),
     Transition(
         "reject_decision",
@@ -488,12 +497,17 @@ TRANSITIONS = (
         T("Tolak usulan tindak lanjut", "Reject follow-up"),
         restrictions=(NOT_OWN, NOT_PROPOSER),
         reason_required=True,
+        payload=payloads.DecisionChoicePayload,
         effect=effects.reject_decision,
         audience=("panel",),
+        also_to=("decision_proposed", "decided"),
+        settle=effects.after_decision("rejected"),
     ),
     Transition(
         "cancel",
-        (ANY_STATE,),
+        # The contract: any state but `decided` and `cancelled` (since `decided` takes a
+        # further proposal it is no longer final, so "any open state" would include it).
+        tuple(s.name for s in STATES if s.name not in {"decided", "cancelled"}),
         "cancelled",
         # The system cancels on HR's behalf when an imported organisation
         # file records that the employee left.

@@ -121,7 +121,55 @@ class DecisionProposalPayload(serializers.Serializer):
         return kind
 
 
-class DecisionApprovalPayload(serializers.Serializer):
+DECISION_NOT_PENDING = Text(
+    id="Usulan tindak lanjut ini tidak menunggu keputusan pada penilaian ini.",
+    en="This follow-up proposal is not waiting for a decision on this appraisal.",
+)
+DECISION_REQUIRED = Text(
+    id="Beberapa usulan tindak lanjut menunggu keputusan: pilih satu ({pending}).",
+    en="Several follow-up proposals wait for a decision: choose one ({pending}).",
+)
+
+
+class DecisionChoicePayload(serializers.Serializer):
+    """Which waiting proposal the authority decides (issue #18: several per appraisal).
+
+    Optional while one proposal waits (a client of the contract sends none and
+    decides that one, as before); required, naming a waiting proposal's id, when
+    several wait. Validated data always carries the id decided.
+    """
+
+    decision = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="The id of the waiting proposal decided; optional while only one waits.",
+    )
+
+    def validate(self, attrs):
+        pending = list(
+            self.context["obj"]
+            .decisions.filter(status="proposed")
+            .order_by("proposed_at", "pk")
+            .values_list("pk", "kind")
+        )
+        chosen = attrs.get("decision")
+        if chosen is not None:
+            if chosen not in {pk for pk, _kind in pending}:
+                raise _on_decision(DECISION_NOT_PENDING)
+        elif len(pending) == 1:
+            attrs["decision"] = pending[0][0]
+        elif len(pending) > 1:
+            named = ", ".join(f"{pk}: {kind}" for pk, kind in pending)
+            raise _on_decision(DECISION_REQUIRED.format(pending=named))
+        return attrs
+
+
+def _on_decision(text: Text) -> serializers.ValidationError:
+    return serializers.ValidationError({"decision": [remember(text)]}, code="invalid")
+
+
+class DecisionApprovalPayload(DecisionChoicePayload):
     """A decided follow-up carries its decree's number and effective date."""
 
     reference_number = serializers.CharField(max_length=100)

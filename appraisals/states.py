@@ -34,7 +34,11 @@ STATES = (
         T("Tindak lanjut diusulkan", "Follow-up proposed"),
         responsible="authority",
     ),
-    State("decided", T("Tindak lanjut diputuskan", "Follow-up decided"), final=True),
+    # Not final since issue #18: the panel may propose a further follow-up of another
+    # kind (the appraisal is then `decision_proposed` again). HR still cannot cancel it
+    # (the contract: `cancel` from any state but `decided`/`cancelled`). Nobody must move it
+    # on, so it waits for no one (no deadline, no task on anyone's home page).
+    State("decided", T("Tindak lanjut diputuskan", "Follow-up decided")),
     State("cancelled", T("Dibatalkan", "Cancelled"), final=True),
 )
 STATE_CHOICES = [(s.name, s.label.id) for s in STATES]

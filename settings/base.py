@@ -207,6 +207,15 @@ KINERJA_IMPORT_BACKGROUND_BYTES = int(
 # Unit recaps (XLSX/CSV): above this many appraisals a recap is made as a bulk job; the CSV
 # exchange layout is appraisals/exports/mapping_default.yaml unless an agency names its own.
 KINERJA_RECAP_BACKGROUND_ROWS = int(os.environ.get("KINERJA_RECAP_BACKGROUND_ROWS", "5000"))
+# The talent pool (appraisals/talent.py, issue #18): the latest final annual predicates of
+# this many consecutive years, all among these predicates (comma-separated codes). Our
+# default, two years Sangat Baik; the agency's to change (the rule's source is not fixed).
+KINERJA_TALENT_POOL_YEARS = int(os.environ.get("KINERJA_TALENT_POOL_YEARS", "2"))
+KINERJA_TALENT_POOL_PREDICATES = tuple(
+    p.strip()
+    for p in os.environ.get("KINERJA_TALENT_POOL_PREDICATES", "sangat_baik").split(",")
+    if p.strip()
+)
 KINERJA_RECAP_CSV_MAPPING = os.environ.get("KINERJA_RECAP_CSV_MAPPING", "")
 # Django's own caps: a non-file body held in memory; files above this go to a temporary file.
 DATA_UPLOAD_MAX_MEMORY_SIZE = KINERJA_BODY_MAX_BYTES

@@ -86,7 +86,7 @@ def valid_body(name: str, appraisal: Appraisal) -> dict:
             "behaviour_rating": "meets",
             "reason": "Bukti diterima.",
         },
-        "propose_decision": {"kind": "award", "details": "Satyalancana"},
+        "propose_decision": {"kind": _kind_not_live(appraisal), "details": "Satyalancana"},
         "approve_decision": {
             "reference_number": "800/123/BKPSDM/2027",
             "effective_date": "2027-02-01",
@@ -97,6 +97,22 @@ def valid_body(name: str, appraisal: Appraisal) -> dict:
         "cancel": {"reason": "Pegawai pensiun."},
         "hr_set_plan": {"reason": "SKP belum disusun sampai minggu kedua Januari."},
     }.get(name, {})
+
+
+def _kind_not_live(appraisal: Appraisal) -> str:
+    """A follow-up kind fitting the predicate with no live decision yet (one per kind,
+    issue #18): an award first, as the contract's examples."""
+    from appraisals.follow_up import kinds_allowed
+
+    live = set(
+        appraisal.decisions.filter(status__in=("proposed", "approved")).values_list(
+            "kind", flat=True
+        )
+    )
+    fitting = kinds_allowed(appraisal.predicate) if appraisal.predicate else ["award"]
+    order = ["award", "development", "promotion", "sanction", "none"]
+    free = [k for k in order if k in fitting and k not in live]
+    return free[0] if free else "award"
 
 
 def add_plan_item(appraisal: Appraisal, user) -> None:

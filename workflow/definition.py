@@ -82,6 +82,18 @@ class Transition:
     # "employee") or roles assigned over the object's scope (e.g. "authority").
     # The actor is never told of their own action. Empty: the workflow's default.
     audience: tuple[str, ...] = ()
+    # A transition whose next state depends on more than its source (e.g. an appraisal
+    # stays `decision_proposed` while other proposals of it wait): the other states it
+    # may reach, and `settle(obj, ctx)`, which names the one (`target` or one of
+    # `also_to`) before the state moves and the effect runs. The table lists every
+    # state it can reach, so diagrams, django-fsm and the matrix tests derive from data.
+    also_to: tuple[str, ...] = ()
+    settle: Callable[[Any, Context], str] | None = None
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        """Every state this transition may lead to, its usual `target` first."""
+        return (self.target, *self.also_to)
 
 
 @dataclass(frozen=True)
@@ -155,10 +167,13 @@ class Workflow:
             if not t.roles:
                 # Deny by default: a transition nobody may fire is a bug.
                 raise ValueError(f"{self.name}.{t.name}: no roles declared")
-            unknown = (set(t.source) - {ANY_STATE}) | {t.target}
+            unknown = (set(t.source) - {ANY_STATE}) | set(t.targets)
             unknown -= state_names
             if unknown:
                 raise ValueError(f"{self.name}.{t.name}: unknown states {sorted(unknown)}")
+            if bool(t.also_to) != (t.settle is not None):
+                # Several possible targets need the rule that picks one, and only they.
+                raise ValueError(f"{self.name}.{t.name}: `also_to` and `settle` go together")
 
     def transition(self, name: str) -> Transition | None:
         return self._by_name().get(name)
@@ -180,7 +195,12 @@ class Workflow:
         return [s.name for s in self.states if not s.final and s.name != t.target]
 
     def edges(self) -> list[tuple[str, str, Transition]]:
-        return [(src, t.target, t) for t in self.transitions for src in self.sources_of(t)]
+        return [
+            (src, target, t)
+            for t in self.transitions
+            for src in self.sources_of(t)
+            for target in t.targets
+        ]
 
 
 _registry: dict[str, tuple[Workflow, str]] = {}

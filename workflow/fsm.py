@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django_fsm import FSMFieldMixin
+from django_fsm import RETURN_VALUE, FSMFieldMixin
 from django_fsm import transition as fsm_transition
 
 from .checks import permitted
@@ -37,15 +37,20 @@ def _permission(workflow: Workflow, t: Transition):
 
 
 def _method(workflow: Workflow, t: Transition):
-    def method(self) -> None:
-        """Generated from the workflow table; the state change is django-fsm's."""
+    def method(self, target: str | None = None) -> str:
+        """Generated from the workflow table; the state change is django-fsm's.
+
+        A transition with several possible targets (`also_to`) moves to the one the
+        engine passes (the table's `settle` chose it); django-fsm checks it is declared.
+        """
+        return t.target if target is None else target
 
     method.__name__ = t.name
     method.__qualname__ = f"{workflow.name}.{t.name}"
     return fsm_transition(
         field=workflow.state_field,
         source=workflow.sources_of(t),
-        target=t.target,
+        target=RETURN_VALUE(*t.targets) if t.also_to else t.target,
         permission=_permission(workflow, t),
         custom={"label": t.label, "roles": sorted(t.roles)},
     )(method)

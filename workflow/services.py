@@ -206,6 +206,7 @@ def _perform(
         state = _check_state(workflow, t, locked)
         ctx = _validate(t, locked, ctx, payload)
         changes, extra = _apply(workflow, t, locked, ctx)
+        target = getattr(locked, workflow.state_field)
         event = _record(
             workflow,
             locked,
@@ -216,7 +217,7 @@ def _perform(
             fields=changes,
             changes={**changes, **extra},
             from_state=state,
-            to_state=t.target,
+            to_state=target,
             at=ctx.now,
         )
         _announce(workflow, t, locked, actor=actor, from_state=state, event=event)
@@ -322,7 +323,12 @@ def _apply(
     """Move the state (django-fsm), run the table's effect; what changed on the row, and
     what else the effect reports."""
     before = _snapshot(locked, workflow)
-    getattr(locked, t.name)()
+    if t.settle is None:
+        getattr(locked, t.name)()
+    else:
+        # Settled before the effect runs: the rule reads the object as it is and the
+        # attempt (its payload), as the conditions do.
+        getattr(locked, t.name)(t.settle(locked, ctx))
     extra = (t.effect(locked, ctx) if t.effect else None) or {}
     return _diff(before, _snapshot(locked, workflow)), extra
 
@@ -382,7 +388,7 @@ def _announce(
         "audit_event_id": event.pk,
         "actor_id": actor.pk,
         "from_state": from_state,
-        "to_state": t.target,
+        "to_state": getattr(locked, workflow.state_field),
     }
     transition_applied.send(sender=type(locked), obj=locked, **announcement)
     transaction.on_commit(partial(transition_committed.send, sender=type(locked), **announcement))

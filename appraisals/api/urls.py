@@ -7,12 +7,14 @@ from . import (
     calibration,
     content,
     cycles,
+    decisions,
     directory,
     documents,
     organisation,
     periodic,
     recaps,
     signatures,
+    talent,
     views,
 )
 
@@ -74,6 +76,18 @@ urlpatterns = [
     path("jobs/<int:pk>/file/", recaps.BulkJobFileView.as_view(), name="job-file"),
     path("units/<int:pk>/recap/xlsx/", recaps.RecapXlsxView.as_view(), name="unit-recap-xlsx"),
     path("units/<int:pk>/recap/csv/", recaps.RecapCsvView.as_view(), name="unit-recap-csv"),
+    # The talent pool (issue #18): HR and the panel of the unit's subtree.
+    path("units/<int:pk>/talent-pool/", talent.TalentPoolView.as_view(), name="unit-talent-pool"),
+    path(
+        "units/<int:pk>/talent-pool/xlsx/",
+        talent.TalentPoolXlsxView.as_view(),
+        name="unit-talent-pool-xlsx",
+    ),
+    path(
+        "units/<int:pk>/talent-pool/csv/",
+        talent.TalentPoolCsvView.as_view(),
+        name="unit-talent-pool-csv",
+    ),
     path("cycles/<int:pk>/close/", cycles.CycleCloseView.as_view(), name="cycle-close"),
     path("cycles/<int:pk>/reopen/", cycles.CycleReopenView.as_view(), name="cycle-reopen"),
     path("jobs/<int:pk>/", cycles.BulkJobView.as_view(), name="job-detail"),
@@ -111,6 +125,11 @@ urlpatterns = [
     path("acting-assignments/<int:pk>/", acting.ActingDetailView.as_view(), name="acting-detail"),
     path("acting-assignments/<int:pk>/end/", acting.ActingEndView.as_view(), name="acting-end"),
     path("appraisals/<int:pk>/handovers/", acting.HandoverListView.as_view(), name="handover-list"),
+    path(
+        "appraisals/<int:pk>/decisions/",
+        decisions.DecisionListView.as_view(),
+        name="decision-list",
+    ),
     path(
         "appraisals/<int:pk>/handover-note/",
         acting.HandoverNoteView.as_view(),

@@ -34,7 +34,7 @@ from ..models import (
 from ..models.appraisal import Perspective
 from ..predicate import Predicate, Rating
 from ..selectors.periods import period_bounds
-from ..selectors.plan import appeal_latest_of, decision_latest_of, plan_item_list_of
+from ..selectors.plan import appeal_latest_of, decision_list_of, plan_item_list_of
 from ..services.organisation import supervisor_resolve
 from .layout import REGULAR, WIDTH, bold, date_id, key_values, para, spacer, table
 from .layout import STYLES as S
@@ -355,17 +355,21 @@ def _appeal(appraisal: Appraisal) -> list:
 
 
 def _decision(appraisal: Appraisal) -> list:
-    decision = decision_latest_of(appraisal=appraisal)
-    if decision is None:
+    """Every follow-up of the appraisal, oldest first (several per appraisal, issue #18)."""
+    decisions = decision_list_of(appraisal=appraisal)
+    if not decisions:
         return []
-    rows = [
-        ("Jenis Tindak Lanjut", decision.get_kind_display()),
-        ("Uraian", decision.details),
-        ("Status", decision.get_status_display()),
-    ]
-    if decision.status == "approved":
-        rows += [
-            ("Nomor Keputusan", decision.reference_number),
-            ("Tanggal Berlaku", date_id(decision.effective_date)),
+    story: list = [Paragraph("TINDAK LANJUT", S["h2"])]
+    for decision in decisions:
+        rows = [
+            ("Jenis Tindak Lanjut", decision.get_kind_display()),
+            ("Uraian", decision.details),
+            ("Status", decision.get_status_display()),
         ]
-    return [Paragraph("TINDAK LANJUT", S["h2"]), key_values(rows)]
+        if decision.status == "approved":
+            rows += [
+                ("Nomor Keputusan", decision.reference_number),
+                ("Tanggal Berlaku", date_id(decision.effective_date)),
+            ]
+        story.append(key_values(rows))
+    return story

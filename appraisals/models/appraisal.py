@@ -238,6 +238,10 @@ class Appeal(models.Model):
         return f"Appeal {self.pk} of appraisal {self.appraisal_id}"
 
 
+# The statuses of a decision that still count (issue #18): one of each kind per appraisal.
+LIVE_DECISION = ("proposed", "approved")
+
+
 class Decision(models.Model):
     """A follow-up (tindak lanjut): proposed by the panel, decided by the authority."""
 
@@ -271,6 +275,20 @@ class Decision(models.Model):
     evidence = models.JSONField(default=dict, blank=True)
     effective_date = models.DateField(null=True, blank=True)
     history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            # Several follow-ups per appraisal (an award and a development plan, issue
+            # #18), but one live (proposed or approved) decision of a kind: a second
+            # proposal of the same kind waits until the first is rejected. The appraisal's
+            # row lock refuses it first (effects.propose_decision, 409); this holds even
+            # for a write that bypasses the engine.
+            models.UniqueConstraint(
+                fields=["appraisal", "kind"],
+                condition=models.Q(status__in=LIVE_DECISION),
+                name="decision_one_live_per_kind",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Decision {self.pk} ({self.kind}, {self.status})"

@@ -43,3 +43,22 @@ def appeal_latest_of(*, appraisal: Appraisal) -> Appeal | None:
 
 def decision_latest_of(*, appraisal: Appraisal) -> Decision | None:
     return appraisal.decisions.order_by("-proposed_at").first()
+
+
+def decision_list_of(*, appraisal: Appraisal) -> list[Decision]:
+    """Every follow-up of the appraisal, oldest first (several per appraisal, issue #18)."""
+    return list(
+        appraisal.decisions.select_related("proposed_by", "decided_by").order_by(
+            "proposed_at", "pk"
+        )
+    )
+
+
+def decision_pending_of(*, appraisal: Appraisal, chosen: str = "") -> Decision | None:
+    """The waiting proposal `chosen` names (an id), else the oldest waiting one."""
+    pending = appraisal.decisions.filter(status="proposed").order_by("proposed_at", "pk")
+    if chosen.isdigit() and len(chosen) < 10:
+        found = pending.filter(pk=int(chosen)).first()
+        if found is not None:
+            return found
+    return pending.first()

@@ -33,6 +33,7 @@ FIELD_LABELS = {
     "details": _("Details"),
     "reference_number": _("Decree number"),
     "effective_date": _("Effective date"),
+    "decision": _("Proposal decided"),
     "realisation": _("Realisation"),
     "self_rating": _("Self rating"),
     "reason": _("Reason"),
@@ -45,9 +46,10 @@ class AppraisalTransitionForm(TransitionForm):
     # The appeal's grounds are its reason: one box, not two.
     reason_in_payload = frozenset({"file_appeal"})
 
-    def __init__(self, transition, appraisal, data=None, files=None):
+    def __init__(self, transition, appraisal, data=None, files=None, initial=None):
         super().__init__(transition, appraisal, data=data)
         self.appraisal = appraisal
+        self.initial = initial or {}
         # The appeal takes an optional document beside its grounds.
         self.multipart = transition.name in ATTACHMENT_TRANSITIONS
         self.attachment = (files or {}).get("attachment") if self.multipart else None
@@ -57,6 +59,36 @@ class AppraisalTransitionForm(TransitionForm):
 
     def label(self, name: str, spec=None):
         return FIELD_LABELS.get(name, name)
+
+    @property
+    def fields(self):
+        out = super().fields
+        for field in out:
+            if field.name == "decision":
+                self._decision_choices(field)
+            elif field.choices is not None and not field.value and self.initial.get(field.name):
+                # A link may preset a choice (the talent pool's "propose": a promotion).
+                asked = str(self.initial[field.name])
+                if asked in [code for code, _shown in field.choices]:
+                    field.value = asked
+        return out
+
+    def _decision_choices(self, field) -> None:
+        """The proposal decided: one of those waiting (several may, issue #18), by kind."""
+        if getattr(self, "_pending", None) is None:
+            # Read once per form: the page draws the fields more than once.
+            pending = self.appraisal.decisions.filter(status="proposed").order_by(
+                "proposed_at", "pk"
+            )
+            self._pending = [
+                (str(d.pk), f"{label(d.kind)} ({d.proposed_at:%d-%m-%Y})") for d in pending
+            ]
+        field.widget = "select"
+        field.choices = list(self._pending)
+        if not field.value:
+            asked = str(self.initial.get("decision", ""))
+            codes = [code for code, _shown in field.choices]
+            field.value = asked if asked in codes else (codes[0] if codes else "")
 
     def choice_label(self, name: str, code: str, shown: str) -> str:
         return label(code)

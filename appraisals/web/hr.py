@@ -53,6 +53,7 @@ from ..services.cycles import cycle_close, cycle_create, cycle_reopen
 from ..services.import_jobs import import_job_applicable
 from ..services.jobs import cycle_open_job_start
 from ..services.phases import phase_deadlines_authorise, phase_deadlines_update
+from ..talent import TALENT_POOL_READERS
 from .charts import curve_chart, predicate_bands
 
 PAGE_SIZE = 25
@@ -448,6 +449,8 @@ def _dashboard_page(
         "errors": errors or PageErrors(),
         "failed_flag": failed_flag,
         "posted_reason": request.POST.get("reason", "") if failed_flag else "",
+        # HR and the panel read the unit's talent pool (issue #18).
+        "talent_readable": bool(profile_of(request.user).holds_in(unit.path) & TALENT_POOL_READERS),
     }
     if cycle is not None:
         figures = unit_figures(unit=unit, cycle=cycle)

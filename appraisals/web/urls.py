@@ -19,6 +19,7 @@ from . import (
     plan,
     recaps,
     signing,
+    talent,
     views,
 )
 
@@ -88,6 +89,9 @@ urlpatterns = [
     path("hr/units/", hr.dashboards, name="hr-units"),
     path("hr/units/<int:pk>/", hr.unit_dashboard, name="hr-unit"),
     path("hr/units/<int:pk>/recap/<str:fmt>/", recaps.unit_recap, name="hr-unit-recap"),
+    # The talent pool (issue #18): HR and the panel of the unit's subtree.
+    path("hr/units/<int:pk>/talent/", talent.talent_pool_page, name="talent-pool"),
+    path("hr/units/<int:pk>/talent/<str:fmt>/", talent.talent_pool_file, name="talent-pool-file"),
     path(
         "hr/units/<int:pk>/curve-flags/<int:flag>/acknowledge/",
         hr.curve_flag_acknowledge_page,

@@ -43,7 +43,12 @@ from ..selectors.appraisals import (
 from ..selectors.documents import document_list_of
 from ..selectors.feedback import peer_feedback_requests_open
 from ..selectors.periods import annual_from_periodic, periodic_evaluation_list_of
-from ..selectors.plan import appeal_latest_of, decision_latest_of, plan_item_list_of
+from ..selectors.plan import (
+    appeal_latest_of,
+    decision_list_of,
+    decision_pending_of,
+    plan_item_list_of,
+)
 from ..selectors.surveys import survey_results_for_appraisal
 from ..selectors.waiting import waiting_for
 from ..services.appeals import appeal_attachment_add
@@ -161,13 +166,11 @@ def judged_record(appraisal: Appraisal, user) -> dict:
     }
 
 
-def decided_result(appraisal: Appraisal, name: str) -> dict:
-    """What a decision form decides on: the result, the appeal, the proposal being approved."""
-    decision = decision_latest_of(appraisal=appraisal)
+def decided_result(appraisal: Appraisal, name: str, chosen: str = "") -> dict:
+    """What a decision form decides on: the result, the appeal, the proposal being approved
+    (the one `chosen` names, else the oldest waiting: several may wait, issue #18)."""
     proposal = (
-        decision
-        if name in SHOWS_PROPOSAL and decision is not None and decision.status == "proposed"
-        else None
+        decision_pending_of(appraisal=appraisal, chosen=chosen) if name in SHOWS_PROPOSAL else None
     )
     # The proposal rests on the predicate history it was made with; a new one on today's.
     history = (
@@ -321,7 +324,10 @@ class AppraisalPages(ObjectPages):
 
     def form_for(self, request, t, obj):
         if request.method != "POST":
-            return self.form_class(t, obj)
+            # A link from a waiting proposal (`?decision=<id>`) picks it in the form.
+            # The talent pool's link (`?kind=promotion`) presets the kind proposed.
+            initial = {name: request.GET.get(name, "") for name in ("decision", "kind")}
+            return self.form_class(t, obj, initial=initial)
         return self.form_class(t, obj, data=request.POST, files=request.FILES)
 
     def transition_page(self, request, pk: int, name: str):
@@ -354,7 +360,8 @@ class AppraisalPages(ObjectPages):
             "expectations": appraisal.behaviour_expectations.all(),
             "check_ins": appraisal.check_ins.prefetch_related("entries"),
             "appeal": appeal_latest_of(appraisal=appraisal),
-            "decision": decision_latest_of(appraisal=appraisal),
+            # Several follow-ups per appraisal (issue #18), oldest first.
+            "decisions": decision_list_of(appraisal=appraisal),
             "peer_feedback": peer_feedback_for(appraisal, request.user),
             "capacities": self.capacities(request, appraisal),
             "handovers": handovers_for_page(appraisal, request.user),
@@ -410,5 +417,8 @@ class AppraisalPages(ObjectPages):
         if transition.name in SHOWS_RECORD:
             context.update(judged_record(appraisal, request.user))
         if transition.name in SHOWS_RESULT:
-            context.update(decided_result(appraisal, transition.name))
+            chosen = request.POST.get("decision") or request.GET.get("decision") or ""
+            context.update(decided_result(appraisal, transition.name, chosen))
+            # Every follow-up of the appraisal, beside the one decided or proposed now.
+            context["decisions"] = decision_list_of(appraisal=appraisal)
         return context

@@ -201,6 +201,14 @@ GET    /api/units/{id}/recap/xlsx/                    own      403 403  403 404 
 GET    /api/units/{id}/recap/xlsx/                    foreign  404 404  404 403   ok    ok   ok   ok  403 404  401
 GET    /api/units/{id}/recap/csv/                     own      403 403  403 404   ok    ok   ok   ok  404 403  401
 GET    /api/units/{id}/recap/csv/                     foreign  404 404  404 403   ok    ok   ok   ok  403 404  401
+# The talent pool (issue #18): HR and the panel of the unit's subtree; the authority and
+# inspectors see the unit but not its pool (403).
+GET    /api/units/{id}/talent-pool/                   own      403 403  403 404   ok    403  403  ok  404 403  401
+GET    /api/units/{id}/talent-pool/                   foreign  404 404  404 403   ok    403  403  ok  403 404  401
+GET    /api/units/{id}/talent-pool/xlsx/              own      403 403  403 404   ok    403  403  ok  404 403  401
+GET    /api/units/{id}/talent-pool/xlsx/              foreign  404 404  404 403   ok    403  403  ok  403 404  401
+GET    /api/units/{id}/talent-pool/csv/               own      403 403  403 404   ok    403  403  ok  404 403  401
+GET    /api/units/{id}/talent-pool/csv/               foreign  404 404  404 403   ok    403  403  ok  403 404  401
 POST   /api/units/{id}/predicate/                     own      403 403  403 404   403   ok   403  403 404 403  401
 POST   /api/units/{id}/predicate/                     foreign  404 404  404 403   403   ok   403  403 403 404  401
 POST   /api/units/{id}/curve-override/                own      403 403  403 404   403   ok   403  403 404 403  401
@@ -229,6 +237,9 @@ POST   /api/acting-assignments/{id}/end/              foreign  403 403  403 403 
 # note is the previous appraiser's alone (nobody here handed an appraisal over: 403 if seen).
 GET    /api/appraisals/{id}/handovers/                own      403 ok   ok  404   ok    ok   ok   ok  404 404  401
 GET    /api/appraisals/{id}/handovers/                foreign  404 404  ok  ok    ok    ok   ok   ok  403 404  401
+# Follow-ups (issue #18): whoever sees the appraisal.
+GET    /api/appraisals/{id}/decisions/                own      ok  ok   ok  404   ok    ok   ok   ok  404 404  401
+GET    /api/appraisals/{id}/decisions/                foreign  404 404  ok  ok    ok    ok   ok   ok  ok  404  401
 POST   /api/appraisals/{id}/handover-note/            own      403 403  403 404   403   403  403  403 404 404  401
 POST   /api/appraisals/{id}/handover-note/            foreign  404 404  403 403   403   403  403  403 403 404  401
 # Audit: inspectors only, read only.

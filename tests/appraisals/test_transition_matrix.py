@@ -28,7 +28,9 @@ SOURCES = {
     "accept_result": {"result_issued"},
     "file_appeal": {"result_issued"},
     "decide_appeal": {"appealed"},
-    "propose_decision": {"final"},
+    # Several follow-ups per appraisal (issue #18): another kind while one waits or after
+    # one was decided.
+    "propose_decision": {"final", "decision_proposed", "decided"},
     "approve_decision": {"decision_proposed"},
     "reject_decision": {"decision_proposed"},
     "cancel": {s.name for s in STATES} - {"decided", "cancelled"},

@@ -163,13 +163,17 @@ def build(org, appraisal) -> Tour:
             ("home-superior", "/"),
             ("appeal-decision", at(appealed, "do/decide_appeal/")),
         ],
-        "panel": [("propose-form", at(final, "do/propose_decision/"))],
+        "panel": [
+            ("propose-form", at(final, "do/propose_decision/")),
+            ("talent-pool-panel", f"/hr/units/{org.instansi.pk}/talent/"),
+        ],
         "authority": [("approve-form", at(proposed, "do/approve_decision/"))],
         "hr_admin": [
             ("hr-cycles", "/hr/cycles/"),
             ("hr-cycle", f"/hr/cycles/{org.cycle.pk}/"),
             ("hr-dashboards", "/hr/units/"),
             ("hr-unit", f"/hr/units/{org.dinas.pk}/"),
+            ("talent-pool", f"/hr/units/{org.instansi.pk}/talent/"),
             ("hr-import", "/hr/import/"),
             ("hr-acting", "/hr/acting/"),
             ("hr-calendar", f"/hr/calendar/{org.instansi.pk}/"),

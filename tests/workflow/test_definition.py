@@ -12,11 +12,18 @@ from workflow.text import Text
 
 def test_model_transitions_equal_the_table():
     field = Appraisal._meta.get_field("state")
-    fsm = {(t.name, t.source, t.target) for t in field.get_all_transitions(Appraisal)}
+    # A transition with several possible targets (issue #18: deciding one of several
+    # proposals) is django-fsm's RETURN_VALUE over exactly the table's targets.
+    fsm = {
+        (t.name, t.source, target)
+        for t in field.get_all_transitions(Appraisal)
+        for target in getattr(t.target, "allowed_states", None) or (t.target,)
+    }
     table = {
-        (t.name, src, t.target)
+        (t.name, src, target)
         for t in APPRAISAL_WORKFLOW.transitions
         for src in APPRAISAL_WORKFLOW.sources_of(t)
+        for target in t.targets
     }
     assert fsm == table
 
@@ -149,3 +156,26 @@ def test_a_model_without_a_workflow_is_named_in_the_error():
     with pytest.raises(LookupError) as missing:
         definition.for_model(Unit)
     assert str(missing.value) == "No workflow registered for appraisals.Unit"
+
+
+def test_several_targets_need_the_rule_that_picks_one():
+    def table(**extra):
+        return Workflow(
+            name="settled",
+            label=Text("x", "x"),
+            states=(State("a", Text("a", "a")), State("b", Text("b", "b"))),
+            initial="a",
+            roles_of=lambda obj, user: frozenset(),
+            transitions=(Transition("go", ("a",), "b", frozenset({"r"}), Text("x", "x"), **extra),),
+        )
+
+    with pytest.raises(ValueError, match="go together"):
+        table(also_to=("a",))
+    with pytest.raises(ValueError, match="go together"):
+        table(settle=lambda obj, ctx: "b")
+    with pytest.raises(ValueError, match="unknown states"):
+        table(also_to=("z",), settle=lambda obj, ctx: "z")
+    wf = table(also_to=("a",), settle=lambda obj, ctx: "a")
+    assert wf.transition("go").targets == ("b", "a")
+    assert [(s, d) for s, d, _t in wf.edges()] == [("a", "b"), ("a", "a")]
+    assert "a --> a: go" in diagrams.mermaid(wf)

@@ -23,6 +23,9 @@ def workflow_as_dict(wf: definition.Workflow) -> dict:
                 "name": t.name,
                 "source": wf.sources_of(t),
                 "target": t.target,
+                # Every state it may lead to (`target` first): more than one when the
+                # next state depends on the object (the table's `settle`).
+                "targets": list(t.targets),
                 "roles": sorted(t.roles),
                 "label": t.label.as_dict(),
                 "reason_required": t.reason_required,
@@ -38,6 +41,7 @@ _TransitionOut = inline_serializer(
         "name": serializers.CharField(),
         "source": serializers.ListField(child=serializers.CharField()),
         "target": serializers.CharField(),
+        "targets": serializers.ListField(child=serializers.CharField()),
         "roles": serializers.ListField(child=serializers.CharField()),
         "label": serializers.DictField(child=serializers.CharField()),
         "reason_required": serializers.BooleanField(),

@@ -79,9 +79,17 @@ def lifecycle_layout(workflow: Workflow) -> dict:
                 )
             )
             continue
-        for src in t.source:
-            a, b = order[src], order[t.target]
+        for src, target in ((s, d) for s in t.source for d in t.targets):
+            a, b = order[src], order[target]
             span = abs(b - a)
+            if a == b:
+                # Stays in its state (e.g. another proposal while one waits): a small
+                # loop on the right of the node.
+                y = mid[src]
+                x = right + 4
+                d = f"M{x},{y - 8} C{x + 40},{y - 26} {x + 40},{y + 26} {x},{y + 8}"
+                edges.append(Edge(t.name, t.label, d, x + 36, y + 4, "start", "skip"))
+                continue
             if b == a + 1:
                 y1, y2 = nodes[a].y + NODE_H, nodes[b].y - 4
                 edges.append(
@@ -100,7 +108,7 @@ def lifecycle_layout(workflow: Workflow) -> dict:
             x = left if back else right
             reach = ARC_BASE + ARC_STEP * (span - 1)
             ctrl = x - reach if back else x + reach
-            y1, y2 = mid[src] + (-6 if back else 6), mid[t.target] + (6 if back else -6)
+            y1, y2 = mid[src] + (-6 if back else 6), mid[target] + (6 if back else -6)
             end = x - 4 if back else x + 4
             d = f"M{x},{y1} C{ctrl},{y1} {ctrl},{y2} {end},{y2}"
             # The curve's apex lies three quarters of the way to the control points.

@@ -247,6 +247,7 @@ def lifecycle_page(request, name: str):
             "sources": [states.get(s, s) for s in t.source if s in states],
             "any_source": ANY_STATE in t.source,
             "target": states[t.target],
+            "also_to": [states[s] for s in t.also_to],
             "roles": [pages.role_label(r) for r in sorted(t.roles)],
             "reason_required": t.reason_required,
             "conditions": [g.message for g in t.conditions],
