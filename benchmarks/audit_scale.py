@@ -22,12 +22,14 @@ size in turn. At each size it measures:
 Background events are generated inside PostgreSQL (INSERT ... SELECT over
 generate_series, in steps of 500,000 rows: the server's own bulk path, faster than
 COPY from Python at this size) with ~1 KB rows like the application's (footprint.py:
-~990 B): 500,000 subjects (seq = i div 500,000 + 1), 2,000 actors, 20 actions, 50
+~990 B): 500,000 subjects (seq = (i div 500,000) * 1000 + 1: the gaps leave room
+for the appended events, which continue those chains between loads), 2,000 actors, 20 actions, 50
 units, a 480-character reason and a small `changes`, `at` rising with the id from
 2022-01-01 over five years of the final size. Their hashes are random: the background
 is not a verifiable chain (verification is benchmarked in audit_verify.py); the
 appended events are chained on it as the application chains. ANALYZE runs after each
-load, as autovacuum would soon after.
+load, as autovacuum would soon after. `--convert` then times `audit_partition` on the
+plain layout's largest table (the conversion of a live table: nothing is copied).
 """
 
 from __future__ import annotations
@@ -84,7 +86,7 @@ LOAD_SQL = """
 INSERT INTO audit_auditevent (subject_type, subject_id, seq, "at", actor_id, actor_username,
     actor_name, action, from_state, to_state, reason, changes, request_id, client_request_id,
     scope, prev_hash, hash)
-SELECT 'appraisals.appraisal', (i %% {subjects})::text, (i / {subjects} + 1)::int,
+SELECT 'appraisals.appraisal', (i %% {subjects})::text, (i / {subjects} * 1000 + 1)::int,
     %(start)s::timestamptz + (i::float8 / %(final)s) * interval '{span} days',
     NULL, 'pegawai' || (i * 7919 %% {actors}), 'Pegawai ' || (i * 7919 %% {actors}),
     (%(actions)s::text[])[1 + i %% {nactions}], 'draft', 'in_progress',
@@ -257,6 +259,9 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=10, help="timed batches of appends")
     parser.add_argument("--batch", type=int, default=200, help="appends per batch")
     parser.add_argument("--requests", type=int, default=20, help="timed requests per search")
+    parser.add_argument(
+        "--convert", action="store_true", help="then time audit_partition on the plain table"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database (disk!)")
     args = parser.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))

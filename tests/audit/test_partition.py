@@ -161,3 +161,42 @@ def test_partitions_and_the_key_table_refuse_rewrites(appraisal):
         assert _refused(f"DELETE FROM {quoted}"), table
         assert _refused(f"TRUNCATE {quoted}"), table
     assert AuditEvent.objects.filter(subject_id=str(appraisal.pk)).count() >= 2
+
+
+def _keys(appraisal) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT seq FROM {part.KEY_TABLE} WHERE subject_id = %s ORDER BY seq",
+            [str(appraisal.pk)],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+@postgres_only
+def test_the_key_table_follows_a_superusers_rewrites(appraisal):
+    """Like an index: moved, renumbered or deleted rows keep their keys (replica mode too)."""
+    from .tamper import raw
+
+    part.partition(interval="year", ahead=2, now=NOW)
+    event = _note(appraisal, dt.datetime(2026, 12, 2, tzinfo=dt.UTC))
+    seqs = list(
+        AuditEvent.objects.filter(subject_id=str(appraisal.pk))
+        .order_by("seq")
+        .values_list("seq", flat=True)
+    )
+    assert _keys(appraisal) == seqs
+    # Moved to another partition (a DELETE and an INSERT underneath).
+    raw(
+        "UPDATE audit_auditevent SET at = %s WHERE id = %s",
+        [dt.datetime(2028, 2, 1, tzinfo=dt.UTC), event.pk],
+    )
+    assert _partition_of(event.pk) == "audit_auditevent_y2028"
+    assert _keys(appraisal) == seqs
+    # Renumbered in place.
+    raw("UPDATE audit_auditevent SET seq = seq + 100 WHERE id = %s", [event.pk])
+    assert _keys(appraisal) == seqs[:-1] + [event.seq + 100]
+    # Deleted: the seq is free again, as the unique index would leave it.
+    raw("DELETE FROM audit_auditevent WHERE id = %s", [event.pk])
+    assert _keys(appraisal) == seqs[:-1]
+    again = _note(appraisal, dt.datetime(2026, 12, 3, tzinfo=dt.UTC))
+    assert again.seq == event.seq and _keys(appraisal) == seqs
