@@ -5,7 +5,7 @@ The event search keeps DRF's page format, `{"count", "next", "previous", "result
 pagination class). Only how `count` is reached changes: Django's Paginator counts
 every matching row on every page, a scan that grows with the table (seconds at ten
 million events). Here the database counts no further than COUNT_EXACT_UP_TO rows or
-ten pages past the one asked, whichever is more; when the matches stop within that,
+ten pages past the one asked, whichever is more, in whatever order is cheapest; when the matches stop within that,
 `count` is exact. Beyond it, on PostgreSQL, `count` is the planner's estimate of the
 matches, never less than what was counted, so every page up to ten past the asked
 one exists and `next` is right; within ten pages of the real end the count is exact
@@ -21,7 +21,7 @@ from django.db import connections
 from django.utils.functional import cached_property
 from rest_framework.settings import api_settings
 
-COUNT_EXACT_UP_TO = 10_000
+COUNT_EXACT_UP_TO = 1_000
 AHEAD = 10
 
 
@@ -54,7 +54,7 @@ class BoundedCountPaginator(Paginator):
         if connections[qs.db].vendor != "postgresql":
             return qs.count()
         bound = max(COUNT_EXACT_UP_TO, (self.asked + AHEAD) * int(self.per_page))
-        found = qs[: bound + 1].count()
+        found = qs.order_by()[: bound + 1].count()
         if found <= bound:
             return found
         self.estimated = True

@@ -71,7 +71,7 @@ class AuditEventFilter(_ScopedFilter):
 class AuditEventListView(generics.ListAPIView):
     """Search the events in your scope, oldest first.
 
-    `count` is exact up to 10,000 matches (or ten pages past the asked one); beyond, on
+    `count` is exact up to 1,000 matches (or ten pages past the asked one); beyond, on
     PostgreSQL, it is the planner's estimate (audit/api/pagination.py).
     """
 
