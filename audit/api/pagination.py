@@ -5,11 +5,13 @@ The event search keeps DRF's page format, `{"count", "next", "previous", "result
 pagination class). Only how `count` is reached changes: Django's Paginator counts
 every matching row on every page, a scan that grows with the table (seconds at ten
 million events). Here the database counts no further than COUNT_EXACT_UP_TO rows or
-ten pages past the one asked, whichever is more, in whatever order is cheapest; when the matches stop within that,
-`count` is exact. Beyond it, on PostgreSQL, `count` is the planner's estimate of the
-matches, never less than what was counted, so every page up to ten past the asked
-one exists and `next` is right; within ten pages of the real end the count is exact
-again. Elsewhere (SQLite, the demo) the count stays exact.
+ten pages past the one asked, whichever is more, in the list's own order (an index
+range that stops there: without the order PostgreSQL may bitmap-scan every match
+first); when the matches stop within that, `count` is exact. Beyond it, on
+PostgreSQL, `count` is the planner's estimate of the matches, never less than what
+was counted, so every page up to ten past the asked one exists and `next` is right;
+within ten pages of the real end the count is exact again. Elsewhere (SQLite, the
+demo) the count stays exact.
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ class BoundedCountPaginator(Paginator):
         if connections[qs.db].vendor != "postgresql":
             return qs.count()
         bound = max(COUNT_EXACT_UP_TO, (self.asked + AHEAD) * int(self.per_page))
-        found = qs.order_by()[: bound + 1].count()
+        found = qs[: bound + 1].count()
         if found <= bound:
             return found
         self.estimated = True
