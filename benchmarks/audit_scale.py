@@ -264,8 +264,23 @@ def run_layout(layout: str, sizes: list[int], args) -> dict:
             )
             results[size] = (
                 batch_us,
-                single_us,
+                inner_us,
                 search_times(seeded, size, sizes[-1], args.requests),
+            )
+        if layout == "plain" and args.convert:
+            t0 = time.perf_counter()
+            report = partition.partition(interval="year", ahead=1)
+            print(
+                f"  audit_partition on the plain table of {report.archive_rows:,} events: "
+                f"{time.perf_counter() - t0:.0f} s (archive before {report.archive_until:%Y-%m-%d},"
+                f" then {', '.join(report.created)}), database {database_size()}",
+                flush=True,
+            )
+            batch_us, single_us, inner_us = write_cost(seeded, sizes[-1], args.samples, args.batch)
+            print(
+                f"    append after conversion: {batch_us:.0f} µs/event, single {single_us:.0f} µs,"
+                f" uncommitted {inner_us:.0f} µs",
+                flush=True,
             )
     finally:
         connection.close()
