@@ -478,6 +478,13 @@ CELERY_BEAT_SCHEDULE["audit-checkpoint"] = {
     "task": "audit.checkpoint",
     "schedule": AUDIT_CHECKPOINT_INTERVAL,
 }
+# `manage.py audit_partition` partitions the event table by time (PostgreSQL); this task
+# then creates each next period's partition ahead (a no-op on an unpartitioned table).
+AUDIT_PARTITION_INTERVAL = os.environ.get("AUDIT_PARTITION_INTERVAL", "year")
+CELERY_BEAT_SCHEDULE["audit-partitions-ahead"] = {
+    "task": "audit.partitions_ahead",
+    "schedule": 86400.0,
+}
 CELERY_TASK_ROUTES["audit.*"] = {"queue": f"{CELERY_QUEUE_PREFIX}scheduler"}
 # Organisation files checked on the HR import page but never applied (they hold NIPs).
 CELERY_BEAT_SCHEDULE["import-uploads-sweep"] = {

@@ -14,6 +14,7 @@ from ..checkpoints import checkpoints_export
 from ..models import AuditEvent, Checkpoint, ReadAccess
 from ..selectors import audit_events_visible, read_accesses_visible, subjects_visible
 from ..verify import verify_audit
+from .pagination import AuditEventPagination
 from .serializers import (
     AuditEventSerializer,
     CheckpointExportSerializer,
@@ -68,10 +69,15 @@ class AuditEventFilter(_ScopedFilter):
 
 
 class AuditEventListView(generics.ListAPIView):
-    """Search the events in your scope, oldest first."""
+    """Search the events in your scope, oldest first.
+
+    `count` is exact up to 1,000 matches (or ten pages past the asked one); beyond, on
+    PostgreSQL, it is the planner's estimate (audit/api/pagination.py).
+    """
 
     permission_classes = [IsInspector]
     serializer_class = AuditEventSerializer
+    pagination_class = AuditEventPagination
     filterset_class = AuditEventFilter
 
     def get_queryset(self):

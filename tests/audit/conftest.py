@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from appraisals.models import Appraisal
@@ -9,6 +11,19 @@ from appraisals.services.cycles import cycle_open
 from workflow.actors import system_actor
 
 from ..flow import advance
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """KINERJA_AUDIT_PARTITIONED=1: the audit family runs on a time-partitioned event table."""
+    if os.environ.get("KINERJA_AUDIT_PARTITIONED") == "1":
+        from django.db import connection
+
+        from audit.partition import partition
+
+        with django_db_blocker.unblock():
+            if connection.vendor == "postgresql":
+                partition(interval="year", ahead=2)
 
 
 @pytest.fixture
