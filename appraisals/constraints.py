@@ -41,6 +41,17 @@ MESSAGES: dict[str, tuple[Text, str | None]] = {
         Text(id="NIP harus 18 digit angka.", en="A NIP must be 18 digits."),
         "nip",
     ),
+    # The race the services' check cannot close (two panels at once): tests/appraisals/
+    # test_several_follow_ups.py. The text is the service's own, without the kind's name.
+    "decision_one_live_per_kind": (
+        Text(
+            id="Tindak lanjut jenis ini sudah diusulkan atau disetujui untuk penilaian ini: satu "
+            "usulan yang hidup per jenis.",
+            en="A follow-up of this kind is already proposed or approved for this appraisal: "
+            "one live proposal per kind.",
+        ),
+        "kind",
+    ),
     "appraisal_one_live_per_cycle": (
         Text(
             id="Pegawai ini sudah memiliki penilaian yang berjalan pada siklus ini.",
