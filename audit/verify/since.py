@@ -31,10 +31,10 @@ from .records import check_head, stateful_model, stateful_types
 from .report import Report
 from .seals import (
     Tree,
-    _exported_docs,
     _index,
     _key,
     check_tree,
+    exported_docs,
     matching_leaves,
     published_differs,
 )
@@ -217,7 +217,7 @@ def verify_since(*, checkpoint: int, exported: dict | None = None, chunk_size: i
     # nor taken for unsealed ones.
     with snapshot.consistent_reads():
         key = _key()
-        sealed, through = _checkpoints(start, report, key, _exported_docs(exported))
+        sealed, through = _checkpoints(start, report, key, exported_docs(exported))
         subjects = _subjects_after(start.last_event_id)
         starts = _heads(subjects, start.number, report, key)
         types = {s.partition(":")[0] for s in subjects}
