@@ -231,9 +231,9 @@ def _tamper_checkpoint(cp, how: str) -> str:
 @committed
 def test_a_tampered_checkpoint_is_found_when_workers_do_the_merkle_work(
     on_postgres,
-    library,
+    library,  # noqa: F811
     monkeypatch,
-    how,  # noqa: F811
+    how,
 ):
     """The checkpoints' leaves, roots and tree heads are rebuilt in the worker
     processes: a changed sealed leaf, root, tree head or consistency proof is
