@@ -134,6 +134,40 @@ def frontier_append(frontier: Sequence[bytes], size: int, leaf_hashes: Sequence[
     return [node for node, _ in stack]
 
 
+def aligned_blocks(leaf_hashes: Sequence[bytes], offset: int) -> list[tuple[bytes, int]]:
+    """(root, width) of the perfect subtrees `leaf_hashes` fill when appended to a
+    tree of `offset` leaves, left to right: each as wide as its start's alignment
+    and the leaves left allow. Independent of the old tree's nodes, so the work of
+    appending can be done apart from the tree (frontier_extend joins them)."""
+    blocks, i, n, position = [], 0, len(leaf_hashes), offset
+    while i < n:
+        width = position & -position or 1 << n.bit_length()
+        while width > n - i:
+            width >>= 1
+        blocks.append((root(leaf_hashes[i : i + width]), width))
+        i, position = i + width, position + width
+    return blocks
+
+
+def frontier_extend(
+    frontier: Sequence[bytes], size: int, blocks: Sequence[tuple[bytes, int]]
+) -> list[bytes]:
+    """The frontier after appending `blocks` (aligned_blocks(leaves, size)) to a
+    tree of `size` leaves: frontier_append(frontier, size, leaves), in log time."""
+    if len(frontier) != bin(size).count("1"):
+        raise ValueError(f"a frontier of {len(frontier)} nodes cannot summarise {size} leaves")
+    stack = [(node, hi - lo) for node, (lo, hi) in zip(frontier, _spans(size), strict=True)]
+    for node, width in blocks:
+        if size % width:
+            raise ValueError(f"a block of {width} leaves cannot start at {size}")
+        size += width
+        while stack and stack[-1][1] == width:
+            left, _ = stack.pop()
+            node, width = node_hash(left, node), width * 2
+        stack.append((node, width))
+    return [node for node, _ in stack]
+
+
 def _subtree(lo: int, hi: int, old: int, frontier: Sequence[bytes], new: Sequence[bytes]) -> bytes:
     """MTH(D[lo:hi]) from the old tree's frontier (hi <= old) or the new leaves (lo >= old)."""
     if lo >= old:

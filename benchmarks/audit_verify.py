@@ -13,13 +13,15 @@ run times:
 - `chains`: verify_chains(), every chain recomputed from the database;
 - `full`: verify_audit(), chains + checkpoints (signatures, leaves, every
   sealed hash) + live records;
-- `full-parallel`: verify_audit(workers=--workers), the chain pass in that
-  many processes (PostgreSQL only; SQLite runs it in one).
+- `full-2`, `full-N`: verify_audit(workers=2) and with one worker per core
+  (os.cpu_count(), or --workers): the checkpoints' Merkle work and then the
+  chain pass in that many processes (PostgreSQL only; SQLite runs it in one),
+  with the speed-up of each over `full` (one process).
 
 Prints each run, the medians, events/s and the ratio to hashlib (the issue
 aims for >= 0.3), and the CPU time this process spent verifying (PostgreSQL's
-own CPU time to produce the rows comes on top, and full-parallel's worker
-processes are not counted: their time shows in the wall time).
+own CPU time to produce the rows comes on top; full-2's and full-N's worker
+processes' CPU time is printed apart, as "workers").
 
 With --incremental, instead: N sealed events (--events), then --new events
 appended one to each of as many existing chains (continuing from their heads,
@@ -38,6 +40,7 @@ import datetime as dt
 import hashlib
 import os
 import random
+import resource
 import statistics
 import sys
 import tempfile
@@ -260,6 +263,12 @@ def _flush(connection, model, rows, insert_rows):
             model.objects.bulk_create([model(**r) for r in rows], batch_size=2000)
 
 
+def _children_cpu() -> float:
+    """CPU seconds of the ended child processes (the parallel verifier's workers)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def hash_only(inputs: list[bytes]) -> float:
     sha = hashlib.sha256
     t = time.perf_counter()
@@ -274,7 +283,7 @@ def main() -> None:
     parser.add_argument("--chain", type=int, default=10, help="events per subject")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument(
-        "--workers", type=int, default=0, help="processes for full-parallel (0: one per CPU)"
+        "--workers", type=int, default=0, help="processes for full-N (0: os.cpu_count())"
     )
     parser.add_argument(
         "--incremental",
@@ -308,7 +317,7 @@ def main() -> None:
             print(f"database: {connection.vendor}, sealed: {args.events}, new: {args.new}")
             incremental(args)
             return
-        workers = parallel.workers_wanted(args.workers)
+        workers = args.workers or os.cpu_count() or 1
         alone = "; ".join(parallel.obstacles(workers))
         print(
             f"database: {connection.vendor}, events: {args.events}, chain: {args.chain}, "
@@ -324,8 +333,11 @@ def main() -> None:
         t = time.perf_counter()
         sealed = checkpoint_seal()
         print(f"sealed {len(sealed)} checkpoints in {time.perf_counter() - t:.1f} s")
-        results = {"hashlib": [], "chains": [], "full": [], "full-parallel": []}
-        cpu = {"chains": [], "full": [], "full-parallel": []}
+        counts = sorted({2, workers} - {1})
+        shared = {f"full-{w}": w for w in counts}
+        results = {"hashlib": [], "chains": [], "full": [], **{k: [] for k in shared}}
+        cpu = {k: [] for k in results if k != "hashlib"}
+        children = {k: [] for k in shared}
         for run in range(args.runs):
             results["hashlib"].append(hash_only(inputs))
             t, c = time.perf_counter(), time.process_time()
@@ -338,28 +350,41 @@ def main() -> None:
             results["full"].append(time.perf_counter() - t)
             cpu["full"].append(time.process_time() - c)
             assert report.ok and report.checked == args.events, report.problems[:5]
-            t, c = time.perf_counter(), time.process_time()
-            report = verify_audit(workers=workers)
-            results["full-parallel"].append(time.perf_counter() - t)
-            cpu["full-parallel"].append(time.process_time() - c)
-            assert report.ok and report.checked == args.events, report.problems[:5]
+            for name, w in shared.items():
+                t, c, k = time.perf_counter(), time.process_time(), _children_cpu()
+                report = verify_audit(workers=w)
+                results[name].append(time.perf_counter() - t)
+                cpu[name].append(time.process_time() - c)
+                children[name].append(_children_cpu() - k)
+                assert report.ok and report.checked == args.events, report.problems[:5]
             print(
                 f"run {run + 1}: "
                 + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in results.items())
                 + " (verifier CPU: "
                 + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in cpu.items())
+                + "; workers: "
+                + ", ".join(f"{k} {v[-1]:.2f} s" for k, v in children.items())
                 + ")"
             )
         n = args.events
         base = statistics.median(results["hashlib"])
         print(f"median hashlib: {base:.2f} s ({n / base:,.0f} events/s)")
-        for name in ("chains", "full", "full-parallel"):
+        for name in cpu:
             med = statistics.median(results[name])
             print(
                 f"median {name}: {med:.2f} s ({n / med:,.0f} events/s), "
                 f"ratio to hashlib {base / med:.2f}, "
                 f"verifier CPU {statistics.median(cpu[name]):.2f} s"
+                + (
+                    f" + workers {statistics.median(children[name]):.2f} s"
+                    if name in children
+                    else ""
+                )
             )
+        one = statistics.median(results["full"])
+        for name, w in shared.items():
+            med = statistics.median(results[name])
+            print(f"speed-up of full verification, {w} workers over 1: {one / med:.2f}x")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         tmp.cleanup()

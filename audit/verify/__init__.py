@@ -10,19 +10,19 @@ verify_audit() runs, in order:
 3. live records (state, version) against the heads of their chains.
 
 On PostgreSQL, 2 and 3 read one snapshot (snapshot.py). With `workers` > 1,
-the chain pass runs in that many processes (parallel.py) on that snapshot.
+the chain pass runs in that many processes (parallel.py) on that snapshot, and
+the checkpoints' Merkle work of step 1 is shared out among them before it.
 """
 
 from __future__ import annotations
 
 from contextlib import nullcontext
 
-from ..models import AuditEvent
-from . import parallel, reader, snapshot
+from ..models import AuditEvent, Checkpoint
+from . import parallel, reader, seals, snapshot
 from .chains import Context, check_chains
 from .records import check_records, stateful_types
 from .report import KINDS, Report
-from .seals import check_checkpoints
 from .since import CannotStart, verify_since
 from .subject import verify_subject
 
@@ -44,20 +44,48 @@ def _ordered(report: Report) -> Report:
     return report
 
 
-def _chains_and_records(ctx: Context, *, workers: int, chunk_size: int, records: bool) -> None:
+def _chains_and_records(
+    ctx: Context, *, workers: int, chunk_size: int, records: bool, checkpoints=None
+) -> None:
+    """The chain pass and (`records`) the live records; with `checkpoints`, a
+    function of the report and the workers (None: one process) that checks
+    the checkpoints and sets ctx's sealed index first (verify_audit)."""
     workers = parallel.workers_wanted(workers)
     shared = parallel.usable(workers)
+    rows, outside = (
+        checkpoints.rows if checkpoints else [],
+        checkpoints.outside if checkpoints else {},
+    )
     # The workers are forked first, with no connection open; then the snapshot they join.
     with (
-        parallel.Workers(ctx, workers, chunk_size) if shared else nullcontext() as shares,
-        snapshot.consistent_reads() as cursor,
+        parallel.Workers(ctx, workers, chunk_size, rows=rows, outside=outside)
+        if shared
+        else nullcontext() as shares
     ):
-        if shares is None:
-            heads = check_chains(reader.stream(chunk_size=chunk_size), ctx)
-        else:
-            heads = shares.check_chains(snapshot.export(cursor))
-        if records:
-            check_records(heads, ctx.report)
+        plan = checkpoints.check(ctx, shares) if checkpoints else []
+        with snapshot.consistent_reads() as cursor:
+            if shares is None:
+                heads = check_chains(reader.stream(chunk_size=chunk_size), ctx)
+            else:
+                heads = shares.check_chains(snapshot.export(cursor), plan)
+            if records:
+                check_records(heads, ctx.report)
+
+
+class _Checkpoints:
+    """Every checkpoint, read before any worker is forked (they inherit them), and
+    checked by the parent with their Merkle work shared out to the workers."""
+
+    def __init__(self, exported: dict | None) -> None:
+        self.rows = list(Checkpoint.objects.order_by("number"))
+        self.outside = seals.exported_docs(exported)
+
+    def check(self, ctx: Context, shares: parallel.Workers | None) -> list:
+        leaves = shares.merkle() if shares is not None else None
+        through, plan = seals.checkpoints_checked(ctx.report, self.rows, self.outside, leaves)
+        ctx.sealed = seals.sealed_index(plan, self.rows, self.outside)
+        ctx.sealed_through = through
+        return plan
 
 
 def verify_chains(*, chunk_size: int = 10000, workers: int = 1) -> Report:
@@ -70,7 +98,8 @@ def verify_chains(*, chunk_size: int = 10000, workers: int = 1) -> Report:
 def verify_audit(
     *, exported: dict | None = None, chunk_size: int = 10000, workers: int = 1
 ) -> Report:
-    """Everything; `workers` processes for the chain pass (0: one per CPU), where usable.
+    """Everything; `workers` processes for the chain pass and the checkpoints'
+    Merkle work (0: one per CPU), where usable.
 
     `exported`: checkpoints kept outside the database (an export, or the published
     heads); when not given, the heads published to AUDIT_PUBLISH_DIR, if any.
@@ -80,12 +109,12 @@ def verify_audit(
 
         exported = published_default()
     report = Report()
-    sealed, through = check_checkpoints(report, exported=exported)
+    checkpoints = _Checkpoints(exported)
     types = AuditEvent.objects.order_by().values_list("subject_type", flat=True).distinct()
-    ctx = Context(
-        report, sealed=sealed, sealed_through=through, head_types=stateful_types(set(types))
+    ctx = Context(report, head_types=stateful_types(set(types)))
+    _chains_and_records(
+        ctx, workers=workers, chunk_size=chunk_size, records=True, checkpoints=checkpoints
     )
-    _chains_and_records(ctx, workers=workers, chunk_size=chunk_size, records=True)
     report = _ordered(report)
     from .last import verification_record
 

@@ -16,6 +16,13 @@ along) and are terminated when anything fails. Where this cannot hold
 (SQLite, inside a transaction, with other threads running, in a daemonic
 process such as a Celery pool worker, no fork), the caller checks in one
 process: `obstacles` says why. Each worker holds one more database connection.
+
+The checkpoints' Merkle work (each one's leaves hashed, its root and its share
+of the log's tree rebuilt) is shared out too, before the chains: each worker
+takes every `workers`-th checkpoint (`Workers.merkle`), from the rows the
+parent read before forking; the parent then checks the checkpoints with that
+work in hand (seals.checkpoints_checked), and each worker builds the sealed
+index it decided on (seals.sealed_index) before its share of the chains.
 """
 
 from __future__ import annotations
@@ -32,15 +39,17 @@ from multiprocessing.process import BaseProcess
 
 from django.db import connection, connections, transaction
 
+from ..checkpoints import statement_of
 from . import reader, snapshot
 from .chains import Context, Head, check_chains, report_unseen
 from .report import Report
+from .seals import Leaves, sealed_index, sealed_leaves, tree_offsets
 
 _SHARE = 'mod(hashtext("subject_type" || \':\' || "subject_id")::bigint + 2147483648, %s) = %s'
 # The default (workers=0) never asks for more than this many connections.
 MAX_DEFAULT_WORKERS = 8
 _PR_SET_PDEATHSIG = 1
-# What the forked children inherit: set by `Workers`, read by `_check_share`.
+# What the forked children inherit: set by `Workers`, read by `_check_share` and `_merkle_share`.
 _inherited: dict = {}
 
 
@@ -87,15 +96,29 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _check_share(share: int, snapshot_id: str) -> tuple[int, list[dict], dict, set[str]]:
-    """One share of the subjects; returns (events checked, problems, heads,
-    sealed subjects seen) for the parent to merge."""
+def _merkle_share(share: int) -> dict[int, Leaves | None]:
+    """The Merkle work of every `workers`-th checkpoint, from `share` on, by row index."""
+    rows, step = _inherited["rows"], _inherited["workers"]
+    offsets = tree_offsets(rows)
+    return {
+        i: sealed_leaves(rows[i].entries, statement_of(rows[i]), offsets[i])
+        for i in range(share, len(rows), step)
+    }
+
+
+def _check_share(
+    share: int, snapshot_id: str, plan: list, through: int
+) -> tuple[int, list[dict], dict, set[str]]:
+    """One share of the subjects, against the sealed index `plan` makes; returns
+    (events checked, problems, heads, sealed subjects seen) for the parent to merge."""
     ctx = _inherited["ctx"]
     report = Report()
+    sealed = sealed_index(plan, _inherited["rows"], _inherited["outside"])
+    everything = set(sealed)
     mine = Context(
         report,
-        sealed=dict(ctx.sealed),  # consumed by the pass
-        sealed_through=ctx.sealed_through,
+        sealed=sealed,  # consumed by the pass
+        sealed_through=through,
         head_types=ctx.head_types,
     )
     try:
@@ -109,14 +132,20 @@ def _check_share(share: int, snapshot_id: str) -> tuple[int, list[dict], dict, s
             heads = check_chains(chunks, mine, unseen=False)
     finally:
         connections.close_all()
-    return report.checked, report.problems, heads, ctx.sealed.keys() - mine.sealed.keys()
+    return report.checked, report.problems, heads, everything - mine.sealed.keys()
 
 
 def _child(share: int, pipe: Connection, parent: int) -> None:
-    """A worker's life: wait for the snapshot id, check the share, send the result."""
+    """A worker's life: the Merkle work if asked, then wait for the snapshot id
+    and the sealed index's plan, check the share, send the result."""
     _die_with_parent(parent)
     try:
-        result = (True, _check_share(share, pipe.recv()))
+        job = pipe.recv()
+        while job[0] == "merkle":
+            pipe.send((True, _merkle_share(share)))
+            job = pipe.recv()
+        _, snapshot_id, plan, through = job
+        result = (True, _check_share(share, snapshot_id, plan, through))
     except EOFError:
         return  # the parent gave up before starting us
     except BaseException:
@@ -126,13 +155,28 @@ def _child(share: int, pipe: Connection, parent: int) -> None:
 
 
 class Workers:
-    """One forked process per share, forked now with no connection open."""
+    """One forked process per share, forked now with no connection open.
 
-    def __init__(self, ctx: Context, shares: int, chunk_size: int) -> None:
+    `rows`: every checkpoint, for `merkle`; `outside`: the export's checkpoints
+    by number (both inherited, for the sealed index the plan names).
+    """
+
+    def __init__(
+        self,
+        ctx: Context,
+        shares: int,
+        chunk_size: int,
+        *,
+        rows: list | None = None,
+        outside: dict | None = None,
+    ) -> None:
         self.ctx = ctx
+        self.rows = rows or []
         self.pipes: dict[Connection, BaseProcess] = {}  # ours, to each share's process
         fork = multiprocessing.get_context("fork")
-        _inherited.update(ctx=ctx, workers=shares, chunk_size=chunk_size)
+        _inherited.update(
+            ctx=ctx, workers=shares, chunk_size=chunk_size, rows=self.rows, outside=outside or {}
+        )
         connections.close_all()
         parent = os.getpid()
         try:
@@ -162,10 +206,10 @@ class Workers:
             process.join()
             pipe.close()
 
-    def results(self, snapshot_id: str) -> Iterator[tuple]:
-        """Each share's result as it comes; a share that fails or dies raises."""
+    def results(self, job: tuple) -> Iterator:
+        """Each share's result of `job` as it comes; a share that fails or dies raises."""
         for pipe in self.pipes:
-            pipe.send(snapshot_id)
+            pipe.send(job)
         pending = dict(self.pipes)
         while pending:
             for pipe in wait(list(pending)):
@@ -181,12 +225,24 @@ class Workers:
                     raise RuntimeError(f"a verification worker failed:\n{value}")
                 yield value
 
-    def check_chains(self, snapshot_id: str) -> dict[str, dict[str, Head]]:
-        """check_chains over every share, on `snapshot_id`."""
+    def merkle(self) -> list[Leaves | None]:
+        """sealed_leaves of every checkpoint (`rows`), shared out; by row."""
+        leaves: list[Leaves | None] = [None] * len(self.rows)
+        for done in self.results(("merkle",)):
+            for i, work in done.items():
+                leaves[i] = work
+        return leaves
+
+    def check_chains(
+        self, snapshot_id: str, plan: list | None = None
+    ) -> dict[str, dict[str, Head]]:
+        """check_chains over every share, on `snapshot_id`, against the sealed index
+        `plan` makes (seals.sealed_index; the parent's is `ctx.sealed`)."""
         ctx = self.ctx
         heads: dict[str, dict[str, Head]] = {t: {} for t in ctx.head_types}
         seen: set[str] = set()
-        for checked, problems, share_heads, share_seen in self.results(snapshot_id):
+        job = ("chains", snapshot_id, plan or [], ctx.sealed_through)
+        for checked, problems, share_heads, share_seen in self.results(job):
             ctx.report.checked += checked
             ctx.report.problems.extend(problems)
             for subject_type, by_id in share_heads.items():

@@ -49,8 +49,49 @@ class Tree:
         return tree
 
 
+@dataclass
+class Leaves:
+    """A checkpoint's leaf hashes, known to make its signed root: the hashes
+    themselves (one process), or the perfect subtrees they add to a tree of
+    `offset` leaves (merkle.aligned_blocks), as a worker process sends them."""
+
+    count: int
+    hashes: list[bytes] | None = None
+    offset: int = 0
+    blocks: list[tuple[bytes, int]] | None = None
+
+    def fits(self, before: Tree) -> bool:
+        return self.hashes is not None or before.size == self.offset
+
+    def grow(self, before: Tree) -> Tree:
+        size = before.size + self.count
+        if self.hashes is not None:
+            return Tree(size, merkle.frontier_append(before.frontier, before.size, self.hashes))
+        return Tree(size, merkle.frontier_extend(before.frontier, before.size, self.blocks))
+
+
+def sealed_leaves(entries, doc: dict, offset: int | None = None) -> Leaves | None:
+    """The Merkle work of one checkpoint: its leaves if they make the signed root,
+    else None; cut into subtrees for a tree of `offset` leaves, if given."""
+    hashes = matching_leaves(entries, doc)
+    if hashes is None:
+        return None
+    if offset is None:
+        return Leaves(len(hashes), hashes=hashes)
+    return Leaves(len(hashes), offset=offset, blocks=merkle.aligned_blocks(hashes, offset))
+
+
+def tree_offsets(rows: list[Checkpoint]) -> list[int]:
+    """The tree's size before each checkpoint, when every one before it holds."""
+    offsets, size = [], 0
+    for cp in rows:
+        offsets.append(size)
+        size += cp.size or 0
+    return offsets
+
+
 def check_tree(
-    report: Report, cp: Checkpoint, leaves: list[bytes] | None, before: Tree | None, key
+    report: Report, cp: Checkpoint, leaves: Leaves | list[bytes] | None, before: Tree | None, key
 ) -> Tree | None:
     """`cp`'s tree head against the tree before it grown by its leaves, and its
     consistency proof from the previous head; returns the tree after `cp`.
@@ -59,11 +100,11 @@ def check_tree(
     the tree goes on from what `cp` recorded. Checkpoints sealed before the tree
     existed carry no head: their leaves only grow it.
     """
+    if isinstance(leaves, list):
+        leaves = Leaves(len(leaves), hashes=leaves)
     grown = None
     if before is not None and leaves is not None:
-        grown = Tree(
-            before.size + len(leaves), merkle.frontier_append(before.frontier, before.size, leaves)
-        )
+        grown = leaves.grow(before)
     if cp.tree_size is None:
         return grown
     where = {"checkpoint": cp.number}
@@ -133,7 +174,7 @@ def _index(sealed: dict[str, Sealed], entries, number: int) -> None:
             sealed[subject] = Sealed(first, hexes, [(last, number)])
 
 
-def _exported_docs(exported: dict | None) -> dict[int, dict]:
+def exported_docs(exported: dict | None) -> dict[int, dict]:
     if not exported:
         return {}
     return {int(c["number"]): c for c in exported.get("checkpoints", [])}
@@ -146,18 +187,47 @@ def check_checkpoints(report: Report, *, exported: dict | None = None):
     checkpoints must still be in the database, unchanged; where the database
     lost one, the export's own entries (if it carries them) stand in.
     """
-    key = _key()
-    outside = _exported_docs(exported)
+    rows = list(Checkpoint.objects.order_by("number"))
+    outside = exported_docs(exported)
+    through, plan = checkpoints_checked(report, rows, outside)
+    return sealed_index(plan, rows, outside), through
+
+
+def sealed_index(plan: list[tuple[str, int]], rows: list[Checkpoint], outside: dict) -> dict:
+    """The sealed index `plan` (checkpoints_checked) says to build: ("db", i) the
+    entries of rows[i], ("kept", number) those of the export's checkpoint."""
     sealed: dict[str, Sealed] = {}
+    for source, at in plan:
+        if source == "db":
+            _index(sealed, rows[at].entries, rows[at].number)
+        else:
+            _index(sealed, outside[at]["entries"], at)
+    return sealed
+
+
+def checkpoints_checked(
+    report: Report,
+    rows: list[Checkpoint],
+    outside: dict[int, dict],
+    leaves: list[Leaves | None] | None = None,
+) -> tuple[int, list[tuple[str, int]]]:
+    """check_checkpoints' checks of `rows` (every checkpoint, in number order);
+    returns (highest sealed event id, the sealed index's plan for sealed_index).
+
+    `leaves`: each row's Merkle work (sealed_leaves) done elsewhere, e.g. by the
+    worker processes (parallel.Workers.merkle); a row's work cut for a tree of
+    another size than the one it meets here is done again, in this process.
+    """
+    key = _key()
+    plan: list[tuple[str, int]] = []
     through = 0
     prev_doc = None
-    rows = list(Checkpoint.objects.order_by("number"))
     report.checkpoints = len(rows)
     if key is None and (rows or outside):
         report.add("checkpoint_key_missing")
     seen = set()
     tree: Tree | None = Tree()
-    for cp in rows:
+    for i, cp in enumerate(rows):
         doc = statement_of(cp)
         seen.add(cp.number)
         where = {"checkpoint": cp.number}
@@ -168,9 +238,11 @@ def check_checkpoints(report: Report, *, exported: dict | None = None):
         if key is not None and not signature_valid(doc, cp.signature, key):
             report.add("checkpoint_signature", **where)
         kept = outside.get(cp.number)
-        entries = cp.entries
-        leaves = matching_leaves(entries, doc)
-        if leaves is None:
+        source: tuple[str, int] | None = ("db", i)
+        mine = sealed_leaves(cp.entries, doc) if leaves is None else leaves[i]
+        if mine is not None and tree is not None and not mine.fits(tree):
+            mine = sealed_leaves(cp.entries, doc)
+        if mine is None:
             report.add("checkpoint_entries", **where)
         if kept is not None and (differ := published_differs(cp, doc, kept)):
             report.add("checkpoint_differs", **where, fields=differ)
@@ -179,17 +251,18 @@ def check_checkpoints(report: Report, *, exported: dict | None = None):
             kept_doc = statement_doc(**{k: kept.get(k) for k in STATEMENT_KEYS})
             kept_signed = key is None or signature_valid(kept_doc, kept.get("signature", ""), key)
             if kept_signed and "entries" in kept and _leaves_match(kept["entries"], kept_doc):
-                entries = kept["entries"]
-            elif leaves is None:
-                entries = []
-        elif leaves is None:
+                source = ("kept", cp.number)
+            elif mine is None:
+                source = None
+        elif mine is None:
             # The export's entries, if they verify against the export's root, still locate.
             if kept is not None and "entries" in kept and _leaves_match(kept["entries"], doc):
-                entries = kept["entries"]
+                source = ("kept", cp.number)
             else:
-                entries = []
-        tree = check_tree(report, cp, leaves, tree, key)
-        _index(sealed, entries, cp.number)
+                source = None
+        tree = check_tree(report, cp, mine, tree, key)
+        if source is not None:
+            plan.append(source)
         through = max(through, cp.last_event_id)
         prev_doc = doc
     for number in sorted(set(outside) - seen):
@@ -198,6 +271,6 @@ def check_checkpoints(report: Report, *, exported: dict | None = None):
         doc = statement_doc(**{k: kept.get(k) for k in STATEMENT_KEYS})
         signed = key is None or signature_valid(doc, kept.get("signature", ""), key)
         if signed and "entries" in kept and _leaves_match(kept["entries"], doc):
-            _index(sealed, kept["entries"], number)
+            plan.append(("kept", number))
             through = max(through, int(doc["last_event_id"]))
-    return sealed, through
+    return through, plan

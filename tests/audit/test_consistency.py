@@ -50,6 +50,22 @@ def test_frontier_root_and_append_agree_with_the_recursive_root():
             assert grown == whole
 
 
+def test_aligned_blocks_grow_the_tree_as_its_leaves_do():
+    """What a worker sends (perfect subtrees, cut where a tree of `m` leaves
+    aligns them) grows the frontier exactly as the leaves themselves would."""
+    hashed = [merkle.leaf_hash(x) for x in leaves_of(70)]
+    for n in range(0, 71):
+        for m in range(0, n + 1):
+            blocks = merkle.aligned_blocks(hashed[m:n], m)
+            assert sum(width for _, width in blocks) == n - m
+            old = merkle.frontier_append([], 0, hashed[:m])
+            assert merkle.frontier_extend(old, m, blocks) == merkle.frontier_append(
+                [], 0, hashed[:n]
+            )
+    with pytest.raises(ValueError):  # cut for a tree of another size
+        merkle.frontier_extend([hashed[0]], 1, merkle.aligned_blocks(hashed[1:5], 0))
+
+
 def test_frontier_of_the_wrong_length_is_refused():
     with pytest.raises(ValueError):
         merkle.frontier_append([b"x" * 32], 3, [])

@@ -7,6 +7,7 @@ verifier runs; elsewhere verify_audit(workers=N) is the one-process pass.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import pickle
@@ -24,6 +25,7 @@ from audit.verify.chains import NO_VERSION
 
 from ..flow import advance
 from .mutations import KINDS, SUBJECT_TYPE
+from .tamper import raw
 from .test_mutations import library, place  # noqa: F401  (library: the fixture)
 
 
@@ -191,3 +193,73 @@ def test_a_transition_committed_meanwhile_is_no_disagreement(
 def test_command_takes_workers(on_postgres, appraisal, capsys):
     call_command("verify_audit", "--workers", "2")
     assert '"ok": true' in capsys.readouterr().out
+
+
+def _flip(hexes: str) -> str:
+    return ("1" if hexes[0] == "0" else "0") + hexes[1:]
+
+
+def _tamper_checkpoint(cp, how: str) -> str:
+    """One checkpoint changed as a superuser would; returns the problem it must raise."""
+    if how == "leaf":  # one sealed hash changed in its entries
+        entries = [list(e) for e in cp.entries]
+        entries[-1][2] = _flip(entries[-1][2])
+        raw(
+            "UPDATE audit_checkpoint SET entries = CAST(%s AS jsonb) WHERE number = %s",
+            [json.dumps(entries), cp.number],
+        )
+        return "checkpoint_entries"
+    if how == "root":  # the signed Merkle root
+        raw("UPDATE audit_checkpoint SET root = %s WHERE number = %s", [_flip(cp.root), cp.number])
+        return "checkpoint_entries"
+    if how == "tree_root":  # the whole log's tree head
+        raw(
+            "UPDATE audit_checkpoint SET tree_root = %s WHERE number = %s",
+            [_flip(cp.tree_root), cp.number],
+        )
+        return "checkpoint_tree"
+    assert how == "consistency" and cp.consistency, "the first checkpoint proves nothing"
+    proof = [_flip(cp.consistency[0]), *cp.consistency[1:]]
+    raw(
+        "UPDATE audit_checkpoint SET consistency = CAST(%s AS jsonb) WHERE number = %s",
+        [json.dumps(proof), cp.number],
+    )
+    return "checkpoint_consistency"
+
+
+@pytest.mark.parametrize("how", ["leaf", "root", "tree_root", "consistency"])
+@committed
+def test_a_tampered_checkpoint_is_found_when_workers_do_the_merkle_work(
+    on_postgres,
+    library,  # noqa: F811
+    monkeypatch,
+    how,
+):
+    """The checkpoints' leaves, roots and tree heads are rebuilt in the worker
+    processes: a changed sealed leaf, root, tree head or consistency proof is
+    found there, at its checkpoint, as one process finds it."""
+    sealed = checkpoint_seal(max_events=5)
+    assert len(sealed) >= 6
+    victim = sealed[len(sealed) // 2]
+    problem = _tamper_checkpoint(victim, how)
+    one = verify_audit()
+    assert (problem, victim.number) in {(p["problem"], p.get("checkpoint")) for p in one.problems}
+    shared_out = []
+    real = parallel.Workers.merkle
+
+    def watched(self):
+        leaves = real(self)
+        shared_out.append(leaves)
+        return leaves
+
+    monkeypatch.setattr(parallel.Workers, "merkle", watched)
+    for workers in (2, 3):
+        assert verify_audit(workers=workers).as_dict() == one.as_dict()
+    assert len(shared_out) == 2
+    for leaves in shared_out:
+        # Sent back by the workers: cut into subtrees there, no leaf hashes.
+        done = [(i, work) for i, work in enumerate(leaves) if work is not None]
+        assert len(done) >= len(sealed) - 1
+        assert all(work.hashes is None and work.blocks for _, work in done)
+        if how in ("leaf", "root"):
+            assert leaves[sealed.index(victim)] is None
