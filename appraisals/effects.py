@@ -232,7 +232,14 @@ def after_decision(outcome: str):
     """
 
     def settle(appraisal, ctx: Context) -> str:
-        chosen = ctx.payload.get("decision")
+        # Without a named proposal (the payload names the only one waiting; a list of the
+        # transitions on offer names none), the oldest waiting, as the form preselects.
+        chosen = ctx.payload.get("decision") or (
+            appraisal.decisions.filter(status="proposed")
+            .order_by("proposed_at", "pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
         others = appraisal.decisions.exclude(pk=chosen)
         if others.filter(status="proposed").exists():
             return "decision_proposed"

@@ -164,6 +164,24 @@ CURVE_ACHIEVABLE = Guard(
     _curve_achievable,
 )
 UNIT_HEAD_RESULT = Guard("unit_head_result_rating", UNIT_HEAD_RATING, _unit_head_rating)
+
+
+def _no_approved_decision(a, ctx: Context) -> bool:
+    # Only a decided appraisal taken back to `decision_proposed` by a further proposal
+    # holds an approved decision while `cancel` lists its state: no query elsewhere.
+    return a.state != "decision_proposed" or not a.decisions.filter(status="approved").exists()
+
+
+NO_APPROVED_DECISION = Guard(
+    "decision_approved",
+    T(
+        "Penilaian ini sudah memiliki tindak lanjut yang disetujui dengan keputusan; penilaian "
+        "yang sudah diputuskan tidak dapat dibatalkan.",
+        "This appraisal has a follow-up approved by decree; a decided appraisal cannot be "
+        "cancelled.",
+    ),
+    _no_approved_decision,
+)
 EXPECTATIONS_SET = Guard(
     "behaviour_expectations_missing",
     T(
@@ -514,6 +532,8 @@ TRANSITIONS = (
         _roles("hr_admin", SYSTEM),
         T("Batalkan penilaian", "Cancel appraisal"),
         restrictions=(NOT_OWN,),
+        # ... nor one a further proposal took back from `decided` (its decree stands).
+        conditions=(NO_APPROVED_DECISION,),
         reason_required=True,
         audience=("employee", "appraiser"),
     ),

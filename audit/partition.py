@@ -165,6 +165,15 @@ def partitions() -> list[tuple[str, dt.datetime | None, dt.datetime | None]]:
         return out
 
 
+def interval_in_use() -> str | None:
+    """The interval the table was partitioned by (its periods' names say), None if none yet."""
+    names = [name for name, low, high in partitions() if low is not None or high is not None]
+    for interval, mark in (("month", f"{TABLE}_m"), ("year", f"{TABLE}_y")):
+        if any(name.startswith(mark) for name in names):
+            return interval
+    return None
+
+
 def _guard(cursor, table: str) -> None:
     cursor.execute(f"DROP TRIGGER IF EXISTS {TRIGGER} ON {_q(table)}")
     cursor.execute(

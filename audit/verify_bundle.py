@@ -338,6 +338,10 @@ def main(argv: list[str] | None = None) -> int:
             data = f.read()
         kept = _kept(args.checkpoints) if args.checkpoints else None
         published = published_heads(args.published) if args.published else None
+    except (OSError, ValueError) as exc:  # the inputs beside the bundle cannot be read
+        print(f"CANNOT READ: {exc}")
+        return 2
+    try:
         result = verify(data, key=key, kept=kept, published=published)
     except (OSError, ValueError, KeyError, Invalid) as exc:
         print(f"REJECTED: {exc}")

@@ -10,7 +10,8 @@ the caller's values in their places; the rows become model instances or tuples e
 as the ORM makes them (its own iterable and converters, from the compiler it kept).
 
 The SQL sent is the ORM's own text, byte for byte; `statement()` gives it with real values
-so a test can hold it equal to what the ORM compiles for them (tests/workflow/test_compiled.py).
+so a test can hold it equal to what the ORM compiles for them
+(tests/appraisals/test_compiled_reads.py).
 A value that the ORM would rewrite inside a parameter (a LIKE pattern's escaping) is put in
 as is only when the rewriting leaves it unchanged; otherwise that call compiles the
 ordinary way. Stand-ins are ints and strings; whatever else shapes the SQL (a date, a

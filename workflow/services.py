@@ -443,6 +443,15 @@ def transitions_available(obj: Any, *, actor: Any) -> list[Transition]:
     ]
 
 
+def target_of(obj: Any, t: Transition, *, actor: Any) -> str:
+    """The state `t` would lead `obj` to, fired now by `actor` with its defaults: its
+    `target`, or what its table's `settle` names when the next state depends on the object."""
+    if t.settle is None:
+        return t.target
+    workflow = definition.for_model(type(obj))
+    return t.settle(obj, context_for(workflow, obj, actor))
+
+
 def change(
     obj: Any,
     *,

@@ -57,7 +57,7 @@ def decision_list_of(*, appraisal: Appraisal) -> list[Decision]:
 def decision_pending_of(*, appraisal: Appraisal, chosen: str = "") -> Decision | None:
     """The waiting proposal `chosen` names (an id), else the oldest waiting one."""
     pending = appraisal.decisions.filter(status="proposed").order_by("proposed_at", "pk")
-    if chosen.isdigit() and len(chosen) < 10:
+    if chosen.isascii() and chosen.isdigit() and len(chosen) < 10:  # not "²" nor "٣"
         found = pending.filter(pk=int(chosen)).first()
         if found is not None:
             return found

@@ -291,3 +291,56 @@ def test_the_workflow_lists_every_state_a_decision_may_lead_to(org, api):
     assert by_name["reject_decision"]["targets"] == ["final", "decision_proposed", "decided"]
     assert set(by_name["propose_decision"]["source"]) == {"final", "decision_proposed", "decided"}
     assert set(by_name["cancel"]["source"]) == set(appraisal["states"]) - {"decided", "cancelled"}
+
+
+def test_an_appraisal_with_an_approved_follow_up_cannot_be_cancelled(org, at_state, api):
+    """The contract: no cancel once decided. A further proposal takes a decided appraisal
+    back to `decision_proposed`, but its approved decree still stands."""
+    appraisal = at_state("decided")  # the award approved
+    assert _propose(api, org, appraisal, "development").status_code == 200
+    before = footprint(appraisal)
+    r = api(org.users["hr_admin"]).post(
+        _url(appraisal, "cancel"), {"reason": "Pegawai pindah instansi."}, format="json"
+    )
+    assert r.status_code == 400, r.json()
+    assert [p["code"] for p in r.json()["problems"]] == ["decision_approved"]
+    assert r.json()["messages"]["id"] != r.json()["messages"]["en"]
+    assert footprint(appraisal) == before
+
+
+def test_a_proposal_on_a_final_result_may_still_be_cancelled(org, at_state, api):
+    appraisal = at_state("decision_proposed")  # no follow-up approved yet
+    r = api(org.users["hr_admin"]).post(
+        _url(appraisal, "cancel"), {"reason": "Pegawai pindah instansi."}, format="json"
+    )
+    assert r.status_code == 200, r.json()
+    assert r.json()["state"] == "cancelled"
+
+
+def test_the_offered_transitions_name_the_state_each_would_reach(org, at_state, api):
+    appraisal = at_state("decision_proposed")  # an award waits
+
+    def offered(user):
+        r = api(user).get(f"/api/appraisals/{appraisal.pk}/")
+        return {t["name"]: t["target"] for t in r.json()["available_transitions"]}
+
+    authority = org.users["authority"]
+    assert offered(authority) == {"approve_decision": "decided", "reject_decision": "final"}
+    assert _propose(api, org, appraisal, "development").status_code == 200
+    # Two waiting: deciding either leaves the other waiting.
+    assert offered(authority) == {
+        "approve_decision": "decision_proposed",
+        "reject_decision": "decision_proposed",
+    }
+    award = appraisal.decisions.get(kind="award")
+    assert _decide(api, org, appraisal, "approve_decision", award.pk).status_code == 200
+    # One waiting, one approved: rejecting it leaves the appraisal decided.
+    assert offered(authority) == {"approve_decision": "decided", "reject_decision": "decided"}
+
+
+@pytest.mark.parametrize("chosen", ["\u00b2", "\u0663", "12345678901", "x"])
+def test_a_decision_form_with_an_odd_choice_answers_with_the_form(org, at_state, client, chosen):
+    appraisal = at_state("decision_proposed")
+    client.force_login(org.users["authority"])
+    r = client.get(f"/appraisals/{appraisal.pk}/do/approve_decision/", {"decision": chosen})
+    assert r.status_code == 200

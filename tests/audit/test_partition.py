@@ -200,3 +200,17 @@ def test_the_key_table_follows_a_superusers_rewrites(appraisal):
     assert _keys(appraisal) == seqs[:-1]
     again = _note(appraisal, dt.datetime(2026, 12, 3, tzinfo=dt.UTC))
     assert again.seq == event.seq and _keys(appraisal) == seqs
+
+
+@postgres_only
+def test_the_daily_task_keeps_the_interval_the_table_was_partitioned_by(settings):
+    from audit.tasks import partitions_ahead
+
+    settings.AUDIT_PARTITION_INTERVAL = "year"
+    part.partition(interval="month", ahead=1)
+    assert part.interval_in_use() == "month"
+    created = partitions_ahead()
+    names = {name for name, _low, _high in part.partitions()}
+    assert not any(name.startswith("audit_auditevent_y") for name in names), names
+    assert all(name.startswith("audit_auditevent_m") for name in created), created
+    assert len([n for n in names if n.startswith("audit_auditevent_m")]) >= 3

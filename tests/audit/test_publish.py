@@ -207,3 +207,17 @@ def test_a_checkpoint_never_published_is_named_by_the_verifier(histories, publis
     assert result["problems"] == ["checkpoint 1: its head was never published"]
     checkpoints_publish_missing()
     assert verify_bundle.verify(data, published=verify_bundle.published_heads(published))["ok"]
+
+
+def test_an_unreadable_published_head_is_said_so_not_taken_for_a_forgery(
+    histories, published, django_capture_on_commit_callbacks, tmp_path, capsys
+):
+    first, _ = histories
+    seal_and_publish(django_capture_on_commit_callbacks)
+    path = tmp_path / "bundle.json"
+    path.write_bytes(bundle_bytes(bundle_build(subjects=[subject_of(first)])))
+    assert verify_bundle.main([str(path), "--published", str(published)]) == 0
+    [head] = published.glob("checkpoint-*.json")
+    head.write_text("{not json", "utf-8")
+    assert verify_bundle.main([str(path), "--published", str(published)]) == 2
+    assert "CANNOT READ" in capsys.readouterr().out

@@ -115,7 +115,7 @@ def available_transitions(obj, *, user) -> list[dict]:
     return [
         {
             "name": t.name,
-            "target": t.target,
+            "target": services.target_of(obj, t, actor=user),
             "label": str(t.label),
             "labels": t.label.as_dict(),
             "reason_required": t.reason_required,
