@@ -110,14 +110,18 @@ def _head_rows(subjects: list[str], number: int) -> Iterator[tuple]:
     elsewhere. Unsorted, as a sort of the wide rows would spill to disk."""
     table = connection.ops.quote_name(CheckpointHead._meta.db_table)
     columns = '"subject", "number", "seq", "hash", "leaf_index", "path"'
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql":
+        # A server-side cursor read in chunks: a subject sealed by many checkpoints has a
+        # head row (with its proof) in each, and only the latest is kept (see _heads).
+        with connection.chunked_cursor() as cursor:
             cursor.execute(
                 f'SELECT {columns} FROM {table} WHERE "subject" = ANY(%s) AND "number" <= %s',
                 [subjects, number],
             )
-            yield from cursor.fetchall()
-            return
+            while rows := cursor.fetchmany(_BATCH * 10):
+                yield from rows
+        return
+    with connection.cursor() as cursor:
         for i in range(0, len(subjects), _BATCH):
             batch = subjects[i : i + _BATCH]
             marks = ", ".join(["%s"] * len(batch))
