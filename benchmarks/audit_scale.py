@@ -137,6 +137,19 @@ def write_cost(seeded: dict, size: int, samples: int, batch: int) -> tuple[float
     population = min(size, SUBJECTS)
     meta = SimpleNamespace(label_lower="appraisals.appraisal")
     actor, scopes = seeded["actor"], seeded["scopes"]
+
+    def append(subject):
+        audit_event_append(
+            subject=subject,
+            actor=actor,
+            action="note.added",
+            from_state="in_progress",
+            to_state="in_progress",
+            reason="benchmark",
+            changes={"note": ["", "x" * 200]},
+            scope=rng.choice(scopes),
+        )
+
     per_batch, singles = [], []
     for _ in range(samples + 1):  # the first batch warms up
         times = []
@@ -144,16 +157,7 @@ def write_cost(seeded: dict, size: int, samples: int, batch: int) -> tuple[float
             subject = SimpleNamespace(_meta=meta, pk=rng.randrange(population))
             t0 = time.perf_counter()
             with transaction.atomic():
-                audit_event_append(
-                    subject=subject,
-                    actor=actor,
-                    action="note.added",
-                    from_state="in_progress",
-                    to_state="in_progress",
-                    reason="benchmark",
-                    changes={"note": ["", "x" * 200]},
-                    scope=rng.choice(scopes),
-                )
+                append(subject)
             times.append((time.perf_counter() - t0) * 1e6)
         per_batch.append(statistics.fmean(times))
         singles += times
@@ -165,16 +169,7 @@ def write_cost(seeded: dict, size: int, samples: int, batch: int) -> tuple[float
             for _ in range(batch):
                 subject = SimpleNamespace(_meta=meta, pk=rng.randrange(population))
                 t0 = time.perf_counter()
-                audit_event_append(
-                    subject=subject,
-                    actor=actor,
-                    action="note.added",
-                    from_state="in_progress",
-                    to_state="in_progress",
-                    reason="benchmark",
-                    changes={"note": ["", "x" * 200]},
-                    scope=rng.choice(scopes),
-                )
+                append(subject)
                 inner.append((time.perf_counter() - t0) * 1e6)
     return (
         statistics.median(per_batch[1:]),

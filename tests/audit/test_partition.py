@@ -11,13 +11,15 @@ import datetime as dt
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, transaction
 
 from audit import partition as part
 from audit.models import AuditEvent
 from audit.services import audit_event_append
 from audit.verify import verify_audit
 from workflow.actors import system_actor
+
+from .test_append_only import _refused
 
 pytestmark = pytest.mark.django_db
 
@@ -46,17 +48,6 @@ def _note(appraisal, at: dt.datetime) -> AuditEvent:
         to_state=state,
         at=at,
     )
-
-
-def _refused(sql: str) -> bool:
-    try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(sql)
-    except DatabaseError as exc:
-        assert "append-only" in str(exc)
-        return True
-    return False
 
 
 @pytest.mark.skipif("connection.vendor == 'postgresql'")
