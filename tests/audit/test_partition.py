@@ -195,13 +195,17 @@ def test_the_key_table_follows_a_superusers_rewrites(appraisal):
 
 @postgres_only
 def test_the_daily_task_keeps_the_interval_the_table_was_partitioned_by(settings):
+    """Whatever AUDIT_PARTITION_INTERVAL says: monthly partitions among yearly ones (or the
+    reverse) would overlap them, and leave periods to the default partition."""
     from audit.tasks import partitions_ahead
 
-    settings.AUDIT_PARTITION_INTERVAL = "year"
-    part.partition(interval="month", ahead=1)
-    assert part.interval_in_use() == "month"
+    if not part.is_partitioned():  # else KINERJA_AUDIT_PARTITIONED=1 did it, yearly
+        part.partition(interval="month", ahead=1)
+    used = part.interval_in_use()
+    marks = {"year": "audit_auditevent_y", "month": "audit_auditevent_m"}
+    settings.AUDIT_PARTITION_INTERVAL = "year" if used == "month" else "month"
     created = partitions_ahead()
     names = {name for name, _low, _high in part.partitions()}
-    assert not any(name.startswith("audit_auditevent_y") for name in names), names
-    assert all(name.startswith("audit_auditevent_m") for name in created), created
-    assert len([n for n in names if n.startswith("audit_auditevent_m")]) >= 3
+    wrong = marks[settings.AUDIT_PARTITION_INTERVAL]
+    assert not any(name.startswith(wrong) for name in names), names
+    assert all(name.startswith(marks[used]) for name in created), created
